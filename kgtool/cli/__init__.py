@@ -1,0 +1,60 @@
+"""The ``kgtool`` command line: a thin click layer over the library.
+
+Each command lives in a module of this package by responsibility; heavy libraries (pyshacl,
+SPARQLWrapper, the HTTP server) are imported inside the commands that need them, so
+``kgtool --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+
+from kgtool import __version__
+from kgtool.cli.options import CliState
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    envvar="KGTOOL_PROJECT",
+    help="Project folder (ontology/, data/, shapes/, queries/); found automatically by default.",
+)
+@click.option("--debug", is_flag=True, help="Show a traceback for every error.")
+@click.version_option(__version__, "--version", prog_name="kgtool")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: str | None, debug: bool) -> None:
+    """A knowledge graph of Swedish inter-municipal collaboration (kommunal samverkan)."""
+    ctx.obj = CliState(project_dir=project_dir, debug=debug)
+
+
+# Command modules register themselves on ``cli`` when imported (import only click at top level).
+from kgtool.cli import (  # noqa: E402, F401
+    graph_commands,
+    project_commands,
+    publish_commands,
+    query_commands,
+    validate_commands,
+)
+
+
+def main() -> None:
+    """Entry point: a user error prints one line and exits 2; a traceback only with --debug."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        result = cli.main(prog_name="kgtool", standalone_mode=False)
+    except click.ClickException as error:
+        if debug:
+            traceback.print_exc()
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(result if isinstance(result, int) else 0)

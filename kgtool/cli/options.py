@@ -1,0 +1,27 @@
+"""Shared CLI state and option bundles (decorators), reused by every command module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from kgtool.project import Project
+
+
+@dataclass
+class CliState:
+    """What the group options say; the project is located only when a command asks for it."""
+
+    project_dir: str | None = None
+    debug: bool = False
+
+    def project(self) -> Project:
+        from kgtool.project import find_project
+
+        return find_project(self.project_dir)
+
+
+pass_state = click.make_pass_decorator(CliState, ensure=True)
