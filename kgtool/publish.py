@@ -1,0 +1,90 @@
+"""``kgtool publish``: the whole graph as a static linked-data site any web server can host.
+
+Layout of the output folder::
+
+    index.html                     counts, downloads, find a municipality by name
+    dumps/kommunsamverkan.{ttl,nt,jsonld}[.gz]
+    void.ttl, catalog.ttl          VoID and DCAT-AP (DCAT-AP-SE) metadata
+    id/<path>/index.{html,ttl,nt,jsonld}   one folder per resource (IRI …/id/<path>)
+    def/index.{html,ttl,nt,jsonld} the ontology and its documentation
+    queries/index.html             the saved queries with their current answers
+
+A host serves ``…/id/municipality/1980`` from the folder ``id/municipality/1980/`` (a
+redirect to the trailing slash, as static hosts do); Apache's MultiViews can negotiate the
+``index.*`` files by media type. The same input always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from kgtool.errors import KgtoolError
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What was written and how long it took."""
+
+    out_dir: Path
+    files: int
+    pages: int
+    triples: int
+    seconds: float
+
+
+def _write(path: Path, data: bytes | str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def publish(project, out_dir: str | os.PathLike[str], base: str | None = None) -> PublishResult:
+    """Write the static site for ``project`` into ``out_dir``, IRIs under ``base`` if given."""
+    from kgtool.sitegen import rdfio
+    from kgtool.sitegen.build import Site
+    from kgtool.sitegen.rebase import check_base
+
+    started = time.perf_counter()
+    if base is not None:
+        try:
+            check_base(base)
+        except ValueError as error:
+            raise KgtoolError(f"--base: {error}") from error
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise KgtoolError(f"-o {out}: exists and is not a folder")
+    site = Site(project, base)
+    count = 0
+
+    def write(relative: str, data: bytes | str) -> None:
+        nonlocal count
+        _write(out / relative, data)
+        count += 1
+
+    for relative, data in site.dump_files.items():
+        write(relative, data)
+    write("void.ttl", rdfio.to_turtle(site.void))
+    write("catalog.ttl", rdfio.to_turtle(site.dcat))
+    for iri, folder in sorted(site.model.pages.items(), key=lambda item: item[1]):
+        write(folder + "index.html", site.resource_html(iri))
+        description = site.resource_graph(iri)
+        for ext in rdfio.RDF_FORMATS:
+            write(folder + f"index.{ext}", rdfio.serialise(description, ext))
+    write("def/index.html", site.ontology_html())
+    for ext in rdfio.RDF_FORMATS:
+        write(f"def/index.{ext}", rdfio.serialise(site.ontology_graph, ext))
+    write("queries/index.html", site.queries_html())
+    write("index.html", site.index_html())
+    return PublishResult(
+        out_dir=out,
+        files=count,
+        pages=len(site.model.pages),
+        triples=len(site.graph),
+        seconds=time.perf_counter() - started,
+    )

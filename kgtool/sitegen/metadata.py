@@ -1,0 +1,295 @@
+"""VoID and DCAT-AP (DCAT-AP-SE) descriptions of the published dataset.
+
+Every catalogue, dataset, distribution, publisher and contact point is an IRI under the base
+(no blank nodes). The publisher is the project itself; its contact point is the project's web
+address (no person, no invented e-mail address).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+
+from kgtool.graph import new_graph
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+EU = "http://publications.europa.eu/resource/authority/"
+IANA = "https://www.iana.org/assignments/media-types/"
+CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
+
+TITLE_SV = "Kommunal samverkan i Sverige"
+TITLE_EN = "Inter-municipal collaboration in Sweden"
+DESCRIPTION_SV = (
+    "En kunskapsgraf över samverkan mellan svenska kommuner och regioner: samverkansorgan, "
+    "medlemskap, organ och mandatperioder, planer och uppgifter, med källa för varje uppgift, "
+    "samt referensdata över län, kommuner och regioner."
+)
+DESCRIPTION_EN = (
+    "A knowledge graph of collaboration between Swedish municipalities and regions: "
+    "collaborations, memberships, bodies and mandate periods, plans and stated figures, each "
+    "with its source, plus reference data on counties, municipalities and regions."
+)
+PUBLISHER_SV = "Projektet kgtool (kommunsamverkan)"
+PUBLISHER_EN = "The kgtool project (kommunsamverkan)"
+
+DUMP_FORMATS = {
+    "ttl": ("text/turtle", "RDF_TURTLE", "Turtle"),
+    "nt": ("application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
+    "jsonld": ("application/ld+json", "JSON_LD", "JSON-LD"),
+}
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One dump file of the site: relative path, extension of the inner format, size, gzipped."""
+
+    path: str
+    ext: str
+    byte_size: int
+    gzipped: bool = False
+
+
+@dataclass(frozen=True)
+class SiteIris:
+    """The IRIs of the metadata resources under one base."""
+
+    base: str
+
+    @property
+    def catalog(self) -> URIRef:
+        return URIRef(self.base + "catalog")
+
+    @property
+    def dataset(self) -> URIRef:
+        return URIRef(self.base + "dataset")
+
+    @property
+    def publisher(self) -> URIRef:
+        return URIRef(self.base + "publisher")
+
+    @property
+    def contact(self) -> URIRef:
+        return URIRef(self.base + "contact")
+
+    @property
+    def sparql(self) -> URIRef:
+        return URIRef(self.base + "sparql")
+
+    @property
+    def service(self) -> URIRef:
+        return URIRef(self.base + "sparql#service")
+
+    def distribution(self, dump: Dump) -> URIRef:
+        return URIRef(self.base + "dataset/distribution/" + dump.path.rsplit("/", 1)[-1])
+
+    def class_partition(self, cls: URIRef) -> URIRef:
+        return URIRef(self.base + "dataset/class/" + _local(cls))
+
+    def property_partition(self, prop: URIRef) -> URIRef:
+        return URIRef(self.base + "dataset/property/" + _local(prop))
+
+
+def _local(iri: URIRef) -> str:
+    text = str(iri)
+    namespace, local = _split(text)
+    prefix = namespace.rstrip("/#").rsplit("/", 1)[-1] or "ns"
+    return f"{prefix}-{local}"
+
+
+def _split(iri: str) -> tuple[str, str]:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1], iri[cut + 1 :]
+
+
+def _git_dates(root: Path) -> tuple[date, date] | None:
+    """First and last commit dates touching ontology/ and data/, if ``root`` is a git checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "log", "--format=%cs", "--", "ontology", "data"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if not out:
+        return None
+    return date.fromisoformat(out[-1]), date.fromisoformat(out[0])
+
+
+def _graph_dates(graph: Graph) -> tuple[date, date] | None:
+    """Earliest and latest full dates the data states on its sources (dct:date, dct:modified)."""
+    found = []
+    for predicate in (DCTERMS.date, DCTERMS.modified, DCTERMS.issued):
+        for value in graph.objects(None, predicate):
+            if isinstance(value, Literal) and value.datatype == XSD.date:
+                found.append(value.toPython())
+    found = [value for value in found if isinstance(value, date)]
+    return (min(found), max(found)) if found else None
+
+
+def dataset_dates(root: Path, graph: Graph) -> tuple[date, date]:
+    """(issued, modified): from git history of the data, else from dates in the data itself."""
+    return _git_dates(root) or _graph_dates(graph) or (date(2026, 1, 1), date(2026, 1, 1))
+
+
+def void_graph(graph: Graph, base: str, dumps: list[Dump], modified: date) -> Graph:
+    """The VoID description of ``graph`` (statistics, partitions, dumps, endpoint, vocabularies)."""
+    iris = SiteIris(base)
+    out = new_graph()
+    out.bind("vcard", VCARD)
+    ds = iris.dataset
+    out.add((ds, RDF.type, VOID.Dataset))
+    out.add((ds, DCTERMS.title, Literal(TITLE_SV, lang="sv")))
+    out.add((ds, DCTERMS.title, Literal(TITLE_EN, lang="en")))
+    out.add((ds, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.date)))
+    out.add((ds, DCTERMS.license, CC0))
+    out.add((ds, FOAF.homepage, URIRef(base)))
+    out.add((ds, VOID.uriSpace, Literal(base + "id/")))
+    out.add((ds, VOID.sparqlEndpoint, iris.sparql))
+    out.add((ds, VOID.rootResource, URIRef(base + "id/")))
+    example = URIRef(base + "id/municipality/1980")
+    if (example, None, None) in graph:
+        out.add((ds, VOID.exampleResource, example))
+    for dump in dumps:
+        out.add((ds, VOID.dataDump, URIRef(base + dump.path)))
+
+    subjects = set(graph.subjects())
+    entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(base + "id/")}
+    classes = set(graph.objects(None, RDF.type))
+    properties = set(graph.predicates())
+    out.add((ds, VOID.triples, Literal(len(graph))))
+    out.add((ds, VOID.entities, Literal(len(entities))))
+    out.add((ds, VOID.distinctSubjects, Literal(len(subjects))))
+    out.add((ds, VOID.distinctObjects, Literal(len(set(graph.objects())))))
+    out.add((ds, VOID.classes, Literal(len(classes))))
+    out.add((ds, VOID.properties, Literal(len(properties))))
+
+    vocabularies = {_split(str(term))[0] for term in classes | properties}
+    for vocabulary in sorted(vocabularies):
+        out.add((ds, VOID.vocabulary, URIRef(vocabulary)))
+    for cls in sorted(classes):
+        part = iris.class_partition(cls)
+        out.add((ds, VOID.classPartition, part))
+        out.add((part, RDF.type, VOID.Dataset))
+        out.add((part, VOID["class"], cls))
+        out.add((part, VOID.entities, Literal(len(set(graph.subjects(RDF.type, cls))))))
+    for prop in sorted(properties):
+        part = iris.property_partition(prop)
+        out.add((ds, VOID.propertyPartition, part))
+        out.add((part, RDF.type, VOID.Dataset))
+        out.add((part, VOID.property, prop))
+        out.add((part, VOID.triples, Literal(len(list(graph.triples((None, prop, None)))))))
+    return out
+
+
+def dcat_graph(base: str, dumps: list[Dump], issued: date, modified: date) -> Graph:
+    """DCAT-AP (DCAT-AP-SE) metadata: catalogue, dataset, distributions, publisher, contact."""
+    iris = SiteIris(base)
+    out = new_graph()
+    out.bind("vcard", VCARD)
+    day = {"issued": Literal(issued.isoformat(), datatype=XSD.date)}
+    day["modified"] = Literal(modified.isoformat(), datatype=XSD.date)
+
+    def titled(node: URIRef, sv: str, en: str) -> None:
+        out.add((node, DCTERMS.title, Literal(sv, lang="sv")))
+        out.add((node, DCTERMS.title, Literal(en, lang="en")))
+
+    cat, ds = iris.catalog, iris.dataset
+    out.add((cat, RDF.type, DCAT.Catalog))
+    titled(cat, "Katalog: " + TITLE_SV, "Catalogue: " + TITLE_EN)
+    out.add((cat, DCTERMS.description, Literal(DESCRIPTION_SV, lang="sv")))
+    out.add((cat, DCTERMS.description, Literal(DESCRIPTION_EN, lang="en")))
+    out.add((cat, DCTERMS.publisher, iris.publisher))
+    out.add((cat, DCTERMS.license, CC0))
+    out.add((cat, DCTERMS.language, URIRef(EU + "language/SWE")))
+    out.add((cat, FOAF.homepage, URIRef(base)))
+    out.add((cat, DCTERMS.issued, day["issued"]))
+    out.add((cat, DCTERMS.modified, day["modified"]))
+    out.add((cat, DCAT.dataset, ds))
+    out.add((cat, DCAT.service, iris.service))
+
+    out.add((ds, RDF.type, DCAT.Dataset))
+    titled(ds, TITLE_SV, TITLE_EN)
+    out.add((ds, DCTERMS.description, Literal(DESCRIPTION_SV, lang="sv")))
+    out.add((ds, DCTERMS.description, Literal(DESCRIPTION_EN, lang="en")))
+    out.add((ds, DCTERMS.publisher, iris.publisher))
+    out.add((ds, DCAT.contactPoint, iris.contact))
+    out.add((ds, DCTERMS.issued, day["issued"]))
+    out.add((ds, DCTERMS.modified, day["modified"]))
+    out.add((ds, DCTERMS.language, URIRef(EU + "language/SWE")))
+    out.add((ds, DCTERMS.spatial, URIRef(EU + "country/SWE")))
+    out.add((ds, DCTERMS.accessRights, URIRef(EU + "access-right/PUBLIC")))
+    out.add((ds, DCAT.theme, URIRef(EU + "data-theme/GOVE")))
+    out.add((ds, DCAT.theme, URIRef(EU + "data-theme/REGI")))
+    out.add((ds, DCAT.landingPage, URIRef(base)))
+    for keyword in ("kommuner", "regioner", "samverkan", "kommunal samverkan", "län"):
+        out.add((ds, DCAT.keyword, Literal(keyword, lang="sv")))
+    for keyword in ("municipalities", "regions", "inter-municipal collaboration"):
+        out.add((ds, DCAT.keyword, Literal(keyword, lang="en")))
+
+    for dump in dumps:
+        media, file_type, name = DUMP_FORMATS[dump.ext]
+        dist = iris.distribution(dump)
+        url = URIRef(base + dump.path)
+        out.add((ds, DCAT.distribution, dist))
+        out.add((dist, RDF.type, DCAT.Distribution))
+        suffix = " (gzip)" if dump.gzipped else ""
+        titled(dist, f"Hela grafen i {name}{suffix}", f"The whole graph in {name}{suffix}")
+        out.add((dist, DCAT.accessURL, url))
+        out.add((dist, DCAT.downloadURL, url))
+        out.add((dist, DCAT.mediaType, URIRef(IANA + media)))
+        out.add((dist, DCTERMS["format"], URIRef(EU + "file-type/" + file_type)))
+        if dump.gzipped:
+            out.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+        out.add((dist, DCAT.byteSize, Literal(dump.byte_size, datatype=XSD.nonNegativeInteger)))
+        out.add((dist, DCTERMS.license, CC0))
+        out.add((dist, DCTERMS.issued, day["issued"]))
+        out.add((dist, DCTERMS.modified, day["modified"]))
+
+    dist = URIRef(base + "dataset/distribution/sparql")
+    out.add((ds, DCAT.distribution, dist))
+    out.add((dist, RDF.type, DCAT.Distribution))
+    titled(dist, "SPARQL-ändpunkt", "SPARQL endpoint")
+    out.add((dist, DCAT.accessURL, iris.sparql))
+    out.add((dist, DCAT.accessService, iris.service))
+    out.add((dist, DCAT.mediaType, URIRef(IANA + "application/sparql-results+json")))
+    out.add((dist, DCTERMS["format"], URIRef(EU + "file-type/SPARQLQ")))
+    out.add((dist, DCTERMS.license, CC0))
+
+    svc = iris.service
+    out.add((svc, RDF.type, DCAT.DataService))
+    titled(svc, "SPARQL-tjänst (endast läsning)", "SPARQL service (read only)")
+    out.add((svc, DCAT.endpointURL, iris.sparql))
+    out.add((svc, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    out.add((svc, DCAT.servesDataset, ds))
+    out.add((svc, DCTERMS.publisher, iris.publisher))
+    out.add((svc, DCTERMS.license, CC0))
+
+    pub = iris.publisher
+    out.add((pub, RDF.type, FOAF.Agent))
+    out.add((pub, RDF.type, FOAF.Organization))
+    out.add((pub, FOAF.name, Literal(PUBLISHER_SV, lang="sv")))
+    out.add((pub, FOAF.name, Literal(PUBLISHER_EN, lang="en")))
+    out.add((pub, FOAF.homepage, URIRef(base)))
+
+    contact = iris.contact
+    out.add((contact, RDF.type, VCARD.Organization))
+    out.add((contact, VCARD.fn, Literal(PUBLISHER_SV, lang="sv")))
+    out.add((contact, VCARD.hasURL, URIRef(base)))
+
+    out.add((CC0, RDF.type, DCTERMS.LicenseDocument))
+    out.add((CC0, RDFS.label, Literal("CC0 1.0 Universal", lang="en")))
+    return out
+
+
+def has_blank_metadata(graph: Graph) -> bool:
+    """True when a catalogue, dataset, distribution or service is a blank node."""
+    kinds = (DCAT.Catalog, DCAT.Dataset, DCAT.Distribution, DCAT.DataService, VOID.Dataset)
+    return any(isinstance(s, BNode) for kind in kinds for s in graph.subjects(RDF.type, kind))
