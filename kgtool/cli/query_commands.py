@@ -1,5 +1,222 @@
-"""CLI commands: query (see the module docstring of kgtool.cli)."""
+"""CLI commands: ``queries``, ``query``, ``sparql`` and ``push`` (saved and ad-hoc SPARQL)."""
 
 from __future__ import annotations
 
-from kgtool.cli import cli  # noqa: F401  (commands register on the group)
+import click
+
+from kgtool.cli import cli
+from kgtool.cli.options import CliState, pass_state
+from kgtool.errors import ParameterError
+
+FORMAT_CHOICES = ("table", "csv", "tsv", "json", "md", "ttl", "xml")
+
+
+def endpoint_options(function):
+    """``--endpoint URL`` and ``--timeout S``, shared by every command that can go remote."""
+    function = click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=30.0,
+        show_default=True,
+        help="Seconds to wait for the endpoint.",
+    )(function)
+    return click.option(
+        "--endpoint",
+        metavar="URL",
+        help="Run on this SPARQL endpoint instead of the local graph: a query URL, or a "
+        "server base such as http://127.0.0.1:7878 (Oxigraph: /query is appended).",
+    )(function)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise ParameterError(f"-p {pair!r}: write parameters as name=value")
+        values[name.strip()] = value
+    return values
+
+
+def _emit(result, fmt: str | None) -> None:
+    from kgtool.formats import render
+
+    chosen = fmt or ("ttl" if result.kind == "CONSTRUCT" else "table")
+    click.echo(render(result, chosen), nl=False)
+
+
+@cli.command()
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["table", "json", "ttl"]), default="table",
+    show_default=True, help="table (name, summary, parameters), json, or ttl (SHACL executables).",
+)  # fmt: skip
+@pass_state
+def queries(state: CliState, fmt: str) -> None:
+    """List the saved queries with their summaries and parameters."""
+    from kgtool.catalogue import catalogue_graph, load_catalogue
+
+    catalogue = load_catalogue(state.project())
+    if fmt == "ttl":
+        click.echo(catalogue_graph(catalogue).serialize(format="longturtle"), nl=False)
+        return
+    if fmt == "json":
+        import json
+
+        data = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "description": q.description,
+                "type": q.query_type,
+                "tags": q.tags,
+                "params": [
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "default": p.default,
+                        "optional": p.optional,
+                        "description": p.description,
+                    }
+                    for p in q.params
+                ],
+            }
+            for q in catalogue
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    width = max((len(q.name) for q in catalogue), default=0)
+    for query in catalogue:
+        click.echo(f"{query.name.ljust(width)}  {query.summary}")
+        if query.params:
+            shown = " ".join(p.signature() for p in query.params)
+            click.echo(f"{' ' * width}  params: {shown}")
+
+
+@cli.command()
+@click.argument("name")
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+    help="A parameter value (repeatable); see 'kgtool queries' for each query's parameters.",
+)  # fmt: skip
+@click.option(
+    "--as-of", metavar="YYYY-MM-DD",
+    help="Restrict time-bound facts to this date (binds the query's 'date' parameter).",
+)  # fmt: skip
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES),
+    help="Output format [default: table; ttl for CONSTRUCT].",
+)  # fmt: skip
+@endpoint_options
+@pass_state
+def query(
+    state: CliState,
+    name: str,
+    params: tuple[str, ...],
+    as_of: str | None,
+    fmt: str | None,
+    endpoint: str | None,
+    timeout: float,
+) -> None:
+    """Run the saved query NAME, e.g. ``query collaborations-of-municipality -p municipality=1980``.
+
+    Names (municipality, collaboration, county) are looked up in the project's graph, also when
+    the query runs on --endpoint.
+    """
+    from kgtool.cache import load_graph_cached
+    from kgtool.catalogue import get_query
+
+    project = state.project()
+    saved = get_query(project, name)
+    values = _parse_params(params)
+    graph = load_graph_cached(project) if endpoint is None else None
+    bindings = saved.bind(values, as_of=as_of, graph=graph)
+    if endpoint is not None:
+        from kgtool.run import run_remote
+
+        result = run_remote(endpoint, saved.text, bindings, timeout=timeout)
+    else:
+        from kgtool.run import check_read_only, run_local
+
+        check_read_only(saved.text)
+        result = run_local(graph, saved.text, bindings)
+    _emit(result, fmt)
+
+
+@cli.command()
+@click.argument("query_text", metavar="QUERY", required=False)
+@click.option(
+    "-f", "--file", "query_file", type=click.File("r", encoding="utf-8"),
+    help="Read the query from this file ('-' for stdin).",
+)  # fmt: skip
+@click.option(
+    "-F", "--format", "fmt", type=click.Choice(FORMAT_CHOICES),
+    help="Output format [default: table; ttl for CONSTRUCT].",
+)  # fmt: skip
+@click.option(
+    "--allow-remote", is_flag=True,
+    help="Allow SERVICE and FROM/FROM NAMED (data fetched from other servers or files).",
+)  # fmt: skip
+@endpoint_options
+@pass_state
+def sparql(
+    state: CliState,
+    query_text: str | None,
+    query_file,
+    fmt: str | None,
+    allow_remote: bool,
+    endpoint: str | None,
+    timeout: float,
+) -> None:
+    """Run an ad-hoc read-only SPARQL QUERY (or -f FILE); updates are refused."""
+    from kgtool.run import check_read_only
+
+    if (query_text is None) == (query_file is None):
+        raise click.UsageError("give either a QUERY argument or -f FILE")
+    text = query_text if query_text is not None else query_file.read()
+    check_read_only(text, allow_remote=allow_remote)
+    if endpoint is not None:
+        from kgtool.run import run_remote
+
+        result = run_remote(endpoint, text, timeout=timeout)
+    else:
+        from kgtool.cache import load_graph_cached
+        from kgtool.run import run_local
+
+        result = run_local(load_graph_cached(state.project()), text)
+    _emit(result, fmt)
+
+
+@cli.command()
+@click.option(
+    "--endpoint", required=True, metavar="URL",
+    help="The store: a server base such as http://127.0.0.1:7878 (updates go to /update), "
+    "a query URL ending in /query (updates to the sibling /update), or one URL for both.",
+)  # fmt: skip
+@click.option(
+    "--graph", "graph_iri", metavar="IRI",
+    help="Replace this named graph [default: the store's default graph].",
+)  # fmt: skip
+@click.option("--update-url", metavar="URL", help="Send updates here instead.")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+    help="Seconds to wait for each request.",
+)  # fmt: skip
+@pass_state
+def push(
+    state: CliState,
+    endpoint: str,
+    graph_iri: str | None,
+    update_url: str | None,
+    timeout: float,
+) -> None:
+    """Load the project's graph into a SPARQL 1.1 store, replacing the target graph atomically.
+
+    The graph goes into a temporary named graph first and then replaces the target with one
+    MOVE, so a failed upload leaves the store as it was.
+    """
+    from kgtool.cache import load_graph_cached
+    from kgtool.remote import push as push_graph
+
+    graph = load_graph_cached(state.project())
+    report = push_graph(graph, endpoint, graph_iri, timeout=timeout, update_url=update_url)
+    click.echo(report.as_text())

@@ -1,0 +1,447 @@
+"""The catalogue of saved queries: ``queries/*.rq`` with a ``#+`` YAML header.
+
+A header names the query's summary, description, typed parameters and tags::
+
+    #+ summary: Collaborations a municipality takes part in
+    #+ params:
+    #+   municipality: {type: municipality, default: "1980"}
+    #+ tags: [membership]
+
+Parameter values become RDF terms (``bind``); they are never pasted into query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kgtool.errors import InputError, ParameterError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+    from kgtool.project import Project
+
+HEADER_KEYS = {"summary", "description", "params", "tags"}
+PARAM_KEYS = {"type", "default", "optional", "description"}
+PARAM_TYPES = (
+    "iri",
+    "municipality",
+    "collaboration",
+    "county",
+    "area",
+    "source",
+    "xsd:date",
+    "xsd:gYear",
+    "xsd:integer",
+    "string",
+)
+TIME_PARAMS = ("date", "as_of")
+QUERY_TYPES = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+_HEADER_LINE = re.compile(r"^#\+ ?(.*)$")
+# Comments, strings and IRIs are skipped when looking for variables and the query form.
+_SKIP = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter of a saved query."""
+
+    name: str
+    type: str = "string"
+    default: str | None = None
+    optional: bool = False
+    description: str = ""
+
+    def signature(self) -> str:
+        """A short human form, e.g. ``municipality=1980`` or ``[date: xsd:date]``."""
+        if self.default is not None:
+            return f"{self.name}={self.default}"
+        shown = f"{self.name}: {self.type}"
+        return f"[{shown}]" if self.optional else f"<{shown}>"
+
+
+@dataclass
+class SavedQuery:
+    """A saved query: its header, its text (header included) and its file."""
+
+    name: str
+    summary: str
+    description: str
+    params: list[Param]
+    tags: list[str]
+    text: str
+    path: Path
+    query_type: str
+    project: Project | None = field(default=None, repr=False, compare=False)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    @property
+    def time_param(self) -> Param | None:
+        """The parameter ``--as-of`` binds (``date`` or ``as_of``), if the query has time."""
+        return next((p for p in self.params if p.name in TIME_PARAMS), None)
+
+    def bind(
+        self,
+        values: dict[str, str],
+        as_of: str | None = None,
+        graph: Graph | None = None,
+    ) -> dict[str, Node]:
+        """Turn user values (plus defaults and ``as_of``) into RDF terms keyed by variable name.
+
+        Names (municipalities, collaborations, counties, areas) are resolved against ``graph``,
+        by default the project's graph. Optional parameters without a value stay unbound.
+        Raises ParameterError naming the parameter for an unknown name or a badly typed value.
+        """
+        for key in values:
+            if self.param(key) is None:
+                known = ", ".join(p.name for p in self.params) or "none"
+                raise ParameterError(
+                    f"parameter '{key}': query '{self.name}' has no such parameter "
+                    f"(parameters: {known})"
+                )
+        given = dict(values)
+        if as_of is not None:
+            time_param = self.time_param
+            if time_param is None:
+                raise ParameterError(
+                    f"--as-of: query '{self.name}' has no time (no 'date' parameter)"
+                )
+            if time_param.name in given:
+                raise ParameterError(
+                    f"parameter '{time_param.name}': give either --as-of or "
+                    f"-p {time_param.name}=…, not both"
+                )
+            given[time_param.name] = as_of
+        bound: dict[str, Node] = {}
+        lookup_graph = graph
+        for param in self.params:
+            raw = given.get(param.name, param.default)
+            if raw is None or raw == "":
+                if param.optional:
+                    continue
+                raise ParameterError(
+                    f"parameter '{param.name}': query '{self.name}' needs a value "
+                    f"(-p {param.name}=…)"
+                )
+            if lookup_graph is None and param.type in _GRAPH_TYPES:
+                lookup_graph = self._project_graph()
+            bound[param.name] = convert(param, str(raw), lookup_graph)
+        return bound
+
+    def _project_graph(self) -> Graph:
+        from kgtool.cache import load_graph_cached
+        from kgtool.project import find_project
+
+        project = self.project or find_project()
+        return load_graph_cached(project)
+
+
+_GRAPH_TYPES = {"municipality", "collaboration", "county", "area", "source"}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+# How each typed thing is found: its class, the folder of its IRI, and its code property.
+_KINDS = {
+    "municipality": ("Municipality", "municipality", "municipalityCode"),
+    "collaboration": ("Collaboration", "collaboration", None),
+    "county": ("County", "county", "countyCode"),
+    "area": (None, "area", None),
+    "source": ("SourceDocument", "source", None),
+}
+
+
+def _absolute_iri(param: Param, value: str) -> str:
+    """An IRI from an absolute IRI, ``id/…`` (relative to the base) or ``…`` (relative to id/)."""
+    from kgtool.namespaces import DEFAULT_BASE, ID
+
+    if _IRI_FORBIDDEN.search(value) or not value:
+        raise ParameterError(f"parameter '{param.name}': {value!r} is not an IRI")
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value):
+        return value
+    if value.startswith(("id/", "def/")):
+        return DEFAULT_BASE + value
+    return str(ID) + value.lstrip("/")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _resolve(param: Param, value: str, graph: Graph) -> Node:
+    """A municipality, collaboration, county, area or source by code, slug, name or IRI."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, RDFS, SKOS
+
+    from kgtool.namespaces import ID, KS
+
+    class_name, folder, code_property = _KINDS[param.type]
+    rdf_class = KS[class_name] if class_name else SKOS.Concept
+
+    def is_kind(node: URIRef) -> bool:
+        if param.type == "area":
+            return str(node).startswith(str(ID) + "area/") and (node, RDF.type, rdf_class) in graph
+        return (node, RDF.type, rdf_class) in graph
+
+    candidates: list[URIRef] = []
+    if not _IRI_FORBIDDEN.search(value):
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value) or value.startswith(("id/", "/")):
+            candidates.append(URIRef(_absolute_iri(param, value)))
+        else:
+            local = value if value.startswith(folder + "/") else f"{folder}/{value}"
+            candidates.append(ID[local])
+    for candidate in candidates:
+        if is_kind(candidate):
+            return candidate
+    wanted = _norm(value)
+    if code_property:
+        for subject in graph.subjects(KS[code_property], None):
+            code = graph.value(subject, KS[code_property])
+            if str(code) == value and is_kind(subject):
+                return subject
+    suffixes = ("", " kommun", " stad", " län", " municipality")
+    label_properties = (RDFS.label, SKOS.prefLabel, KS.officialName, KS.iso3166Code)
+    for label_property in label_properties:
+        for subject, label in graph.subject_objects(label_property):
+            if not isinstance(subject, URIRef) or not is_kind(subject):
+                continue
+            name = _norm(str(label))
+            if any(name == wanted + s or wanted == name + s for s in suffixes):
+                return subject
+    raise ParameterError(
+        f"parameter '{param.name}': no {param.type} {value!r} in the graph "
+        f"(give a code, a name or an IRI)"
+    )
+
+
+def convert(param: Param, value: str, graph: Graph | None) -> Node:
+    """One user value as an RDF term of the parameter's type (ParameterError if it is not)."""
+    import datetime
+
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    kind = param.type
+    if kind == "string":
+        return Literal(value)
+    if kind == "iri":
+        return URIRef(_absolute_iri(param, value))
+    if kind == "xsd:date":
+        try:
+            if not _DATE.fullmatch(value):
+                raise ValueError
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ParameterError(
+                f"parameter '{param.name}': {value!r} is not an xsd:date (YYYY-MM-DD)"
+            ) from None
+        return Literal(value, datatype=XSD.date)
+    if kind == "xsd:gYear":
+        if not re.fullmatch(r"\d{4}", value):
+            raise ParameterError(f"parameter '{param.name}': {value!r} is not an xsd:gYear (YYYY)")
+        return Literal(value, datatype=XSD.gYear)
+    if kind == "xsd:integer":
+        if not re.fullmatch(r"[+-]?\d+", value):
+            raise ParameterError(f"parameter '{param.name}': {value!r} is not an xsd:integer")
+        return Literal(int(value))
+    if graph is None:
+        raise ParameterError(f"parameter '{param.name}': no graph to look {value!r} up in")
+    return _resolve(param, value, graph)
+
+
+def _strip(text: str) -> str:
+    """The query with comments, strings and IRIs blanked out."""
+    return _SKIP.sub(" ", text)
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword outside comments."""
+    match = _FORM.search(_strip(text))
+    return match.group(1).upper() if match else None
+
+
+def query_variables(text: str) -> set[str]:
+    """The names of the variables a query mentions (``?x`` or ``$x``)."""
+    return set(re.findall(r"[?$]([A-Za-z_][\w]*)", _strip(text)))
+
+
+def _header(path: Path, text: str) -> tuple[dict[str, Any], str]:
+    import yaml
+
+    lines: list[str] = []
+    body_start = 0
+    all_lines = text.splitlines(keepends=True)
+    for index, line in enumerate(all_lines):
+        match = _HEADER_LINE.match(line.rstrip("\n"))
+        if not match:
+            body_start = index
+            break
+        lines.append(match.group(1))
+    else:
+        body_start = len(all_lines)
+    if not lines:
+        raise InputError(f"{path}:1: no '#+' header (summary, description, params, tags)")
+    try:
+        header = yaml.safe_load("\n".join(lines)) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise InputError(f"{path}{line}: header is not valid YAML: {problem}") from error
+    if not isinstance(header, dict):
+        raise InputError(
+            f"{path}:1: header must be a mapping of summary, description, params, tags"
+        )
+    return header, "".join(all_lines[body_start:])
+
+
+def _params(path: Path, raw: Any, body: str) -> list[Param]:
+    if raw is None:
+        return []
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: header 'params' must map parameter names to their settings")
+    variables = query_variables(body)
+    params = []
+    for name, settings in raw.items():
+        settings = settings if settings is not None else {}
+        if not isinstance(settings, dict):
+            raise InputError(f"{path}: parameter '{name}': settings must be a mapping")
+        unknown = sorted(set(settings) - PARAM_KEYS)
+        if unknown:
+            raise InputError(
+                f"{path}: parameter '{name}': unknown key(s) {', '.join(unknown)} "
+                f"(allowed: {', '.join(sorted(PARAM_KEYS))})"
+            )
+        kind = settings.get("type", "string")
+        if kind not in PARAM_TYPES:
+            raise InputError(
+                f"{path}: parameter '{name}': unknown type {kind!r} "
+                f"(allowed: {', '.join(PARAM_TYPES)})"
+            )
+        if str(name) not in variables:
+            raise InputError(f"{path}: parameter '{name}' is not a variable of the query")
+        default = settings.get("default")
+        params.append(
+            Param(
+                name=str(name),
+                type=kind,
+                default=None if default is None else str(default),
+                optional=bool(settings.get("optional", False)),
+                description=str(settings.get("description", "")),
+            )
+        )
+    return params
+
+
+def parse_query_file(path: Path, project: Project | None = None) -> SavedQuery:
+    """Read one ``.rq`` file; a broken header raises InputError naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read: {error}") from error
+    header, body = _header(path, text)
+    unknown = sorted(set(header) - HEADER_KEYS)
+    if unknown:
+        raise InputError(
+            f"{path}: unknown header key(s) {', '.join(map(str, unknown))} "
+            f"(allowed: {', '.join(sorted(HEADER_KEYS))})"
+        )
+    if not isinstance(header.get("summary"), str) or not header["summary"].strip():
+        raise InputError(f"{path}: header needs a 'summary'")
+    tags = header.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise InputError(f"{path}: header 'tags' must be a list of words")
+    form = query_form(body)
+    if form is None:
+        raise InputError(f"{path}: no SELECT, ASK, CONSTRUCT or DESCRIBE in the query")
+    return SavedQuery(
+        name=path.stem,
+        summary=header["summary"].strip(),
+        description=str(header.get("description") or "").strip(),
+        params=_params(path, header.get("params"), body),
+        tags=tags,
+        text=text,
+        path=path,
+        query_type=form,
+        project=project,
+    )
+
+
+def _shown(path: Path, project: Project) -> Path:
+    try:
+        return path.relative_to(project.root)
+    except ValueError:
+        return path
+
+
+def load_catalogue(project: Project) -> list[SavedQuery]:
+    """All saved queries of the project, sorted by name."""
+    queries = []
+    for path in project.query_files():
+        try:
+            queries.append(parse_query_file(path, project))
+        except InputError as error:
+            shown = str(_shown(path, project))
+            raise InputError(error.message.replace(str(path), shown, 1)) from error
+    return queries
+
+
+def get_query(project: Project, name: str) -> SavedQuery:
+    """One saved query by name; an unknown name is a ParameterError listing close names."""
+    path = project.queries_dir / f"{name}.rq"
+    if not re.fullmatch(r"[A-Za-z0-9][\w-]*", name) or not path.is_file():
+        import difflib
+
+        names = [p.stem for p in project.query_files()]
+        close = difflib.get_close_matches(name, names, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see 'kgtool queries'"
+        raise ParameterError(f"query '{name}': no such saved query{hint}")
+    try:
+        return parse_query_file(path, project)
+    except InputError as error:
+        raise InputError(error.message.replace(str(path), str(_shown(path, project)), 1)) from error
+
+
+def catalogue_graph(queries: list[SavedQuery], target: str | None = None) -> Graph:
+    """The catalogue as Turtle-ready RDF: one ``sh:SPARQLExecutable`` per saved query.
+
+    Follows the SIB sparql-examples style: ``rdfs:label``, ``rdfs:comment``@en, the query
+    text under ``sh:select`` (or ``sh:ask``/``sh:construct``/``sh:describe``),
+    ``schema:keywords`` and ``schema:target`` (the SPARQL endpoint, by default ``…/sparql``).
+    """
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    from kgtool.graph import new_graph
+    from kgtool.namespaces import DEFAULT_BASE, ID, SCHEMA, SH
+
+    graph = new_graph()
+    endpoint = URIRef(target or DEFAULT_BASE + "sparql")
+    kinds = {
+        "SELECT": (SH.SPARQLSelectExecutable, SH.select),
+        "ASK": (SH.SPARQLAskExecutable, SH.ask),
+        "CONSTRUCT": (SH.SPARQLConstructExecutable, SH.construct),
+        "DESCRIBE": (SH.SPARQLDescribeExecutable, SH.describe),
+    }
+    for query in queries:
+        node = ID[f"query/{query.name}"]
+        kind, text_property = kinds[query.query_type]
+        graph.add((node, RDF.type, SH.SPARQLExecutable))
+        graph.add((node, RDF.type, kind))
+        graph.add((node, RDFS.label, Literal(query.summary, lang="en")))
+        comment = query.description or query.summary
+        graph.add((node, RDFS.comment, Literal(comment, lang="en")))
+        graph.add((node, text_property, Literal(query.text)))
+        for tag in query.tags:
+            graph.add((node, SCHEMA.keywords, Literal(tag)))
+        graph.add((node, SCHEMA.target, endpoint))
+    return graph

@@ -1,0 +1,225 @@
+"""Rendering a QueryResult: table, csv, tsv, json, md, ttl, xml.
+
+``csv``, ``tsv``, ``json`` and ``xml`` follow the SPARQL 1.1 result formats; ``table`` and ``md``
+are for reading (IRIs shortened with the project's prefixes); ``ttl`` is for CONSTRUCT and
+DESCRIBE results. A graph result asked for as a table lists its triples as rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING
+
+from kgtool.errors import KgtoolError
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from kgtool.run import QueryResult
+
+FORMATS = ("table", "csv", "tsv", "json", "md", "ttl", "xml")
+
+
+def _as_rows(result: QueryResult) -> QueryResult:
+    """A graph result as subject/predicate/object rows (sorted), anything else unchanged."""
+    if result.kind != "CONSTRUCT" or result.graph is None:
+        return result
+    from kgtool.run import QueryResult
+
+    names = ["subject", "predicate", "object"]
+    rows = [dict(zip(names, triple, strict=True)) for triple in sorted(result.graph)]
+    return QueryResult("SELECT", variables=names, rows=rows)
+
+
+def short(term: Node | None) -> str:
+    """A readable form: ``ks:Municipality``, ``id:municipality/1980``, a literal's text."""
+    from rdflib import BNode, URIRef
+
+    from kgtool.namespaces import DEFAULT_BASE, PREFIXES
+
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        if text.startswith(DEFAULT_BASE + "id/"):
+            return "id:" + text[len(DEFAULT_BASE) + 3 :]
+        best = max(
+            ((p, str(ns)) for p, ns in PREFIXES.items() if text.startswith(str(ns))),
+            key=lambda pair: len(pair[1]),
+            default=None,
+        )
+        if best and "/" not in text[len(best[1]) :]:
+            return f"{best[0]}:{text[len(best[1]) :]}"
+        return f"<{text}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _csv_value(term: Node | None) -> str:
+    from rdflib import BNode
+
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _tsv_value(term: Node | None) -> str:
+    """A term in its SPARQL TSV form (N-Triples syntax, tabs and newlines escaped)."""
+    if term is None:
+        return ""
+    return term.n3().replace("\t", "\\t").replace("\n", "\\n")
+
+
+def to_csv(result: QueryResult, delimiter: str = ",") -> str:
+    """SPARQL 1.1 CSV (lexical values) or TSV (terms in Turtle form)."""
+    result = _as_rows(result)
+    if result.kind == "ASK":
+        return ("true" if result.boolean else "false") + "\n"
+    buffer = io.StringIO()
+    if delimiter == "\t":
+        buffer.write("\t".join(f"?{name}" for name in result.variables) + "\n")
+        for row in result.rows:
+            buffer.write("\t".join(_tsv_value(row.get(n)) for n in result.variables) + "\n")
+        return buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_value(row.get(n)) for n in result.variables])
+    return buffer.getvalue()
+
+
+def json_term(term: Node) -> dict[str, str]:
+    """One term as a SPARQL JSON results binding."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if isinstance(term, Literal) and term.language:
+        out["xml:lang"] = term.language
+    elif isinstance(term, Literal) and term.datatype is not None:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def to_json(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    result = _as_rows(result)
+    if result.kind == "ASK":
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, indent=2) + "\n"
+    bindings = [
+        {name: json_term(term) for name, term in row.items() if term is not None}
+        for row in result.rows
+    ]
+    data = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_xml(result: QueryResult) -> str:
+    """SPARQL Query Results XML."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    from rdflib import BNode, Literal, URIRef
+
+    result = _as_rows(result)
+    out = ['<?xml version="1.0" encoding="utf-8"?>']
+    out.append('<sparql xmlns="http://www.w3.org/2005/sparql-results#">')
+    out.append("  <head>")
+    out.extend(f"    <variable name={quoteattr(name)}/>" for name in result.variables)
+    out.append("  </head>")
+    if result.kind == "ASK":
+        out.append(f"  <boolean>{'true' if result.boolean else 'false'}</boolean>")
+    else:
+        out.append("  <results>")
+        for row in result.rows:
+            out.append("    <result>")
+            for name in result.variables:
+                term = row.get(name)
+                if term is None:
+                    continue
+                if isinstance(term, URIRef):
+                    value = f"<uri>{escape(str(term))}</uri>"
+                elif isinstance(term, BNode):
+                    value = f"<bnode>{escape(str(term))}</bnode>"
+                else:
+                    attrs = ""
+                    if isinstance(term, Literal) and term.language:
+                        attrs = f" xml:lang={quoteattr(term.language)}"
+                    elif isinstance(term, Literal) and term.datatype is not None:
+                        attrs = f" datatype={quoteattr(str(term.datatype))}"
+                    value = f"<literal{attrs}>{escape(str(term))}</literal>"
+                out.append(f"      <binding name={quoteattr(name)}>{value}</binding>")
+            out.append("    </result>")
+        out.append("  </results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"
+
+
+def _cells(result: QueryResult) -> tuple[list[str], list[list[str]]]:
+    result = _as_rows(result)
+    if result.kind == "ASK":
+        return ["answer"], [["yes" if result.boolean else "no"]]
+    rows = [[short(row.get(name)) for name in result.variables] for row in result.rows]
+    return list(result.variables), rows
+
+
+def to_table(result: QueryResult) -> str:
+    """Aligned columns for the terminal, with a row count."""
+    header, rows = _cells(result)
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    if result.kind != "ASK":
+        count = len(rows)
+        lines.append(f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(result: QueryResult) -> str:
+    """A Markdown (GitHub) table."""
+    header, rows = _cells(result)
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+
+    out = [line(header), "|" + "|".join("---" for _ in header) + "|"]
+    out.extend(line(row) for row in rows)
+    return "\n".join(out) + "\n"
+
+
+def to_turtle(result: QueryResult) -> str:
+    """A CONSTRUCT or DESCRIBE result as Turtle (project prefixes bound)."""
+    if result.kind != "CONSTRUCT" or result.graph is None:
+        raise KgtoolError(
+            "format ttl needs a CONSTRUCT or DESCRIBE query; use table, csv, tsv, json, md or xml"
+        )
+    from kgtool.namespaces import PREFIXES
+
+    for prefix, namespace in PREFIXES.items():
+        result.graph.bind(prefix, namespace, override=True, replace=True)
+    return result.graph.serialize(format="turtle")
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    """The result in one of FORMATS."""
+    renderers = {
+        "table": to_table,
+        "csv": to_csv,
+        "tsv": lambda r: to_csv(r, "\t"),
+        "json": to_json,
+        "md": to_markdown,
+        "ttl": to_turtle,
+        "xml": to_xml,
+    }
+    if fmt not in renderers:
+        raise KgtoolError(f"format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    return renderers[fmt](result)
