@@ -12,6 +12,11 @@ from kgtool.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden`` rewrites tests/golden/ instead of comparing (review the diff)."""
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ files")
+
+
 @pytest.fixture(scope="session")
 def project_dir() -> Path:
     """The real project folder (no copies): ontology/, data/, shapes/, queries/."""
