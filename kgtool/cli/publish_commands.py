@@ -33,3 +33,63 @@ def publish(state: CliState, out_dir: str, base: str | None) -> None:
         f"published {result.pages} resource pages, {result.files} files, "
         f"{result.triples} triples to {result.out_dir} in {result.seconds:.1f} s"
     )
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.01),
+    help="Seconds a query may run before it is stopped.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Result rows (or triples) returned at most; a cut is signalled.",
+)
+@click.option(
+    "--max-request-bytes",
+    default=64 * 1024,
+    show_default=True,
+    type=click.IntRange(min=256),
+    help="Largest request body or query string accepted (413/414 beyond).",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Query worker processes (each holds the graph).",
+)
+@click.option("--base", default=None, metavar="IRI", help="Serve IRIs under this base instead.")
+@pass_state
+def serve(
+    state: CliState,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    max_request_bytes: int,
+    workers: int,
+    base: str | None,
+) -> None:
+    """Serve the site read-only: pages and RDF by content negotiation, /sparql, /api/<query>."""
+    from kgtool.serve import ServeSettings, run_server
+
+    if base is not None:
+        from kgtool.errors import KgtoolError
+        from kgtool.sitegen.rebase import check_base
+
+        try:
+            check_base(base)
+        except ValueError as error:
+            raise KgtoolError(f"--base: {error}") from error
+    settings = ServeSettings(host, port, timeout, max_rows, max_request_bytes, workers, base)
+    project = state.project()
+    click.echo(f"serving {project.root} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    run_server(project, settings)

@@ -199,14 +199,15 @@ class Site:
                 text=query.text,
             )
             try:
-                result = run_local(self.source_graph, query.text, query.bind({}))
+                bindings = query.bind({}, graph=self.source_graph)
+                result = run_local(self.source_graph, query.text, bindings)
             except KgtoolError as error:
                 view.error = f"Inget svar med standardvärden: {error.format_message()}"
                 views.append(view)
                 continue
-            if result.kind in ("boolean", "ask"):
+            if result.kind == "ASK":
                 view.kind, view.boolean = "boolean", bool(result.boolean)
-            elif result.kind in ("graph", "construct", "describe"):
+            elif result.kind in ("CONSTRUCT", "DESCRIBE"):
                 view.kind = "graph"
                 view.graph_text = rdfio.to_turtle(rebase(result.graph, self.base)).decode()
             else:

@@ -1,0 +1,329 @@
+"""``kgtool serve``: the site over HTTP with content negotiation, a SPARQL endpoint and the
+saved queries, read-only and with limits.
+
+Stack: starlette on uvicorn (both already dependencies). Async request handling lets the server
+keep answering while a query runs in a worker process (``kgtool.sitegen.workers``); rdflib
+cannot stop a query in a thread, so only a separate process makes the timeout real.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs
+
+from kgtool.sitegen import negotiate as ng
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from kgtool.project import Project
+
+SELECT_OFFERS = [ng.SPARQL_JSON, ng.SPARQL_XML, ng.CSV, ng.TSV]
+GRAPH_OFFERS = [ng.TURTLE, ng.NTRIPLES, ng.JSONLD]
+RESOURCE_OFFERS = [ng.HTML, *GRAPH_OFFERS]
+FORMAT_OF = {
+    ng.SPARQL_JSON: "json",
+    ng.SPARQL_XML: "xml",
+    ng.CSV: "csv",
+    ng.TSV: "tsv",
+    ng.TURTLE: "ttl",
+    ng.NTRIPLES: "nt",
+    ng.JSONLD: "jsonld",
+}
+FORMAT_PARAM = {
+    "json": ng.SPARQL_JSON,
+    "xml": ng.SPARQL_XML,
+    "csv": ng.CSV,
+    "tsv": ng.TSV,
+    "ttl": ng.TURTLE,
+    "turtle": ng.TURTLE,
+    "nt": ng.NTRIPLES,
+    "jsonld": ng.JSONLD,
+}
+TEXT = "text/plain; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """Server options; every limit has a safe default."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    max_request_bytes: int = 64 * 1024
+    workers: int = 2
+    base: str | None = None
+
+
+class BodyTooLarge(Exception):
+    """The request body passed the size limit."""
+
+
+def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    from starlette.responses import PlainTextResponse
+
+    return PlainTextResponse(message.rstrip("\n") + "\n", status, headers=headers)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_app(project: Project, settings: ServeSettings | None = None) -> Starlette:
+    """The ASGI app: pages and RDF under ``/id/`` and ``/def/``, ``/sparql``, ``/api/<name>``."""
+    from rdflib import URIRef
+    from starlette.applications import Starlette
+    from starlette.responses import RedirectResponse, Response
+    from starlette.routing import Route
+
+    from kgtool.errors import KgtoolError
+    from kgtool.sitegen import rdfio
+    from kgtool.sitegen.build import Site
+    from kgtool.sitegen.workers import Job, PoolBusy, QueryPool, QueryTimeout
+
+    settings = settings or ServeSettings()
+    site = Site(project, settings.base)
+    pool = QueryPool(project.root, settings.workers, settings.timeout)
+    vary = {"Vary": "Accept"}
+
+    def html(text: str) -> Response:
+        return Response(text, media_type="text/html; charset=utf-8", headers=vary)
+
+    def rdf(graph, media: str) -> Response:
+        return Response(rdfio.serialise(graph, ng.RDF_TYPES[media]), media_type=media, headers=vary)
+
+    def not_acceptable(offers: list[str]) -> Response:
+        return _plain(406, "not acceptable: this resource is offered as " + ", ".join(offers), vary)
+
+    async def negotiate_resource(request: Request, graph_of, html_url: str) -> Response:
+        media = ng.choose(request.headers.get("accept"), RESOURCE_OFFERS)
+        if media is None:
+            return not_acceptable(RESOURCE_OFFERS)
+        if media == ng.HTML:
+            return RedirectResponse(html_url, status_code=303, headers=vary)
+        return rdf(graph_of(), media)
+
+    async def index(request: Request) -> Response:
+        return html(site.index_html())
+
+    async def thing(request: Request) -> Response:
+        path = request.path_params["path"]
+        folder, _, last = path.rpartition("/")
+        if last.startswith("index.") and folder:
+            subject = URIRef(site.base + "id/" + folder)
+            if subject not in site.model.pages:
+                return _plain(404, f"no such resource: {subject}")
+            ext = last.removeprefix("index.")
+            if ext == "html":
+                return html(site.resource_html(subject))
+            media = {v: k for k, v in ng.RDF_TYPES.items()}.get(ext)
+            if media is None:
+                return _plain(404, f"no such file: {request.url.path}")
+            return rdf(site.resource_graph(subject), media)
+        subject = URIRef(site.base + "id/" + path.rstrip("/"))
+        if subject not in site.model.pages:
+            return _plain(404, f"no such resource: {subject}")
+        if path.endswith("/"):
+            return html(site.resource_html(subject))
+        return await negotiate_resource(
+            request, lambda: site.resource_graph(subject), request.url.path + "/"
+        )
+
+    async def ontology(request: Request) -> Response:
+        term = request.path_params.get("term", "")
+        if not term:
+            if request.url.path.endswith("/"):
+                return html(site.ontology_html())
+            return await negotiate_resource(request, lambda: site.ontology_graph, "/def/")
+        if term.startswith("index."):
+            ext = term.removeprefix("index.")
+            if ext == "html":
+                return html(site.ontology_html())
+            media = {v: k for k, v in ng.RDF_TYPES.items()}.get(ext)
+            if media is None:
+                return _plain(404, f"no such file: {request.url.path}")
+            return rdf(site.ontology_graph, media)
+        iri = URIRef(site.model.def_base + term)
+        if (iri, None, None) not in site.graph:
+            return _plain(404, f"no such term: {iri}")
+        return await negotiate_resource(request, lambda: site.term_graph(iri), f"/def/#{term}")
+
+    async def static(request: Request) -> Response:
+        name = request.url.path.lstrip("/")
+        if name == "void.ttl":
+            return Response(rdfio.to_turtle(site.void), media_type=ng.TURTLE)
+        if name == "catalog.ttl":
+            return Response(rdfio.to_turtle(site.dcat), media_type=ng.TURTLE)
+        if name in site.dump_files:
+            ext = name.removesuffix(".gz").rsplit(".", 1)[-1]
+            media = {v: k for k, v in ng.RDF_TYPES.items()}[ext]
+            media = "application/gzip" if name.endswith(".gz") else media
+            return Response(site.dump_files[name], media_type=media)
+        return _plain(404, f"no such file: {request.url.path}")
+
+    async def queries_page(request: Request) -> Response:
+        return html(site.queries_html())
+
+    async def execute(request: Request, job_text: str, bindings, explicit: str | None):
+        """Pick the result format, run the query in a worker, map errors to HTTP statuses."""
+        from kgtool.run import check_read_only
+
+        try:
+            form = check_read_only(job_text)
+        except KgtoolError as error:
+            status = 403 if type(error).__name__ == "QueryRefused" else 400
+            return _plain(status, error.format_message())
+        offers = GRAPH_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else SELECT_OFFERS
+        if explicit:
+            media = FORMAT_PARAM.get(explicit)
+            if media not in offers:
+                return _plain(400, f"parameter 'format': {explicit!r} is not offered here")
+        else:
+            media = ng.choose(request.headers.get("accept"), offers)
+        if media is None:
+            return not_acceptable(offers)
+        job = Job(job_text, FORMAT_OF[media], settings.max_rows, bindings)
+        try:
+            reply = await pool.run(job)
+        except QueryTimeout:
+            return _plain(503, f"query stopped: it ran longer than {settings.timeout:g} s")
+        except PoolBusy:
+            return _plain(503, f"server busy: no query worker free within {settings.timeout:g} s")
+        headers = dict(vary)
+        if reply.status == 200:
+            headers["X-Result-Rows"] = str(reply.rows)
+            if reply.truncated:
+                headers["X-Result-Truncated"] = "true"
+                headers["X-Result-Limit"] = str(settings.max_rows)
+        return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
+
+    async def sparql(request: Request) -> Response:
+        limit = settings.max_request_bytes
+        if len(request.url.query.encode()) > limit:
+            return _plain(414, f"request too large: the query string is over {limit} bytes")
+        params = {k: v for k, v in request.query_params.multi_items()}
+        query = params.get("query")
+        if request.method == "POST":
+            kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            try:
+                body = await _read_body(request, limit)
+            except BodyTooLarge:
+                return _plain(413, f"request too large: the body is over {limit} bytes")
+            if kind == "application/sparql-update":
+                return _plain(403, "updates are refused: this endpoint is read-only")
+            if kind == "application/sparql-query":
+                query = body.decode("utf-8", errors="replace")
+            elif kind == "application/x-www-form-urlencoded":
+                form = parse_qs(body.decode("utf-8", errors="replace"))
+                if "update" in form:
+                    return _plain(403, "updates are refused: this endpoint is read-only")
+                query = (form.get("query") or [None])[0]
+            else:
+                return _plain(415, f"unsupported content type {kind!r} for a SPARQL query")
+        if "update" in params:
+            return _plain(403, "updates are refused: this endpoint is read-only")
+        if not query:
+            return _plain(400, "missing parameter 'query'")
+        return await execute(request, query, None, params.get("format"))
+
+    async def api(request: Request) -> Response:
+        from kgtool.catalogue import get_query
+
+        name = request.path_params["name"]
+        limit = settings.max_request_bytes
+        if len(request.url.query.encode()) > limit:
+            return _plain(414, f"request too large: the query string is over {limit} bytes")
+        try:
+            query = get_query(project, name)
+        except KgtoolError as error:
+            return _plain(404, error.format_message())
+        values = dict(request.query_params.multi_items())
+        explicit = values.pop("format", None)
+        try:
+            bindings = query.bind(values, graph=site.source_graph)
+        except KgtoolError as error:
+            return _plain(400, error.format_message())
+        return await execute(request, query.text, bindings, explicit)
+
+    async def api_list(request: Request) -> Response:
+        from starlette.responses import JSONResponse
+
+        from kgtool.catalogue import load_catalogue
+
+        return JSONResponse(
+            [
+                {
+                    "name": q.name,
+                    "summary": q.summary,
+                    "url": f"/api/{q.name}",
+                    "params": [
+                        {
+                            "name": p.name,
+                            "type": p.type,
+                            "default": p.default,
+                            "optional": p.optional,
+                        }
+                        for p in q.params
+                    ],
+                }
+                for q in load_catalogue(project)
+            ]
+        )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await pool.start()
+        try:
+            yield
+        finally:
+            pool.close()
+
+    routes = [
+        Route("/", index),
+        Route("/index.html", index),
+        Route("/id/{path:path}", thing),
+        Route("/def", ontology),
+        Route("/def/", ontology),
+        Route("/def/{term}", ontology),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/api", api_list),
+        Route("/api/", api_list),
+        Route("/api/{name}", api),
+        Route("/queries/", queries_page),
+        Route("/queries/index.html", queries_page),
+        Route("/void.ttl", static),
+        Route("/catalog.ttl", static),
+        Route("/dumps/{name}", static),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.site = site
+    app.state.pool = pool
+    return app
+
+
+def run_server(project: Project, settings: ServeSettings) -> None:
+    """Serve until interrupted (uvicorn on ``settings.host``:``settings.port``)."""
+    import uvicorn
+
+    app = create_app(project, settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        h11_max_incomplete_event_size=max(16 * 1024, settings.max_request_bytes + 8 * 1024),
+    )

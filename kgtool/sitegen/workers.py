@@ -1,0 +1,229 @@
+"""Killable query workers: each query runs in a separate process that holds the graph.
+
+rdflib cannot interrupt a query from another thread, so the server hands each query to an idle
+worker process (spawned with the graph loaded once) and waits for the answer without blocking
+its event loop. A query that runs past the timeout has its worker killed and replaced; other
+requests go to the other workers meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import multiprocessing
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+FORMAT_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to run: text, bound parameters (RDF terms), output format, row limit."""
+
+    text: str
+    fmt: str
+    max_rows: int
+    bindings: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a worker answers: the body, or an error with an HTTP status and one-line message."""
+
+    status: int
+    body: bytes
+    media_type: str
+    truncated: bool = False
+    rows: int = 0
+
+
+class QueryTimeout(Exception):
+    """The query ran past the timeout and its worker was stopped."""
+
+
+class PoolBusy(Exception):
+    """No worker became free within the timeout."""
+
+
+def _truncate(result, max_rows: int) -> tuple[Any, bool, int]:
+    from kgtool.graph import new_graph
+
+    if result.kind == "SELECT":
+        count = len(result.rows)
+        if count > max_rows:
+            result.rows = result.rows[:max_rows]
+            return result, True, count
+        return result, False, count
+    if result.kind == "CONSTRUCT" and result.graph is not None:
+        count = len(result.graph)
+        if count > max_rows:
+            kept = new_graph()
+            for triple in sorted(result.graph)[:max_rows]:
+                kept.add(triple)
+            result.graph = kept
+            return result, True, count
+        return result, False, count
+    return result, False, 1
+
+
+def _render(result, fmt: str, truncated: bool, max_rows: int) -> bytes:
+    from kgtool.formats import render
+    from kgtool.sitegen import rdfio
+
+    if result.kind == "CONSTRUCT":
+        graph = result.graph
+        return rdfio.serialise(graph, fmt) if fmt in rdfio.RDF_FORMATS else b""
+    text = render(result, fmt)
+    if fmt == "json" and truncated:
+        document = json.loads(text)
+        document["kgtool"] = {"truncated": True, "limit": max_rows}
+        text = json.dumps(document, ensure_ascii=False)
+    return text.encode("utf-8") if isinstance(text, str) else text
+
+
+def run_job(graph, job: Job) -> Reply:
+    """Run one job on ``graph`` (in a worker process): a Reply with body or error."""
+    from kgtool.errors import KgtoolError, QueryRefused
+    from kgtool.run import check_read_only, run_local
+
+    try:
+        check_read_only(job.text)
+        result = run_local(graph, job.text, job.bindings)
+        result, truncated, count = _truncate(result, job.max_rows)
+        body = _render(result, job.fmt, truncated, job.max_rows)
+    except QueryRefused as error:
+        return Reply(403, error.format_message().encode(), "text/plain; charset=utf-8")
+    except KgtoolError as error:
+        return Reply(400, error.format_message().encode(), "text/plain; charset=utf-8")
+    except Exception as error:  # a query rdflib cannot evaluate: the client's query is at fault
+        message = f"query failed: {type(error).__name__}: {error}"
+        return Reply(400, message.encode(), "text/plain; charset=utf-8")
+    return Reply(200, body, FORMAT_TYPES[job.fmt], truncated, count)
+
+
+def _worker_main(project_root: str, conn: Connection) -> None:
+    """Worker process: load the graph once, then answer jobs until the pipe closes."""
+    from kgtool.graph import load_project
+    from kgtool.project import Project
+
+    graph = load_project(Project(Path(project_root))).graph
+    graph.query("ASK { ?s ?p ?o }")  # warm up the SPARQL machinery before the first request
+    conn.send("ready")
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(run_job(graph, job))
+
+
+class _Worker:
+    def __init__(self, ctx, project_root: str) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=_worker_main, args=(project_root, child), daemon=True, name="kgtool-query"
+        )
+        self.process.start()
+        child.close()
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        if not self.conn.poll(timeout) or self.conn.recv() != "ready":
+            raise RuntimeError("query worker did not start")
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+            self.process.join(5)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+class QueryPool:
+    """A fixed number of worker processes; ``run`` waits at most ``timeout`` seconds."""
+
+    def __init__(self, project_root: Path, size: int = 2, timeout: float = 10.0) -> None:
+        self.project_root = str(project_root)
+        self.size = max(1, size)
+        self.timeout = timeout
+        self._ctx = multiprocessing.get_context("spawn")
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._all: set[_Worker] = set()
+        self._tasks: set[asyncio.Task] = set()
+
+    def _start_worker(self) -> _Worker:
+        worker = _Worker(self._ctx, self.project_root)
+        self._all.add(worker)
+        try:
+            worker.wait_ready()
+        except Exception:
+            self._all.discard(worker)
+            worker.kill()
+            raise
+        return worker
+
+    async def start(self) -> None:
+        """Start every worker (in parallel) and wait until each holds the graph."""
+        self._idle = asyncio.Queue()
+        workers = await asyncio.gather(
+            *(asyncio.to_thread(self._start_worker) for _ in range(self.size))
+        )
+        for worker in workers:
+            self._idle.put_nowait(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        self._all.discard(worker)
+        worker.kill()
+
+        async def respawn() -> None:
+            fresh = await asyncio.to_thread(self._start_worker)
+            assert self._idle is not None
+            self._idle.put_nowait(fresh)
+
+        task = asyncio.get_running_loop().create_task(respawn())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def run(self, job: Job) -> Reply:
+        """Run ``job`` on an idle worker; QueryTimeout or PoolBusy when time runs out."""
+        assert self._idle is not None, "QueryPool.start() was not awaited"
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+        except TimeoutError:
+            raise PoolBusy() from None
+        try:
+            worker.conn.send(job)
+            remaining = max(0.0, deadline - loop.time())
+            if not await asyncio.to_thread(worker.conn.poll, remaining):
+                self._replace(worker)
+                raise QueryTimeout()
+            reply = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise
+        except asyncio.CancelledError:
+            self._replace(worker)
+            raise
+        self._idle.put_nowait(worker)
+        return reply
+
+    def close(self) -> None:
+        """Stop every worker process."""
+        for task in list(self._tasks):
+            task.cancel()
+        for worker in list(self._all):
+            worker.kill()
+        self._all.clear()
