@@ -95,8 +95,14 @@ def check_read_only(query_text: str, allow_remote: bool = False) -> str:
     algebra = query.algebra
     if not allow_remote:
         for clause in algebra.get("datasetClause") or []:
-            iri = clause.get("default") or clause.get("named")
-            keyword = "FROM" if clause.get("default") is not None else "FROM NAMED"
+            keyword, iri = (
+                ("FROM", clause["default"])
+                if "default" in clause
+                else (
+                    "FROM NAMED",
+                    clause["named"],
+                )
+            )
             raise QueryRefused(
                 f"{keyword} <{iri}> loads data from a file or URL: refused "
                 "(pass --allow-remote to allow it)"
