@@ -1,0 +1,168 @@
+"""``kgtool publish``: dumps round-trip, deterministic output, pages, ontology docs, --base."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+from publish_helpers import ROOT, publish_to
+from rdflib import Graph, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from kgtool.graph import load_project
+from kgtool.project import Project
+
+FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+DATA = "https://w3id.org/kommunsamverkan/"
+
+
+@pytest.fixture(scope="module")
+def project_graph() -> Graph:
+    return load_project(Project(ROOT)).graph
+
+
+def _assert_isomorphic(expected: Graph, got: Graph, what: str) -> None:
+    if not isomorphic(expected, got):
+        _, only_expected, only_got = graph_diff(to_isomorphic(expected), to_isomorphic(got))
+        print(f"{what}: only in the project:\n" + only_expected.serialize(format="nt")[:3000])
+        print(f"{what}: only in the dump:\n" + only_got.serialize(format="nt")[:3000])
+        pytest.fail(f"{what} is not isomorphic to the project graph")
+
+
+@pytest.mark.parametrize("ext", sorted(FORMATS))
+def test_publish_dump_is_isomorphic_to_project_graph(site_dir, project_graph, ext):
+    path = site_dir / "dumps" / f"kommunsamverkan.{ext}"
+    dumped = Graph().parse(data=path.read_bytes(), format=FORMATS[ext])
+    _assert_isomorphic(project_graph, dumped, path.name)
+    unzipped = gzip.decompress((site_dir / "dumps" / f"kommunsamverkan.{ext}.gz").read_bytes())
+    assert unzipped == path.read_bytes()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_publish_is_deterministic(site_dir, tmp_path):
+    again = publish_to(ROOT, tmp_path / "again")
+    first, second = _tree(site_dir), _tree(again)
+    assert sorted(first) == sorted(second)
+    changed = [name for name in first if first[name] != second[name]]
+    assert changed == []
+
+
+def test_publish_reports_what_it_wrote(run_cli, tmp_path):
+    result = run_cli("publish", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert re.match(r"published \d+ resource pages, \d+ files, \d+ triples to ", result.output)
+
+
+def test_publish_writes_one_folder_per_resource(site_dir, project_graph):
+    subjects = {
+        s
+        for s in project_graph.subjects()
+        if isinstance(s, URIRef) and str(s).startswith(DATA + "id/")
+    }
+    assert URIRef(DATA + "id/municipality/1980") in subjects
+    missing = [s for s in subjects if not (site_dir / str(s)[len(DATA) :] / "index.html").is_file()]
+    assert missing == []
+    for ext in FORMATS:
+        assert (site_dir / "id/municipality/1980" / f"index.{ext}").is_file()
+
+
+def test_publish_resource_rdf_describes_the_resource(site_dir, project_graph):
+    page = site_dir / "id/municipality/1980"
+    iri = URIRef(DATA + "id/municipality/1980")
+    expected = Graph()
+    for triple in project_graph.triples((iri, None, None)):
+        expected.add(triple)
+    for ext, fmt in FORMATS.items():
+        got = Graph().parse(data=(page / f"index.{ext}").read_bytes(), format=fmt)
+        _assert_isomorphic(expected, got, f"index.{ext}")
+
+
+def test_publish_municipality_page(site_dir):
+    html = (site_dir / "id/municipality/1980/index.html").read_text(encoding="utf-8")
+    assert "<h1>Västerås</h1>" in html
+    assert '<link rel="alternate" type="text/turtle" href="index.ttl">' in html
+    assert '<link rel="alternate" type="application/ld+json" href="index.jsonld">' in html
+    assert "1980" in html and 'href="../../county/19/"' in html
+    assert 'id="memberships"' in html, "Västerås is a member of Fyra Mälarstäder"
+    assert 'href="../../collaboration/fyra-malarstader/"' in html
+
+
+def test_publish_ontology_documents_every_term(site_dir, project_graph):
+    html = (site_dir / "def/index.html").read_text(encoding="utf-8")
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    terms = {
+        t for k in kinds for t in project_graph.subjects(RDF.type, k) if str(t).startswith(DATA)
+    }
+    assert len(terms) > 10
+    for term in terms:
+        anchor = str(term)[len(DATA + "def/") :]
+        assert f'<section id="{anchor}">' in html, anchor
+        for lang in ("sv", "en"):
+            label = next(
+                str(o) for o in project_graph.objects(term, RDFS.label) if o.language == lang
+            )
+            definition = next(
+                str(o) for o in project_graph.objects(term, SKOS.definition) if o.language == lang
+            )
+            section = html.split(f'<section id="{anchor}">', 1)[1].split("</section>", 1)[0]
+            assert f'<td lang="{lang}">{_escape(label)}</td>' in section, (anchor, lang)
+            assert f'<td lang="{lang}">{_escape(definition)}</td>' in section, (anchor, lang)
+    ontology = Graph().parse(site_dir / "def/index.ttl", format="turtle")
+    assert all((t, RDF.type, None) in ontology for t in terms)
+
+
+def _escape(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))
+
+
+def test_publish_index_counts_and_finder(site_dir, project_graph):
+    html = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert f"<tr><th>Tripler</th><td>{len(project_graph)}</td></tr>" in html
+    assert '<input id="filter" type="search"' in html
+    assert '<a href="id/municipality/1980/">Västerås</a>' in html
+
+
+def test_publish_query_catalogue_page(site_dir):
+    from kgtool.catalogue import load_catalogue
+
+    html = (site_dir / "queries/index.html").read_text(encoding="utf-8")
+    queries = load_catalogue(Project(ROOT))
+    assert f"<p>{len(queries)} frågor." in html
+    for query in queries:
+        assert f'<section id="{query.name}" class="query">' in html
+
+
+def test_publish_under_another_base(tmp_path, project_graph):
+    base = "https://example.org/ks/"
+    out = publish_to(ROOT, tmp_path / "moved", "--base", base)
+    dumped = Graph().parse(out / "dumps/kommunsamverkan.nt", format="nt")
+    iris = {str(t) for triple in dumped for t in triple if isinstance(t, URIRef)}
+    assert not [iri for iri in iris if iri.startswith(DATA)]
+    assert base + "id/municipality/1980" in iris and base + "def/Municipality" in iris
+    assert len(dumped) == len(project_graph)
+    html = (out / "id/municipality/1980/index.html").read_text(encoding="utf-8")
+    assert f"<code>{base}id/municipality/1980</code>" in html
+
+
+def test_publish_rejects_a_bad_base(run_cli, tmp_path):
+    result = run_cli("publish", "-o", str(tmp_path / "x"), "--base", "not-an-iri")
+    assert result.exit_code == 2
+    assert "--base" in result.stderr and "Traceback" not in result.output
+
+
+def test_publish_escapes_a_hostile_label(hostile_site):
+    from publish_helpers import HOSTILE_LABEL
+
+    page = (hostile_site / "id/collaboration/hostile/index.html").read_text(encoding="utf-8")
+    assert HOSTILE_LABEL not in page
+    assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>" in page
+    index = (hostile_site / "index.html").read_text(encoding="utf-8")
+    assert HOSTILE_LABEL not in index and "&lt;script&gt;alert(1)" in index
