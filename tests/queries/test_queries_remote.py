@@ -1,0 +1,222 @@
+"""Remote: push into a real Oxigraph server, then every saved query gives the local rows."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from test_queries_readonly import HOSTILE
+
+from kgtool.cache import load_graph_cached
+from kgtool.catalogue import load_catalogue
+from kgtool.project import Project
+from kgtool.remote import chunks, endpoints
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def saved_names(project_dir: Path) -> list[str]:
+    return [query.name for query in load_catalogue(Project(project_dir))]
+
+
+def test_push_reports_and_store_holds_the_graph(pushed, project_dir, run_cli):
+    triples = len(load_graph_cached(Project(project_dir)))
+    assert pushed.count() == triples
+    again = run_cli("push", "--endpoint", pushed.url)
+    assert again.exit_code == 0, again.stderr
+    assert again.output.startswith(f"pushed {triples} triples to the default graph at ")
+    assert again.output.rstrip().endswith(f"the store now holds {triples} triples there")
+    assert pushed.count() == triples, "a second push replaces, it does not duplicate"
+
+
+def test_push_to_named_graph_with_query_url(pushed, project_dir, run_cli):
+    triples = len(load_graph_cached(Project(project_dir)))
+    for _ in range(2):
+        result = run_cli(
+            "push", "--endpoint", pushed.url + "/query", "--graph", "https://example.org/g"
+        )
+        assert result.exit_code == 0, result.stderr
+        assert f"pushed {triples} triples to <https://example.org/g>" in result.output
+        assert f"holds {triples} triples there" in result.output
+    count = run_cli(
+        "sparql",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://example.org/g> { ?s ?p ?o } }",
+        "--endpoint",
+        pushed.url,
+        "-F",
+        "csv",
+    )
+    assert count.output == f"n\n{triples}\n"
+    assert pushed.count() == triples, "the default graph is untouched"
+
+
+@pytest.mark.parametrize("name", saved_names(ROOT))
+def test_every_saved_query_same_rows_remote(pushed, run_cli, name):
+    local = run_cli("query", name, "-f", "tsv")
+    remote = run_cli("query", name, "-f", "tsv", "--endpoint", pushed.url)
+    assert local.exit_code == 0, local.stderr
+    assert remote.exit_code == 0, remote.stderr
+    assert remote.output == local.output
+
+
+def test_as_of_same_rows_remote(pushed, run_cli, project_dir):
+    for query in load_catalogue(Project(project_dir)):
+        if query.time_param is None:
+            continue
+        for date in ("2016-09-01", "2020-01-01", "2024-06-01"):
+            args = ("query", query.name, "--as-of", date, "-f", "tsv")
+            local, remote = run_cli(*args), run_cli(*args, "--endpoint", pushed.url)
+            assert local.exit_code == 0, local.stderr
+            assert remote.output == local.output, (query.name, date)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_match_as_plain_values_remotely(pushed, run_cli, value):
+    before = pushed.count()
+    result = run_cli(
+        "query", "find-by-name", "-p", f"name={value}", "-f", "csv", "--endpoint", pushed.url
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.output == "thing,type,label\n"
+    assert pushed.count() == before
+
+
+def test_push_to_dead_port_is_exit_2(run_cli, dead_port):
+    result = run_cli("push", "--endpoint", f"http://127.0.0.1:{dead_port}")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"Error: endpoint http://127.0.0.1:{dead_port}/update: connection refused "
+        "(is the server running?); push stopped, the target graph was left unchanged"
+    )
+    assert "Traceback" not in result.output
+
+
+def test_query_dead_port_is_exit_2(run_cli, dead_port):
+    result = run_cli("query", "find-by-name", "--endpoint", f"http://127.0.0.1:{dead_port}")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"Error: endpoint http://127.0.0.1:{dead_port}/query: connection refused "
+        "(is the server running?)"
+    )
+
+
+def test_http_error_shows_server_message(pushed, run_cli):
+    result = run_cli("sparql", "ASK {}", "--endpoint", pushed.url + "/nowhere")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: endpoint {pushed.url}/nowhere: HTTP 404: ")
+    assert "not supported" in result.stderr  # Oxigraph's own words
+
+
+def test_server_rejecting_update_keeps_target(pushed, run_cli, project_dir):
+    """Updates sent to the query URL fail: exit 2 with the server's words, store unchanged."""
+    before = pushed.count()
+    result = run_cli(
+        "push", "--endpoint", pushed.url, "--update-url", pushed.url + "/query"
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "HTTP 400" in result.stderr and "left unchanged" in result.stderr
+    assert pushed.count() == before
+
+
+def test_timeout_is_exit_2(run_cli):
+    """A server that accepts the connection but never answers."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        port = silent.getsockname()[1]
+        result = run_cli(
+            "query", "find-by-name", "--endpoint", f"http://127.0.0.1:{port}", "--timeout", "0.5"
+        )
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"Error: endpoint http://127.0.0.1:{port}/query: no answer within 0.5 s (see --timeout)"
+    )
+
+
+def test_push_failing_midway_leaves_target(pushed, project_dir):
+    """A server that dies after the first chunk: the default graph keeps its old triples."""
+    from kgtool.errors import EndpointError
+    from kgtool.remote import push
+
+    graph = load_graph_cached(Project(project_dir))
+    before = pushed.count()
+    calls = {"n": 0}
+    # A tiny proxy in front of Oxigraph that forwards one request, then closes connections.
+    proxy = socket.socket()
+    proxy.bind(("127.0.0.1", 0))
+    proxy.listen(5)
+    port = proxy.getsockname()[1]
+
+    def serve() -> None:
+        while True:
+            try:
+                client, _ = proxy.accept()
+            except OSError:
+                return
+            calls["n"] += 1
+            if calls["n"] > 1:
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", pushed.port))
+            data = b""
+            client.settimeout(5)
+            while b"\r\n\r\n" not in data:
+                data += client.recv(65536)
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = int(
+                next(
+                    line.split(b":")[1]
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length")
+                )
+            )
+            while len(body) < length:
+                body += client.recv(65536)
+            upstream.sendall(head + b"\r\n\r\n" + body)
+            upstream.settimeout(5)
+            answer = upstream.recv(65536)
+            client.sendall(answer)
+            upstream.close()
+            client.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(EndpointError, match="left unchanged"):
+            push(graph, f"http://127.0.0.1:{port}", chunk_size=500, timeout=5)
+    finally:
+        proxy.close()
+    assert calls["n"] >= 2
+    assert pushed.count() == before
+
+
+def test_chunks_keep_blank_nodes_together(project_dir):
+    from rdflib import BNode, Graph
+
+    graph = load_graph_cached(Project(project_dir))
+    pieces = list(chunks(graph, size=50))
+    assert len(pieces) > 1
+    seen: dict[str, int] = {}
+    total = 0
+    for index, piece in enumerate(pieces):
+        part = Graph().parse(data=piece, format="nt")
+        total += len(part)
+        for term in {t for triple in part for t in triple if isinstance(t, BNode)}:
+            assert seen.setdefault(str(term), index) == index, "a blank node spans two chunks"
+    assert total == len(graph)
+
+
+def test_endpoint_urls():
+    assert endpoints("http://127.0.0.1:7878") == endpoints("http://127.0.0.1:7878/")
+    assert endpoints("http://127.0.0.1:7878").query == "http://127.0.0.1:7878/query"
+    assert endpoints("http://127.0.0.1:7878").update == "http://127.0.0.1:7878/update"
+    assert endpoints("http://h:3030/ds/query").update == "http://h:3030/ds/update"
+    assert endpoints("http://h/sparql").update == "http://h/sparql"
+
+
+def test_endpoint_not_http_is_exit_2(run_cli):
+    result = run_cli("query", "find-by-name", "--endpoint", "localhost:7878")
+    assert result.exit_code == 2
+    assert "not an http(s) URL" in result.stderr
