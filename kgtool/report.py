@@ -1,0 +1,190 @@
+"""The validation report: findings with file:line, and their text, JSON and Turtle renderings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+SEVERITIES = ("violation", "warning", "info")
+SHAPES_NS = "https://w3id.org/kommunsamverkan/def/shapes#"
+_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result: which resource (focus), where it is defined, which rule, value and message."""
+
+    focus: str
+    shape: str
+    severity: str
+    messages: dict[str, str] = field(compare=False, hash=False)
+    path: str | None = None
+    value: str | None = None
+    label: str | None = None
+    file: str | None = None
+    line: int | None = None
+    component: str | None = None
+
+    @property
+    def shape_name(self) -> str:
+        """The rule's short name, e.g. ``MembershipsDoNotOverlap``."""
+        return self.shape.removeprefix(SHAPES_NS)
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang``, else English, else any."""
+        return (
+            self.messages.get(lang)
+            or self.messages.get("en")
+            or next(iter(self.messages.values()), "")
+        )
+
+    def as_dict(self, lang: str = "en") -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "focus": self.focus,
+            "label": self.label,
+            "shape": self.shape_name,
+            "path": self.path,
+            "value": self.value,
+            "severity": self.severity,
+            "message": self.message(lang),
+        }
+
+    def sort_key(self) -> tuple:
+        return (self.file or "~", self.line or 0, self.focus, self.shape, self.value or "")
+
+
+@dataclass
+class Report:
+    """All findings of one validation run, sorted by file and line."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.findings = sorted(set(self.findings), key=Finding.sort_key)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def conforms(self) -> bool:
+        """True when there is no violation (warnings and infos do not count)."""
+        return not self.violations
+
+    def at_least(self, severity: str) -> Report:
+        """Only findings of ``severity`` or worse (``violation`` < ``warning`` < ``info``)."""
+        limit = _RANK[severity]
+        return Report([f for f in self.findings if _RANK[f.severity] <= limit])
+
+    def shapes(self) -> set[str]:
+        """The short names of the rules that produced findings."""
+        return {f.shape_name for f in self.findings}
+
+    # -- renderings --
+
+    def as_text(self, lang: str = "en") -> str:
+        """Findings grouped by file, each with line, resource (label and IRI), rule and value."""
+        words = _WORDS[lang if lang in _WORDS else "en"]
+        if not self.findings:
+            return words["none"]
+        lines: list[str] = []
+        current: object = object()
+        for finding in self.findings:
+            if finding.file != current:
+                current = finding.file
+                lines.append(finding.file or words["nofile"])
+            where = f"{finding.line}" if finding.line else "?"
+            name = f"{finding.label} <{finding.focus}>" if finding.label else f"<{finding.focus}>"
+            lines.append(f"  {where}: {words[finding.severity]} {finding.shape_name}: {name}")
+            lines.append(f"      {finding.message(lang)}")
+            if finding.value is not None:
+                detail = f"{words['value']}: {finding.value}"
+                if finding.path:
+                    detail += f" ({words['path']}: <{finding.path}>)"
+                lines.append(f"      {detail}")
+        counts = words["summary"].format(
+            violations=len(self.violations), warnings=len(self.warnings)
+        )
+        lines.append(counts)
+        return "\n".join(lines)
+
+    def as_json(self, lang: str = "en") -> str:
+        """A JSON list of findings with keys file, line, focus, label, shape, path, value,
+        severity, message."""
+        return json.dumps([f.as_dict(lang) for f in self.findings], ensure_ascii=False, indent=2)
+
+    def as_graph(self):
+        """The standard SHACL validation report (sh:ValidationReport) as an rdflib Graph."""
+        from rdflib import BNode, Graph, Literal, URIRef
+        from rdflib.namespace import RDF, XSD
+
+        from kgtool.namespaces import PREFIXES, SH
+
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+        graph.bind("kssh", SHAPES_NS)
+        report = BNode()
+        graph.add((report, RDF.type, SH.ValidationReport))
+        graph.add((report, SH.conforms, Literal(self.conforms, datatype=XSD.boolean)))
+        for finding in self.findings:
+            result = BNode()
+            graph.add((report, SH.result, result))
+            graph.add((result, RDF.type, SH.ValidationResult))
+            graph.add((result, SH.focusNode, _term(finding.focus)))
+            graph.add((result, SH.sourceShape, URIRef(finding.shape)))
+            graph.add((result, SH.resultSeverity, SH[finding.severity.capitalize()]))
+            if finding.component:
+                graph.add((result, SH.sourceConstraintComponent, URIRef(finding.component)))
+            if finding.path:
+                graph.add((result, SH.resultPath, URIRef(finding.path)))
+            if finding.value is not None:
+                graph.add((result, SH.value, Literal(finding.value)))
+            for lang, text in sorted(finding.messages.items()):
+                graph.add((result, SH.resultMessage, Literal(text, lang=lang)))
+        return graph
+
+    def as_turtle(self) -> str:
+        return self.as_graph().serialize(format="turtle")
+
+
+def _term(text: str):
+    from rdflib import BNode, URIRef
+
+    return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+
+
+def merge(*parts: Iterable[Finding]) -> Report:
+    """One report from several lists of findings (SHACL and Python checks)."""
+    return Report([finding for part in parts for finding in part])
+
+
+_WORDS = {
+    "en": {
+        "none": "No findings: the graph conforms to the shapes.",
+        "nofile": "(not defined in any file)",
+        "violation": "violation",
+        "warning": "warning",
+        "info": "info",
+        "value": "value",
+        "path": "property",
+        "summary": "{violations} violation(s), {warnings} warning(s)",
+    },
+    "sv": {
+        "none": "Inga fynd: grafen uppfyller formkraven.",
+        "nofile": "(inte definierad i någon fil)",
+        "violation": "fel",
+        "warning": "varning",
+        "info": "info",
+        "value": "värde",
+        "path": "egenskap",
+        "summary": "{violations} fel, {warnings} varning(ar)",
+    },
+}
