@@ -1,0 +1,208 @@
+"""One resource of the graph, found by IRI, code or name, with its relations both ways.
+
+``find_resource`` turns what a user types (an IRI, ``municipality/1980``, ``ks:Region``, a code
+such as ``1980`` or ``19``, or a name such as ``Västerås``) into one IRI, or raises an error
+(exit 2) naming the candidates. ``describe`` returns a ``Description``: plain strings, ready
+for the CLI (or any other caller) to render.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, TIME
+
+from kgtool.errors import KgtoolError
+from kgtool.graph import LoadedGraph
+from kgtool.namespaces import ID, KS, PREFIXES
+
+#: Properties whose values name a resource, in order of preference.
+NAME_PROPERTIES = (RDFS.label, SKOS.prefLabel, FOAF.name, KS.officialName)
+_LANGS = ("sv", "en", None)
+
+
+class UnknownResource(KgtoolError):
+    """Nothing in the graph matches what the user asked for."""
+
+
+class AmbiguousResource(KgtoolError):
+    """Several resources match a name; the message lists them."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """An IRI (or literal/blank node) shown compactly, with its label when it has one."""
+
+    iri: str
+    short: str
+    label: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.short}  {self.label}" if self.label else self.short
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One triple seen from the described resource: the property and the node at the other end."""
+
+    predicate: Term
+    other: Term
+
+
+@dataclass
+class Description:
+    """Everything ``kgtool describe`` prints about one resource."""
+
+    resource: Term
+    location: str | None
+    labels: list[str] = field(default_factory=list)
+    types: list[Term] = field(default_factory=list)
+    values: list[Relation] = field(default_factory=list)
+    outgoing: list[Relation] = field(default_factory=list)
+    incoming: list[Relation] = field(default_factory=list)
+    sources: list[Term] = field(default_factory=list)
+    mentioned_in: list[Term] = field(default_factory=list)
+
+
+def short(graph: Graph, node) -> str:
+    """``municipality/1980`` for things, ``ks:Region`` for terms, the N3 form for literals."""
+    if isinstance(node, Literal):
+        return node.n3(graph.namespace_manager)
+    if isinstance(node, BNode):
+        return "[]"
+    text = str(node)
+    if text.startswith(str(ID)):
+        return text[len(str(ID)) :]
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(str(namespace)) and re.fullmatch(
+            r"[\w.-]*", text[len(str(namespace)) :]
+        ):
+            return f"{prefix}:{text[len(str(namespace)) :]}"
+    return f"<{text}>"
+
+
+def label(graph: Graph, node) -> str | None:
+    """The node's best name: Swedish first, then English, then any; None when it has none."""
+    if not isinstance(node, URIRef | BNode):
+        return None
+    for prop in (*NAME_PROPERTIES, DCTERMS.title):
+        values = [v for v in graph.objects(node, prop) if isinstance(v, Literal)]
+        for lang in _LANGS:
+            for value in values:
+                if value.language == lang or lang is None:
+                    return str(value)
+    if isinstance(node, BNode):
+        return _interval_text(graph, node)
+    return None
+
+
+def _instant_text(graph: Graph, instant) -> str | None:
+    for prop in (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear):
+        value = graph.value(instant, prop)
+        if value is not None:
+            return str(value)
+    return None
+
+
+def _interval_text(graph: Graph, node: BNode) -> str | None:
+    """``2019-09 – 2020-09`` for an anonymous interval (``… –`` when it has no end)."""
+    begin = graph.value(node, TIME.hasBeginning)
+    end = graph.value(node, TIME.hasEnd)
+    if begin is None and end is None:
+        return None
+    start = _instant_text(graph, begin) if begin is not None else "?"
+    stop = _instant_text(graph, end) if end is not None else ""
+    return f"{start} – {stop}".rstrip()
+
+
+def term(graph: Graph, node) -> Term:
+    return Term(str(node), short(graph, node), label(graph, node))
+
+
+def _exists(graph: Graph, iri: URIRef) -> bool:
+    return (iri, None, None) in graph or (None, None, iri) in graph
+
+
+def find_resource(graph: Graph, thing: str) -> URIRef:
+    """The IRI ``thing`` stands for, or UnknownResource / AmbiguousResource (exit 2)."""
+    text = thing.strip()
+    if not text:
+        raise UnknownResource("THING is empty: give an IRI, a code such as 1980, or a name")
+    candidates: list[URIRef] = []
+    if re.match(r"https?://", text):
+        candidates = [URIRef(text)]
+    elif re.fullmatch(r"[A-Za-z][\w-]*:[\w.-]*", text) and text.split(":")[0] in PREFIXES:
+        prefix, local = text.split(":", 1)
+        candidates = [URIRef(str(PREFIXES[prefix]) + local)]
+    elif "/" in text and " " not in text:
+        candidates = [ID[text.strip("/")]]
+    elif re.fullmatch(r"\d{4}", text):
+        candidates = list(graph.subjects(KS.municipalityCode, Literal(text)))
+    elif re.fullmatch(r"\d{2}", text):
+        candidates = list(graph.subjects(KS.countyCode, Literal(text)))
+    elif re.fullmatch(r"\d{3}", text):
+        candidates = [ID[f"source/{text}"]]
+    if candidates:
+        found = [iri for iri in candidates if _exists(graph, iri)]
+        if found:
+            return found[0]
+        raise UnknownResource(f"THING {thing!r}: no such resource in the graph")
+    return _find_by_name(graph, thing)
+
+
+def _find_by_name(graph: Graph, thing: str) -> URIRef:
+    wanted = thing.strip().casefold()
+    matches: set[URIRef] = set()
+    for prop in NAME_PROPERTIES:
+        for subject, value in graph.subject_objects(prop):
+            if isinstance(subject, URIRef) and str(value).casefold() == wanted:
+                matches.add(subject)
+    if not matches:
+        raise UnknownResource(
+            f"THING {thing!r}: no resource has that name (try an IRI, a code such as 1980, "
+            "or a name such as Västerås)"
+        )
+    if len(matches) > 1:
+        listed = "; ".join(sorted(f"{short(graph, m)} ({label(graph, m)})" for m in matches))
+        raise AmbiguousResource(f"THING {thing!r} is ambiguous: {listed}")
+    return next(iter(matches))
+
+
+def _sorted(relations: list[Relation]) -> list[Relation]:
+    return sorted(relations, key=lambda r: (r.predicate.short, r.other.short, r.other.iri))
+
+
+def describe(loaded: LoadedGraph, thing: str) -> Description:
+    """Find ``thing`` and gather its labels, types, relations both ways and sources."""
+    graph = loaded.graph
+    iri = find_resource(graph, thing)
+    location = loaded.location(iri)
+    result = Description(term(graph, iri), str(location) if location else None)
+    label_props = {RDFS.label, SKOS.prefLabel, FOAF.name}
+    for predicate, obj in graph.predicate_objects(iri):
+        if predicate in label_props and isinstance(obj, Literal):
+            lang = f" @{obj.language}" if obj.language else ""
+            result.labels.append(f"{obj}{lang}")
+        elif predicate == RDF.type:
+            result.types.append(term(graph, obj))
+        elif predicate == PROV.wasDerivedFrom:
+            result.sources.append(term(graph, obj))
+        elif isinstance(obj, Literal):
+            result.values.append(Relation(term(graph, predicate), term(graph, obj)))
+        else:
+            result.outgoing.append(Relation(term(graph, predicate), term(graph, obj)))
+    mentioned: set[URIRef] = set()
+    for subject, predicate in graph.subject_predicates(iri):
+        result.incoming.append(Relation(term(graph, predicate), term(graph, subject)))
+        mentioned.update(s for s in graph.objects(subject, PROV.wasDerivedFrom))
+    own = {URIRef(t.iri) for t in result.sources}
+    result.mentioned_in = sorted((term(graph, s) for s in mentioned - own), key=lambda t: t.short)
+    result.labels.sort()
+    result.types.sort(key=lambda t: t.short)
+    result.sources.sort(key=lambda t: t.short)
+    result.values = _sorted(result.values)
+    result.outgoing = _sorted(result.outgoing)
+    result.incoming = _sorted(result.incoming)
+    return result
