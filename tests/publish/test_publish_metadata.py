@@ -1,0 +1,105 @@
+"""The published VoID and DCAT-AP metadata: SHACL (shapes kept in tests/publish/shapes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from publish_helpers import ROOT
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, VOID
+
+from kgtool.graph import load_project
+from kgtool.project import Project
+
+SHAPES = Path(__file__).resolve().parent / "shapes"
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")  # plain: a closed namespace warns under pytest
+DATASET = URIRef("https://w3id.org/kommunsamverkan/dataset")
+
+
+def conforms(data: Graph, shapes_file: str) -> tuple[bool, str]:
+    from pyshacl import validate
+
+    shapes = Graph().parse(SHAPES / shapes_file, format="turtle")
+    ok, _, text = validate(data, shacl_graph=shapes)
+    return ok, text
+
+
+@pytest.fixture(scope="module")
+def dcat(site_dir) -> Graph:
+    return Graph().parse(site_dir / "catalog.ttl", format="turtle")
+
+
+@pytest.fixture(scope="module")
+def void(site_dir) -> Graph:
+    return Graph().parse(site_dir / "void.ttl", format="turtle")
+
+
+def test_publish_dcat_meets_dcat_ap_se_shapes(dcat):
+    ok, text = conforms(dcat, "dcat-ap-se.ttl")
+    assert ok, text
+
+
+def test_publish_void_meets_void_shapes(void):
+    ok, text = conforms(void, "void.ttl")
+    assert ok, text
+
+
+@pytest.mark.parametrize(
+    ("removed", "why"),
+    [
+        ((None, DCTERMS.publisher, None), "publisher"),
+        ((None, DCAT.contactPoint, None), "contact point"),
+        ((None, DCAT.mediaType, None), "media types"),
+        ((None, DCTERMS.license, None), "licence"),
+        ((None, VCARD.hasURL, None), "contact address"),
+    ],
+)
+def test_publish_dcat_shapes_catch_missing_parts(dcat, removed, why):
+    broken = Graph()
+    broken += dcat
+    broken.remove(removed)
+    ok, _ = conforms(broken, "dcat-ap-se.ttl")
+    assert not ok, f"the shapes must require the {why}"
+
+
+def test_publish_dcat_shapes_refuse_blank_distributions(dcat):
+    broken = Graph()
+    broken += dcat
+    blank = BNode()
+    broken.add((DATASET, DCAT.distribution, blank))
+    for p, o in dcat.predicate_objects(URIRef(DATASET + "/distribution/kommunsamverkan.ttl")):
+        broken.add((blank, p, o))
+    assert not conforms(broken, "dcat-ap-se.ttl")[0]
+
+
+def test_publish_dcat_has_no_person_contact_data(dcat):
+    assert not list(dcat.subjects(RDF.type, VCARD.Individual))
+    assert not list(dcat.objects(None, VCARD.hasTelephone))
+
+
+def test_publish_void_statistics_match_the_graph(void):
+    graph = load_project(Project(ROOT)).graph
+    assert void.value(DATASET, VOID.triples) == Literal(len(graph))
+    assert void.value(DATASET, VOID.classes) == Literal(len(set(graph.objects(None, RDF.type))))
+    assert void.value(DATASET, VOID.properties) == Literal(len(set(graph.predicates())))
+    dumps = {str(d).rsplit("/", 1)[-1] for d in void.objects(DATASET, VOID.dataDump)}
+    assert {"kommunsamverkan.ttl", "kommunsamverkan.nt", "kommunsamverkan.jsonld"} <= dumps
+    assert void.value(DATASET, VOID.sparqlEndpoint) == URIRef(
+        "https://w3id.org/kommunsamverkan/sparql"
+    )
+
+
+def test_publish_modified_date_comes_from_the_data_not_the_clock(dcat, hostile_site):
+    """The copy has no git history: the date falls back to dates stated in the data."""
+    copy = Graph().parse(hostile_site / "catalog.ttl", format="turtle")
+    graph = load_project(Project(ROOT)).graph
+    stated = sorted(
+        o.toPython()
+        for p in (DCTERMS.date, DCTERMS.modified, DCTERMS.issued)
+        for o in graph.objects(None, p)
+        if isinstance(o, Literal) and o.datatype and str(o.datatype).endswith("#date")
+    )
+    assert str(copy.value(DATASET, DCTERMS.modified)) == stated[-1].isoformat()
+    assert dcat.value(DATASET, DCTERMS.modified) is not None

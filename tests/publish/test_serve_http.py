@@ -1,0 +1,241 @@
+"""``kgtool serve`` over real HTTP: negotiation, SPARQL protocol, saved queries, limits."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import time
+import xml.etree.ElementTree as ET
+
+import httpx
+import pytest
+from rdflib import Graph, URIRef
+
+DATA = "https://w3id.org/kommunsamverkan/"
+COUNT = "SELECT ?s WHERE { ?s a <https://w3id.org/kommunsamverkan/def/Municipality> } ORDER BY ?s"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+RDF_PARSERS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+}
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/id/municipality/1980", "/id/collaboration/fyra-malarstader", "/def/Municipality"],
+)
+@pytest.mark.parametrize("media", sorted(RDF_PARSERS))
+def test_serve_negotiates_rdf(http, path, media):
+    response = http.get(path, headers={"Accept": media})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(media)
+    assert "accept" in response.headers["vary"].lower()
+    graph = Graph().parse(data=response.content, format=RDF_PARSERS[media])
+    assert (URIRef(DATA + path.lstrip("/")), None, None) in graph
+
+
+def test_serve_negotiates_html_for_a_municipality(http):
+    response = http.get("/id/municipality/1980", headers={"Accept": "text/html"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/id/municipality/1980/"
+    page = http.get(response.headers["location"], headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "<h1>Västerås</h1>" in page.text
+
+
+def test_serve_negotiates_html_for_a_collaboration_and_a_term(http):
+    page = http.get("/id/collaboration/fyra-malarstader", headers={"Accept": "text/html"})
+    assert page.status_code == 303
+    followed = http.get(page.headers["location"])
+    assert followed.status_code == 200 and 'id="memberships"' in followed.text
+    term = http.get("/def/Municipality", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert term.status_code == 303 and term.headers["location"] == "/def/#Municipality"
+    docs = http.get("/def/")
+    assert docs.status_code == 200 and '<section id="Municipality">' in docs.text
+
+
+def test_serve_prefers_by_q_value(http):
+    response = http.get(
+        "/id/municipality/1980", headers={"Accept": "text/html;q=0.5, application/ld+json"}
+    )
+    assert response.headers["content-type"].startswith("application/ld+json")
+
+
+def test_serve_unknown_iri_is_404(http):
+    assert http.get("/id/municipality/9999", headers={"Accept": "text/turtle"}).status_code == 404
+    assert http.get("/def/NoSuchTerm", headers={"Accept": "text/turtle"}).status_code == 404
+
+
+def test_serve_nothing_acceptable_is_406(http):
+    response = http.get("/id/municipality/1980", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert "text/turtle" in response.text
+
+
+def _sparql_rows(http, accept: str, method: str = "GET") -> httpx.Response:
+    if method == "GET":
+        return http.get("/sparql", params={"query": COUNT}, headers={"Accept": accept})
+    return http.post("/sparql", data={"query": COUNT}, headers={"Accept": accept})
+
+
+def test_serve_sparql_select_in_json(http):
+    response = _sparql_rows(http, "application/sparql-results+json")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/sparql-results+json")
+    document = response.json()
+    assert document["head"]["vars"] == ["s"]
+    values = [b["s"]["value"] for b in document["results"]["bindings"]]
+    assert len(values) == 290 and DATA + "id/municipality/1980" in values
+
+
+def test_serve_sparql_select_in_xml(http):
+    response = _sparql_rows(http, "application/sparql-results+xml", method="POST")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/sparql-results+xml")
+    root = ET.fromstring(response.content)
+    ns = "{http://www.w3.org/2005/sparql-results#}"
+    uris = [u.text for u in root.iter(f"{ns}uri")]
+    assert len(uris) == 290 and DATA + "id/municipality/1980" in uris
+
+
+def test_serve_sparql_select_in_csv_and_tsv(http):
+    as_csv = _sparql_rows(http, "text/csv")
+    assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(as_csv.text)))
+    assert rows[0] == ["s"] and len(rows) == 291
+    as_tsv = _sparql_rows(http, "text/tab-separated-values")
+    assert as_tsv.status_code == 200
+    lines = as_tsv.text.splitlines()
+    assert lines[0] == "?s" and f"<{DATA}id/municipality/1980>" in lines
+
+
+def test_serve_sparql_query_in_post_body(http):
+    response = http.post(
+        "/sparql",
+        content=COUNT.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+    )
+    assert response.status_code == 200 and len(response.text.splitlines()) == 291
+
+
+def test_serve_sparql_construct_as_turtle(http):
+    query = (
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ BIND(<{DATA}id/municipality/1980> AS ?s) ?s ?p ?o }}"
+    )
+    response = http.get("/sparql", params={"query": query}, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(
+        "text/turtle"
+    )
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert (URIRef(DATA + "id/municipality/1980"), None, None) in graph
+
+
+def _still_serving(http) -> None:
+    response = http.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    assert response.status_code == 200 and response.json()["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    ("kind", "request_kwargs", "status"),
+    [
+        ("update as query", {"params": {"query": "INSERT DATA { <a:b> <a:c> <a:d> }"}}, 403),
+        ("update form", {"data": {"update": "INSERT DATA { <a:b> <a:c> <a:d> }"}}, 403),
+        (
+            "update body",
+            {
+                "content": b"DELETE WHERE { ?s ?p ?o }",
+                "headers": {"Content-Type": "application/sparql-update"},
+            },
+            403,
+        ),
+        ("malformed", {"params": {"query": "SELEKT ?x WHERE { ?x }"}}, 400),
+        ("service", {"params": {"query": "SELECT * { SERVICE <http://e/> { ?s ?p ?o } }"}}, 403),
+        ("oversized body", {"data": {"query": "SELECT * { ?s ?p ?o } #" + "x" * 5000}}, 413),
+        ("missing query", {"params": {}}, 400),
+    ],
+)
+def test_serve_refuses_bad_requests_and_keeps_serving(http, kind, request_kwargs, status):
+    method = "GET" if "params" in request_kwargs else "POST"
+    response = http.request(method, "/sparql", **request_kwargs)
+    assert response.status_code == status, (kind, response.text)
+    assert response.text.strip(), "a refusal says why"
+    _still_serving(http)
+
+
+def test_serve_malformed_query_message(http):
+    response = http.get("/sparql", params={"query": "SELECT ?x WHERE { ?x"})
+    assert response.status_code == 400 and "malformed query" in response.text
+
+
+def test_serve_result_limit_is_signalled(http):
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    response = http.get("/sparql", params={"query": query}, headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    assert response.headers["x-result-truncated"] == "true"
+    document = response.json()
+    assert len(document["results"]["bindings"]) == 500
+    assert document["kgtool"] == {"truncated": True, "limit": 500}
+    small = _sparql_rows(http, "application/json")
+    assert "x-result-truncated" not in small.headers
+
+
+def test_serve_slow_query_times_out_while_others_are_answered(server):
+    results: dict[str, object] = {}
+
+    def slow() -> None:
+        started = time.monotonic()
+        response = httpx.get(server.url + "/sparql", params={"query": SLOW}, timeout=60)
+        results["slow"] = (response.status_code, response.text, time.monotonic() - started)
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.5)
+    quick_started = time.monotonic()
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        page = client.get("/id/municipality/1980/")
+        quick = client.get("/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"})
+    quick_took = time.monotonic() - quick_started
+    thread.join(60)
+    assert page.status_code == 200 and quick.status_code == 200
+    status, text, took = results["slow"]
+    assert status == 503 and "ran longer than 3 s" in text
+    assert 2.5 < took < 15
+    assert quick_took < took, "the quick requests did not wait for the slow query"
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        _still_serving(client)
+
+
+def test_serve_saved_query_with_typed_parameters(http):
+    from publish_helpers import ROOT
+
+    from kgtool.catalogue import load_catalogue
+    from kgtool.project import Project
+
+    queries = load_catalogue(Project(ROOT))
+    assert queries, "the project ships saved queries"
+    listing = http.get("/api/").json()
+    assert [q["name"] for q in listing] == [q.name for q in queries]
+    query, param = next((q, p) for q in queries for p in q.params if p.type == "xsd:date")
+    response = http.get(f"/api/{query.name}", headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    assert "head" in response.json()
+    dated = http.get(f"/api/{query.name}", params={param.name: "2020-01-01"})
+    assert dated.status_code == 200, dated.text
+    bad = http.get(f"/api/{query.name}", params={param.name: "2020-13-01"})
+    assert bad.status_code == 400 and f"parameter '{param.name}'" in bad.text
+    unknown = http.get(f"/api/{query.name}", params={"no_such_param": "x"})
+    assert unknown.status_code == 400 and "no_such_param" in unknown.text
+    assert http.get("/api/no-such-query").status_code == 404
+
+
+def test_serve_site_files(http):
+    void = http.get("/void.ttl")
+    assert void.status_code == 200 and "void:triples" in void.text
+    dump = http.get("/dumps/kommunsamverkan.nt")
+    assert dump.status_code == 200 and dump.headers["content-type"].startswith(
+        "application/n-triples"
+    )
+    assert http.get("/").status_code == 200
+    assert json.loads(http.get("/id/municipality/1980/index.jsonld").text)["@graph"]
