@@ -20,6 +20,8 @@ from kgtool.namespaces import ID, KS, PREFIXES
 
 #: Properties whose values name a resource, in order of preference.
 NAME_PROPERTIES = (RDFS.label, SKOS.prefLabel, FOAF.name, KS.officialName)
+#: How many candidates an ambiguous name lists.
+MAX_CANDIDATES = 10
 _LANGS = ("sv", "en", None)
 
 
@@ -153,20 +155,31 @@ def find_resource(graph: Graph, thing: str) -> URIRef:
 
 
 def _find_by_name(graph: Graph, thing: str) -> URIRef:
+    """An exact name (any case) first; failing that, a name containing ``thing``."""
     wanted = thing.strip().casefold()
-    matches: set[URIRef] = set()
-    for prop in NAME_PROPERTIES:
-        for subject, value in graph.subject_objects(prop):
-            if isinstance(subject, URIRef) and str(value).casefold() == wanted:
-                matches.add(subject)
+    names = [
+        (subject, str(value).casefold())
+        for prop in NAME_PROPERTIES
+        for subject, value in graph.subject_objects(prop)
+        if isinstance(subject, URIRef)
+    ]
+    matches = {subject for subject, name in names if name == wanted}
+    if not matches:
+        matches = {subject for subject, name in names if wanted in name}
     if not matches:
         raise UnknownResource(
             f"THING {thing!r}: no resource has that name (try an IRI, a code such as 1980, "
             "or a name such as Västerås)"
         )
     if len(matches) > 1:
-        listed = "; ".join(sorted(f"{short(graph, m)} ({label(graph, m)})" for m in matches))
-        raise AmbiguousResource(f"THING {thing!r} is ambiguous: {listed}")
+        listed = sorted(f"{short(graph, m)} ({label(graph, m)})" for m in matches)
+        extra = len(listed) - MAX_CANDIDATES
+        more = f"; … and {extra} more" if extra > 0 else ""
+        raise AmbiguousResource(
+            f"THING {thing!r} matches {len(listed)} resources: "
+            + "; ".join(listed[:MAX_CANDIDATES])
+            + more
+        )
     return next(iter(matches))
 
 
