@@ -1,0 +1,151 @@
+"""Pages as a person sees them, in headless Chromium (Debian's ``chromium``), via playwright.
+
+With ``CI=true`` a missing browser fails the test; elsewhere it skips, saying why.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from publish_helpers import ARTIFACTS, HOSTILE_LABEL
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def _chromium() -> str:
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if path:
+        return path
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but Debian's chromium is not installed (/usr/bin/chromium)")
+    pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): no browser to render")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def _serve_folder(folder: Path) -> Iterator[str]:
+    """A static host for the published folder (the way any web server would host it)."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(site_dir):
+    yield from _serve_folder(site_dir)
+
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_site):
+    yield from _serve_folder(hostile_site)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    opened = context.new_page()
+    dialogs: list[str] = []
+    opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    opened.dialogs = dialogs
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+def test_browser_municipality_page(page, site_url):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(site_url + "/id/municipality/1980/")
+    assert page.title() == "Västerås – Kommunal samverkan"
+    assert page.locator("h1").inner_text() == "Västerås"
+    table = page.locator("table#memberships")
+    assert table.is_visible()
+    headers = table.locator("thead th").all_inner_texts()
+    assert headers[:3] == ["Medlem", "Samverkan", "Roll"]
+    collaborations = table.locator("tbody tr td:nth-child(2)").all_inner_texts()
+    assert "Fyra Mälarstäder" in collaborations
+    page.screenshot(path=str(ARTIFACTS / "browser-municipality-1980.png"), full_page=True)
+    table.get_by_role("link", name="Fyra Mälarstäder").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/id/collaboration/fyra-malarstader/")
+    assert page.locator("h1").inner_text() == "Fyra Mälarstäder"
+    members = page.locator("table#memberships tbody tr td:first-child").all_inner_texts()
+    assert "Västerås" in members
+
+
+def test_browser_find_a_municipality_by_name(page, site_url):
+    page.goto(site_url + "/")
+    items = page.locator("#municipalities li")
+    assert items.count() == 290
+    page.fill("#filter", "väster")
+    shown = page.locator("#municipalities li:visible").all_inner_texts()
+    assert any(t.startswith("Västerås") for t in shown)
+    assert all("väster" in t.lower() for t in shown) and len(shown) < 10
+    page.locator("#municipalities li:visible a", has_text="Västerås").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Västerås"
+
+
+def test_browser_query_catalogue(page, site_url):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(site_url + "/queries/")
+    assert page.locator("h1").inner_text() == "Sparade frågor"
+    sections = page.locator("section.query")
+    assert sections.count() >= 1
+    first = sections.first
+    assert first.locator("h2").inner_text()
+    assert first.locator("table.answer tbody tr").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "browser-queries.png"), full_page=True)
+    link = first.locator("table.answer a[href^='../id/']").first
+    link.click()
+    page.wait_for_load_state()
+    assert "/id/" in page.url and page.locator("h1").inner_text()
+
+
+def test_browser_hostile_label_shows_as_text(page, hostile_url):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(hostile_url + "/id/collaboration/hostile/")
+    assert page.locator("h1").inner_text() == HOSTILE_LABEL
+    assert page.locator("body script").count() == 0
+    page.goto(hostile_url + "/")
+    assert page.locator("#collaborations li", has_text=HOSTILE_LABEL).count() == 1
+    page.screenshot(path=str(ARTIFACTS / "browser-hostile.png"), full_page=True)
+    assert page.dialogs == [], "a script from the data ran"
