@@ -18,7 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SOURCES = SHARED / "sources"
-REFERENCE = SHARED / "reference"
+#: The reference CSVs as copied into the project (data/reference/csv/), else the shared originals.
+REFERENCE = next(
+    (path for path in (ROOT / "data" / "reference" / "csv", SHARED / "reference") if path.is_dir()),
+    ROOT / "data" / "reference" / "csv",
+)
 
 #: County names the texts use that differ from the official name.
 COUNTY_ALIASES = {"Sörmlands län": "Södermanlands län"}
