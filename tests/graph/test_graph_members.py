@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, RDF, TIME
+from rdflib import namespace as rdflib_namespace
+from rdflib.namespace import DCTERMS, ORG, RDF
 
 from kgtool.graph import load_project
 from kgtool.namespaces import ID, KS
@@ -159,7 +160,8 @@ def test_unknown_county_heading_fails_loudly():
 def _instant(graph, instant) -> str | None:
     if instant is None:
         return None
-    for prop in (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear):
+    time = rdflib_namespace.TIME
+    for prop in (time.inXSDDate, time.inXSDgYearMonth, time.inXSDgYear):
         value = graph.value(instant, prop)
         if value is not None:
             return str(value)
@@ -169,8 +171,8 @@ def _instant(graph, instant) -> str | None:
 def _bounds(graph, chair: URIRef) -> tuple[str | None, str | None]:
     period = graph.value(chair, ORG.memberDuring)
     return (
-        _instant(graph, graph.value(period, TIME.hasBeginning)),
-        _instant(graph, graph.value(period, TIME.hasEnd)),
+        _instant(graph, graph.value(period, rdflib_namespace.TIME.hasBeginning)),
+        _instant(graph, graph.value(period, rdflib_namespace.TIME.hasEnd)),
     )
 
 
