@@ -1,0 +1,60 @@
+"""Every saved query's default answer on the shipped data matches its golden file.
+
+Golden files are SPARQL TSV (terms in N-Triples form, so datatypes and languages count), one
+per query: ``tests/golden/<name>.tsv``. ``pytest --update-golden`` rewrites them for review.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kgtool.catalogue import load_catalogue, query_form
+from kgtool.project import Project
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "tests" / "golden"
+NAMES = [path.stem for path in sorted((ROOT / "queries").glob("*.rq"))]
+
+
+def golden_path(name: str) -> Path:
+    return GOLDEN / f"{name}.tsv"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_saved_query_matches_golden(run_cli, update_golden, name):
+    result = run_cli("query", name, "-f", "tsv")
+    assert result.exit_code == 0, result.stderr
+    path = golden_path(name)
+    if update_golden:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(result.output, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}: run pytest --update-golden"
+    assert result.output == path.read_text(encoding="utf-8")
+
+
+def test_at_least_twenty_saved_queries():
+    assert len(NAMES) >= 20
+
+
+def test_every_golden_file_has_its_query():
+    strays = sorted(p.stem for p in GOLDEN.glob("*.tsv") if p.stem not in NAMES)
+    assert strays == []
+
+
+def test_every_select_query_orders_its_rows(project_dir):
+    for query in load_catalogue(Project(project_dir)):
+        if query.query_type == "SELECT":
+            assert re.search(r"\bORDER\s+BY\b", query.text, re.I), query.name
+
+
+def test_golden_answers_are_not_empty():
+    """A golden file with no rows would let a broken query pass."""
+    for name in NAMES:
+        text = golden_path(name).read_text(encoding="utf-8")
+        if query_form((ROOT / "queries" / f"{name}.rq").read_text()) == "ASK":
+            assert text.strip() in ("true", "false")
+        else:
+            assert len(text.splitlines()) >= 2, name
