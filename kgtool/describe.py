@@ -132,7 +132,8 @@ def find_resource(graph: Graph, thing: str) -> URIRef:
     text = thing.strip()
     if not text:
         raise UnknownResource("THING is empty: give an IRI, a code such as 1980, or a name")
-    candidates: list[URIRef] = []
+    kind = "resource"
+    candidates: list[URIRef | None] = []
     if re.match(r"https?://", text):
         candidates = [URIRef(text)]
     elif re.fullmatch(r"[A-Za-z][\w-]*:[\w.-]*", text) and text.split(":")[0] in PREFIXES:
@@ -141,16 +142,19 @@ def find_resource(graph: Graph, thing: str) -> URIRef:
     elif "/" in text and " " not in text:
         candidates = [ID[text.strip("/")]]
     elif re.fullmatch(r"\d{4}", text):
-        candidates = list(graph.subjects(KS.municipalityCode, Literal(text)))
+        kind = "municipality with that code"
+        candidates = list(graph.subjects(KS.municipalityCode, Literal(text))) or [None]
     elif re.fullmatch(r"\d{2}", text):
-        candidates = list(graph.subjects(KS.countyCode, Literal(text)))
+        kind = "county with that code"
+        candidates = list(graph.subjects(KS.countyCode, Literal(text))) or [None]
     elif re.fullmatch(r"\d{3}", text):
+        kind = "source with that number"
         candidates = [ID[f"source/{text}"]]
     if candidates:
-        found = [iri for iri in candidates if _exists(graph, iri)]
+        found = [iri for iri in candidates if iri is not None and _exists(graph, iri)]
         if found:
             return found[0]
-        raise UnknownResource(f"THING {thing!r}: no such resource in the graph")
+        raise UnknownResource(f"THING {thing!r}: no such {kind} in the graph")
     return _find_by_name(graph, thing)
 
 
