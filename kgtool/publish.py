@@ -33,6 +33,7 @@ class PublishResult:
     pages: int
     triples: int
     seconds: float
+    warnings: tuple[str, ...] = ()
 
 
 def _write(path: Path, data: bytes | str) -> None:
@@ -87,4 +88,5 @@ def publish(project, out_dir: str | os.PathLike[str], base: str | None = None) -
         pages=len(site.model.pages),
         triples=len(site.graph),
         seconds=time.perf_counter() - started,
+        warnings=tuple(site.warnings),
     )

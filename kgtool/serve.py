@@ -8,6 +8,7 @@ cannot stop a query in a thread, so only a separate process makes the timeout re
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -176,7 +177,8 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return _plain(404, f"no such file: {request.url.path}")
 
     async def queries_page(request: Request) -> Response:
-        return html(site.queries_html())
+        # Answers are computed once, in a thread, so the event loop keeps serving meanwhile.
+        return html(await asyncio.to_thread(site.queries_html))
 
     async def execute(request: Request, job_text: str, bindings, explicit: str | None):
         """Pick the result format, run the query in a worker, map errors to HTTP statuses."""
@@ -287,9 +289,11 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await pool.start()
+        warm = asyncio.create_task(asyncio.to_thread(site.queries_html))
         try:
             yield
         finally:
+            warm.cancel()
             pool.close()
 
     routes = [

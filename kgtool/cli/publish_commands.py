@@ -29,6 +29,8 @@ def publish(state: CliState, out_dir: str, base: str | None) -> None:
     from kgtool.publish import publish as publish_site
 
     result = publish_site(state.project(), out_dir, base)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(
         f"published {result.pages} resource pages, {result.files} files, "
         f"{result.triples} triples to {result.out_dir} in {result.seconds:.1f} s"

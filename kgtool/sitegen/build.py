@@ -67,6 +67,7 @@ class Site:
         self.model = SiteModel(self.graph, self.base)
         self.env = jinja_env()
         self.issued, self.modified = dataset_dates(project.root, self.source_graph)
+        self.warnings: list[str] = []
 
     def move(self, term):
         """A term of the project graph as published under ``base``."""
@@ -203,6 +204,11 @@ class Site:
                 result = run_local(self.source_graph, query.text, bindings)
             except KgtoolError as error:
                 view.error = f"Inget svar med standardvärden: {error.format_message()}"
+                views.append(view)
+                continue
+            except Exception as error:  # a broken saved query must not stop the whole site
+                view.error = f"Frågan misslyckades: {type(error).__name__}: {error}"
+                self.warnings.append(f"queries/{query.name}.rq: {view.error}")
                 views.append(view)
                 continue
             if result.kind == "ASK":

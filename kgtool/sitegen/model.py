@@ -220,7 +220,8 @@ class SiteModel:
                 literal.append((p, o))
             else:
                 linked.append((p, o))
-        incoming = [(p, s) for s, p in g.subject_predicates(iri)]
+        in_table = (ORG.member, ORG.organization)  # shown in the memberships table instead
+        incoming = [(p, s) for s, p in g.subject_predicates(iri) if p not in in_table]
         return ResourceView(
             iri=str(iri),
             path=here,
