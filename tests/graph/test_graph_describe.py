@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from rdflib import URIRef
 from rdflib.namespace import ORG, RDF
 
+from kgtool.describe import UnknownResource, find_resource
 from kgtool.graph import load_project
 from kgtool.namespaces import KS
 from kgtool.project import Project
@@ -53,34 +55,28 @@ def test_describe_1980(run_cli):
     assert any(s.startswith("source/000") for s in section(out, "also mentioned in"))
 
 
-@pytest.mark.parametrize(
-    "thing",
-    [
-        "Västerås",
-        "västerås",
-        "VÄSTERÅS STAD",
-        "municipality/1980",
-        "https://w3id.org/kommunsamverkan/id/municipality/1980",
-    ],
-)
-def test_describe_finds_the_same_resource(run_cli, thing):
-    assert run_cli("describe", thing).stdout == run_cli("describe", "1980").stdout
+def test_describe_by_name_prints_the_same_as_by_code(run_cli):
+    assert run_cli("describe", "västerås").stdout == run_cli("describe", "1980").stdout
 
 
 @pytest.mark.parametrize(
-    ("thing", "first_line"),
+    ("thing", "iri"),
     [
-        ("19", "<https://w3id.org/kommunsamverkan/id/county/19>"),
-        ("004", "<https://w3id.org/kommunsamverkan/id/source/004>"),
-        ("ks:Region", "<https://w3id.org/kommunsamverkan/def/Region>"),
-        ("Mälardalsrådet", "<https://w3id.org/kommunsamverkan/id/collaboration/malardalsradet>"),
-        ("Region Örebro län", "<https://w3id.org/kommunsamverkan/id/region/18>"),
+        ("Västerås", "id/municipality/1980"),
+        ("VÄSTERÅS STAD", "id/municipality/1980"),
+        ("municipality/1980", "id/municipality/1980"),
+        ("https://w3id.org/kommunsamverkan/id/municipality/1980", "id/municipality/1980"),
+        ("19", "id/county/19"),
+        ("region/19", "id/region/19"),
+        ("004", "id/source/004"),
+        ("ks:Region", "def/Region"),
+        ("Mälardalsrådet", "id/collaboration/malardalsradet"),
+        ("Region Örebro län", "id/region/18"),
+        ("Mälartinget", "id/collaboration/malardalsradet/event/malartinget"),
     ],
 )
-def test_describe_codes_terms_and_names(run_cli, thing, first_line):
-    result = run_cli("describe", thing)
-    assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == first_line
+def test_find_resource_by_iri_code_term_or_name(graph, thing, iri):
+    assert find_resource(graph, thing) == URIRef("https://w3id.org/kommunsamverkan/" + iri)
 
 
 def test_describe_collaboration_lists_members_with_their_labels(run_cli):
@@ -119,10 +115,17 @@ def test_describe_ambiguous_name_lists_candidates(run_cli):
         ("https://example.org/nothing", "no such resource"),
     ],
 )
-def test_describe_unknown_is_a_usage_error(run_cli, thing, message):
+def test_find_resource_unknown(graph, thing, message):
+    with pytest.raises(UnknownResource, match=message) as raised:
+        find_resource(graph, thing)
+    assert raised.value.exit_code == 2 and thing in raised.value.message
+
+
+@pytest.mark.parametrize("thing", ["Atlantis", "municipality/9999"])
+def test_describe_unknown_is_a_usage_error(run_cli, thing):
     result = run_cli("describe", thing)
-    assert result.exit_code == 2
-    assert message in result.stderr and thing in result.stderr
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("Error: THING") and thing in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
