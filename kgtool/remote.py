@@ -118,12 +118,22 @@ def _wrapper(url: str, timeout: float, update_url: str | None = None):
     return wrapper
 
 
-def send_query(url: str, query_text: str, accept: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
-    """POST a query and return the raw answer; errors become EndpointError naming the URL."""
+def send_query(
+    url: str,
+    query_text: str,
+    accept: str,
+    timeout: float = DEFAULT_TIMEOUT,
+    form: str = "SELECT",
+) -> bytes:
+    """POST a query and return the raw answer; errors become EndpointError naming the URL.
+
+    ``form`` comes from the parsed query: SPARQLWrapper's own guess reads keywords in comments.
+    """
     from SPARQLWrapper import JSON, TURTLE
 
     wrapper = _wrapper(url, timeout)
     wrapper.setQuery(query_text)
+    wrapper.queryType = form  # type: ignore[assignment]
     wrapper.setReturnFormat(JSON if "json" in accept else TURTLE)
     wrapper.addCustomHttpHeader("Accept", accept)
     try:
@@ -138,6 +148,7 @@ def send_update(url: str, update_text: str, timeout: float = DEFAULT_TIMEOUT) ->
     """POST a SPARQL 1.1 Update; errors become EndpointError naming the URL."""
     wrapper = _wrapper(url, timeout, update_url=url)
     wrapper.setQuery(update_text)
+    wrapper.queryType = "INSERT"  # type: ignore[assignment]  # any update form: POST as update
     try:
         wrapper.query().response.read()
     except Exception as error:

@@ -242,13 +242,13 @@ def run_remote(
     if form in ("CONSTRUCT", "DESCRIBE"):
         from rdflib import Graph
 
-        body = send_query(url, text, accept="application/n-triples", timeout=timeout)
+        body = send_query(url, text, "application/n-triples", timeout=timeout, form=form)
         graph = Graph()
         graph.parse(data=body.decode("utf-8"), format="nt")
         return QueryResult("CONSTRUCT", graph=graph)
     import json
 
-    body = send_query(url, text, accept="application/sparql-results+json", timeout=timeout)
+    body = send_query(url, text, "application/sparql-results+json", timeout=timeout, form=form)
     try:
         data = json.loads(body)
     except ValueError as error:
