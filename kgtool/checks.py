@@ -20,6 +20,11 @@ from kgtool.report import SHAPES_NS, Finding
 
 ORG_NUMBER = re.compile(r"[0-9]{6}-[0-9]{4}")
 DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gYear)
+# rdflib does not check the lexical form of these two (xsd:date it parses, marking ill_typed)
+_LEXICAL = {
+    XSD.gYearMonth: re.compile(r"-?[0-9]{4,}-(0[1-9]|1[0-2])(Z|[+-][0-9]{2}:[0-9]{2})?"),
+    XSD.gYear: re.compile(r"-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?"),
+}
 
 
 @dataclass(frozen=True)
@@ -73,9 +78,16 @@ def _ill_typed_dates(data: Graph, shapes: Graph) -> Iterator[tuple[URIRef, URIRe
             isinstance(value, Literal)
             and value.datatype in DATE_TYPES
             and predicate not in skip
-            and value.ill_typed
+            and _ill_typed(value)
         ):
             yield subject, predicate, value
+
+
+def _ill_typed(value: Literal) -> bool:
+    pattern = _LEXICAL.get(value.datatype)
+    if pattern is not None:
+        return not pattern.fullmatch(str(value))
+    return bool(value.ill_typed)
 
 
 CHECKS: tuple[Check, ...] = (

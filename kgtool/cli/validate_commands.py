@@ -1,5 +1,79 @@
-"""CLI commands: validate (see the module docstring of kgtool.cli)."""
+"""CLI command: ``kgtool validate``, SHACL shapes and Python checks with file:line findings."""
 
 from __future__ import annotations
 
-from kgtool.cli import cli  # noqa: F401  (commands register on the group)
+import os
+
+import click
+
+from kgtool.cli import cli
+from kgtool.cli.options import CliState, pass_state
+
+
+def default_lang() -> str:
+    """``sv`` when the locale (LC_ALL, LC_MESSAGES or LANG) is Swedish, else ``en``."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "sv" if value.lower().startswith("sv") else "en"
+    return "en"
+
+
+@cli.command()
+@click.option(
+    "--data",
+    "data_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    help="Extra Turtle file to check, together with the project's data (repeatable).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["text", "json", "ttl"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines, ttl for the standard SHACL report.",
+)
+@click.option(
+    "--severity",
+    type=click.Choice(["violation", "warning", "info"]),
+    default="info",
+    show_default=True,
+    help="Show findings of this severity or worse.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    default=None,
+    help="Language of the messages (default: from LC_ALL/LANG, sv if Swedish, else en).",
+)
+@pass_state
+def validate(
+    state: CliState,
+    data_files: tuple[str, ...],
+    output_format: str,
+    severity: str,
+    lang: str | None,
+) -> None:
+    """Check the graph against shapes/ and list every finding with its file and line.
+
+    Exit 0 when there is no violation (warnings alone still 0), 1 when there is any,
+    2 when an input cannot be read.
+    """
+    from pathlib import Path
+
+    from kgtool.validate import validate_project  # pyshacl and rdflib load only here
+
+    project = state.project()
+    report = validate_project(project, extra_files=[Path(p) for p in data_files])
+    shown = report.at_least(severity)
+    language = lang or default_lang()
+    if output_format == "json":
+        click.echo(shown.as_json(language))
+    elif output_format == "ttl":
+        click.echo(shown.as_turtle(), nl=False)
+    else:
+        click.echo(shown.as_text(language))
+    raise SystemExit(0 if report.conforms else 1)
