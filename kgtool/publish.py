@@ -7,6 +7,8 @@ Layout of the output folder::
     void.ttl, catalog.ttl          VoID and DCAT-AP (DCAT-AP-SE) metadata
     id/<path>/index.{html,ttl,nt,jsonld}   one folder per resource (IRI …/id/<path>)
     def/index.{html,ttl,nt,jsonld} the ontology and its documentation
+    def/<Term>/index.{html,ttl,nt,jsonld}  each term: a link to its anchor, and its RDF
+    .htaccess                      Apache: MultiViews negotiates the index.* files
     queries/index.html             the saved queries with their current answers
 
 A host serves ``…/id/municipality/1980`` from the folder ``id/municipality/1980/`` (a
@@ -80,6 +82,12 @@ def publish(project, out_dir: str | os.PathLike[str], base: str | None = None) -
     write("def/index.html", site.ontology_html())
     for ext in rdfio.RDF_FORMATS:
         write(f"def/index.{ext}", rdfio.serialise(site.ontology_graph, ext))
+    for term in sorted(site.model.def_terms()):
+        anchor = str(term)[len(site.model.def_base) :]
+        write(f"def/{anchor}/index.html", site.term_html(term))
+        for ext in rdfio.RDF_FORMATS:
+            write(f"def/{anchor}/index.{ext}", rdfio.serialise(site.term_graph(term), ext))
+    write(".htaccess", site.env.loader.get_source(site.env, "htaccess.txt")[0])
     write("queries/index.html", site.queries_html())
     write("index.html", site.index_html())
     return PublishResult(

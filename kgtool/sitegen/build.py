@@ -143,6 +143,10 @@ class Site:
             terms=self.model.terms(),
         )
 
+    def term_html(self, term: URIRef) -> str:
+        anchor = str(term)[len(self.model.def_base) :]
+        return self.env.get_template("term.html").render(anchor=anchor, iri=str(term))
+
     def index_html(self) -> str:
         from kgtool.sitegen.metadata import DESCRIPTION_SV, TITLE_SV
 

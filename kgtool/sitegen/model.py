@@ -273,16 +273,21 @@ class SiteModel:
         )
         return rows
 
-    def terms(self) -> dict[str, list[TermView]]:
-        """Ontology terms by kind: 'classes', 'properties', 'concepts' (all under ``def/``)."""
-        g = self.graph
-        found = {
+    def def_terms(self) -> set[URIRef]:
+        """Every term under ``def/`` that the graph says something about."""
+        return {
             s
-            for s in g.subjects()
+            for s in self.graph.subjects()
             if isinstance(s, URIRef)
             and str(s).startswith(self.def_base)
             and str(s) != self.def_base
+            and self._path_of(s)
         }
+
+    def terms(self) -> dict[str, list[TermView]]:
+        """Ontology terms by kind: 'classes', 'properties', 'concepts' (all under ``def/``)."""
+        g = self.graph
+        found = self.def_terms()
         kinds: dict[str, list[TermView]] = {"classes": [], "properties": [], "concepts": []}
         here = "def/"
         for term in sorted(found):

@@ -45,18 +45,15 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_publish_is_deterministic(site_dir, tmp_path):
-    again = publish_to(ROOT, tmp_path / "again")
-    first, second = _tree(site_dir), _tree(again)
+def test_publish_is_deterministic(site_dir, run_cli, tmp_path):
+    """A second run gives the same files, byte for byte (and says what it wrote)."""
+    result = run_cli("publish", "-o", str(tmp_path / "again"))
+    assert result.exit_code == 0, result.output
+    assert re.match(r"published \d+ resource pages, \d+ files, \d+ triples to ", result.output)
+    first, second = _tree(site_dir), _tree(tmp_path / "again")
     assert sorted(first) == sorted(second)
     changed = [name for name in first if first[name] != second[name]]
     assert changed == []
-
-
-def test_publish_reports_what_it_wrote(run_cli, tmp_path):
-    result = run_cli("publish", "-o", str(tmp_path / "out"))
-    assert result.exit_code == 0, result.output
-    assert re.match(r"published \d+ resource pages, \d+ files, \d+ triples to ", result.output)
 
 
 def test_publish_writes_one_folder_per_resource(site_dir, project_graph):
@@ -166,3 +163,16 @@ def test_publish_escapes_a_hostile_label(hostile_site):
     assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>" in page
     index = (hostile_site / "index.html").read_text(encoding="utf-8")
     assert HOSTILE_LABEL not in index and "&lt;script&gt;alert(1)" in index
+
+
+def test_publish_every_term_resolves_on_a_static_host(site_dir, project_graph):
+    """``def/<Term>/`` sends people to the term's anchor and machines to its RDF."""
+    term = URIRef(DATA + "def/Municipality")
+    folder = site_dir / "def/Municipality"
+    assert 'content="0; url=../#Municipality"' in (folder / "index.html").read_text()
+    got = Graph().parse(folder / "index.ttl", format="turtle")
+    expected = Graph()
+    for triple in project_graph.triples((term, None, None)):
+        expected.add(triple)
+    _assert_isomorphic(expected, got, "def/Municipality/index.ttl")
+    assert "Options +MultiViews" in (site_dir / ".htaccess").read_text()
