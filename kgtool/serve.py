@@ -58,7 +58,6 @@ class ServeSettings:
     max_rows: int = 10_000
     max_request_bytes: int = 64 * 1024
     workers: int = 2
-    base: str | None = None
 
 
 class BodyTooLarge(Exception):
@@ -97,7 +96,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     from kgtool.sitegen.workers import Job, PoolBusy, QueryPool, QueryTimeout
 
     settings = settings or ServeSettings()
-    site = Site(project, settings.base)
+    site = Site(project)  # the data's own IRIs: /id/… is <https://w3id.org/kommunsamverkan/id/…>
     pool = QueryPool(project.root, settings.workers, settings.timeout)
     vary = {"Vary": "Accept"}
 

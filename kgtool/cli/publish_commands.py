@@ -68,7 +68,6 @@ def publish(state: CliState, out_dir: str, base: str | None) -> None:
     type=click.IntRange(1, 32),
     help="Query worker processes (each holds the graph).",
 )
-@click.option("--base", default=None, metavar="IRI", help="Serve IRIs under this base instead.")
 @pass_state
 def serve(
     state: CliState,
@@ -78,20 +77,11 @@ def serve(
     max_rows: int,
     max_request_bytes: int,
     workers: int,
-    base: str | None,
 ) -> None:
     """Serve the site read-only: pages and RDF by content negotiation, /sparql, /api/<query>."""
     from kgtool.serve import ServeSettings, run_server
 
-    if base is not None:
-        from kgtool.errors import KgtoolError
-        from kgtool.sitegen.rebase import check_base
-
-        try:
-            check_base(base)
-        except ValueError as error:
-            raise KgtoolError(f"--base: {error}") from error
-    settings = ServeSettings(host, port, timeout, max_rows, max_request_bytes, workers, base)
+    settings = ServeSettings(host, port, timeout, max_rows, max_request_bytes, workers)
     project = state.project()
     click.echo(f"serving {project.root} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     run_server(project, settings)
