@@ -117,6 +117,8 @@ class SavedQuery:
                 raise ParameterError(
                     f"--as-of: query '{self.name}' has no time (no 'date' parameter)"
                 )
+            if not _is_date(as_of):
+                raise ParameterError(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
             if time_param.name in given:
                 raise ParameterError(
                     f"parameter '{time_param.name}': give either --as-of or "
@@ -158,6 +160,19 @@ _KINDS = {
     "area": (None, "area", None),
     "source": ("SourceDocument", "source", None),
 }
+
+
+def _is_date(value: str) -> bool:
+    """True for a real calendar date written YYYY-MM-DD."""
+    import datetime
+
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _absolute_iri(param: Param, value: str) -> str:
@@ -225,8 +240,6 @@ def _resolve(param: Param, value: str, graph: Graph) -> Node:
 
 def convert(param: Param, value: str, graph: Graph | None) -> Node:
     """One user value as an RDF term of the parameter's type (ParameterError if it is not)."""
-    import datetime
-
     from rdflib import Literal, URIRef
     from rdflib.namespace import XSD
 
@@ -236,14 +249,10 @@ def convert(param: Param, value: str, graph: Graph | None) -> Node:
     if kind == "iri":
         return URIRef(_absolute_iri(param, value))
     if kind == "xsd:date":
-        try:
-            if not _DATE.fullmatch(value):
-                raise ValueError
-            datetime.date.fromisoformat(value)
-        except ValueError:
+        if not _is_date(value):
             raise ParameterError(
                 f"parameter '{param.name}': {value!r} is not an xsd:date (YYYY-MM-DD)"
-            ) from None
+            )
         return Literal(value, datatype=XSD.date)
     if kind == "xsd:gYear":
         if not re.fullmatch(r"\d{4}", value):
