@@ -318,10 +318,26 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     return app
 
 
+def check_listen(settings: ServeSettings) -> None:
+    """Raise KgtoolError (exit 2, one line) when the address cannot be listened on."""
+    import socket
+
+    from kgtool.errors import KgtoolError
+
+    try:
+        with socket.create_server((settings.host, settings.port)):
+            pass
+    except OSError as error:
+        raise KgtoolError(
+            f"--host {settings.host} --port {settings.port}: cannot listen: {error.strerror}"
+        ) from error
+
+
 def run_server(project: Project, settings: ServeSettings) -> None:
     """Serve until interrupted (uvicorn on ``settings.host``:``settings.port``)."""
     import uvicorn
 
+    check_listen(settings)  # fail early, before loading the graph
     app = create_app(project, settings)
     uvicorn.run(
         app,

@@ -79,9 +79,10 @@ def serve(
     workers: int,
 ) -> None:
     """Serve the site read-only: pages and RDF by content negotiation, /sparql, /api/<query>."""
-    from kgtool.serve import ServeSettings, run_server
+    from kgtool.serve import ServeSettings, check_listen, run_server
 
     settings = ServeSettings(host, port, timeout, max_rows, max_request_bytes, workers)
     project = state.project()
+    check_listen(settings)
     click.echo(f"serving {project.root} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     run_server(project, settings)

@@ -54,3 +54,14 @@ def test_serve_library_binds_localhost_by_default():
 
     defaults = ServeSettings()
     assert (defaults.host, defaults.timeout, defaults.max_rows) == ("127.0.0.1", 10.0, 10_000)
+
+
+def test_serve_busy_port_is_a_usage_error(run_cli):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--port", str(port))
+    assert result.exit_code == 2
+    assert f"--port {port}: cannot listen" in result.stderr
+    assert "Traceback" not in result.output
