@@ -172,3 +172,49 @@ def test_installed_copy_is_not_needed_for_listing(tmp_path, project_dir, run_cli
     here, there = run_cli("queries"), run_cli("queries", project=copy)
     assert here.exit_code == there.exit_code == 0
     assert here.output == there.output
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        ("xsd:gYear", "2023", Literal("2023", datatype=URIRef(XSD_DATE[:-4] + "gYear"))),
+        ("xsd:integer", "19", Literal(19)),
+        ("string", '" } ; DROP ALL', Literal('" } ; DROP ALL')),
+        ("iri", "id/county/19", ID["county/19"]),
+        ("iri", "collaboration/malardalsradet", ID["collaboration/malardalsradet"]),
+        ("iri", "def/FullMember", URIRef("https://w3id.org/kommunsamverkan/def/FullMember")),
+        ("county", "Västmanlands län", ID["county/19"]),
+        ("county", "SE-U", ID["county/19"]),
+        ("collaboration", "Mälardalsrådet", ID["collaboration/malardalsradet"]),
+        ("area", "digitalisation", ID["area/digitalisering"]),
+        ("source", "004", ID["source/004"]),
+        ("municipality", "Västerås stad", ID["municipality/1980"]),
+    ],
+)
+def test_convert_each_type(project_dir, kind, value, expected):
+    from kgtool.cache import load_graph_cached
+    from kgtool.catalogue import Param, convert
+
+    graph = load_graph_cached(Project(project_dir))
+    assert convert(Param("p", kind), value, graph) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("xsd:gYear", "23"),
+        ("xsd:integer", "1.5"),
+        ("iri", "http://a> <http://b"),
+        ("county", "99"),
+        ("collaboration", "nowhere"),
+        ("area", "knitting"),
+        ("source", "009"),
+    ],
+)
+def test_convert_rejects(project_dir, kind, value):
+    from kgtool.cache import load_graph_cached
+    from kgtool.catalogue import Param, convert
+
+    graph = load_graph_cached(Project(project_dir))
+    with pytest.raises(ParameterError, match="parameter 'p'"):
+        convert(Param("p", kind), value, graph)
