@@ -47,6 +47,25 @@ def _write(path: Path, data: bytes | str) -> None:
     os.replace(tmp, path)
 
 
+MANIFEST = ".kgtool-manifest"
+
+
+def _remove_stale(out: Path, written: list[str]) -> None:
+    """Delete files an earlier run wrote that this run did not (only those), then list ours."""
+    manifest = out / MANIFEST
+    if manifest.is_file():
+        keep = set(written)
+        for relative in manifest.read_text(encoding="utf-8").splitlines():
+            path = out / relative
+            if relative and relative not in keep and ".." not in Path(relative).parts:
+                path.unlink(missing_ok=True)
+                for parent in path.parents:
+                    if parent == out or any(parent.iterdir()):
+                        break
+                    parent.rmdir()
+    _write(manifest, "".join(f"{relative}\n" for relative in sorted(written)))
+
+
 def publish(project, out_dir: str | os.PathLike[str], base: str | None = None) -> PublishResult:
     """Write the static site for ``project`` into ``out_dir``, IRIs under ``base`` if given."""
     from kgtool.sitegen import rdfio
@@ -63,12 +82,11 @@ def publish(project, out_dir: str | os.PathLike[str], base: str | None = None) -
     if out.exists() and not out.is_dir():
         raise KgtoolError(f"-o {out}: exists and is not a folder")
     site = Site(project, base)
-    count = 0
+    written: list[str] = []
 
     def write(relative: str, data: bytes | str) -> None:
-        nonlocal count
         _write(out / relative, data)
-        count += 1
+        written.append(relative)
 
     for relative, data in site.dump_files.items():
         write(relative, data)
@@ -90,9 +108,10 @@ def publish(project, out_dir: str | os.PathLike[str], base: str | None = None) -
     write(".htaccess", site.env.loader.get_source(site.env, "htaccess.txt")[0])
     write("queries/index.html", site.queries_html())
     write("index.html", site.index_html())
+    _remove_stale(out, written)
     return PublishResult(
         out_dir=out,
-        files=count,
+        files=len(written),
         pages=len(site.model.pages),
         triples=len(site.graph),
         seconds=time.perf_counter() - started,

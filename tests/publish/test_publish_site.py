@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,16 @@ def test_publish_every_term_resolves_on_a_static_host(site_dir, project_graph):
         expected.add(triple)
     _assert_isomorphic(expected, got, "def/Municipality/index.ttl")
     assert "Options +MultiViews" in (site_dir / ".htaccess").read_text()
+
+
+def test_publish_removes_its_own_stale_files_only(hostile_project, tmp_path):
+    out = publish_to(hostile_project, tmp_path / "out")
+    assert (out / "id/collaboration/hostile/index.html").is_file()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    moved = tmp_path / "project"
+    shutil.copytree(hostile_project, moved)
+    (moved / "data/collaborations/hostile.ttl").unlink()
+    publish_to(moved, out)
+    assert not (out / "id/collaboration/hostile").exists()
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (out / "id/municipality/1980/index.html").is_file()
