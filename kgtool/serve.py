@@ -90,7 +90,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     from starlette.responses import RedirectResponse, Response
     from starlette.routing import Route
 
-    from kgtool.errors import KgtoolError
+    from kgtool.errors import KgtoolError, QueryRefused
     from kgtool.sitegen import rdfio
     from kgtool.sitegen.build import Site
     from kgtool.sitegen.workers import Job, PoolBusy, QueryPool, QueryTimeout
@@ -130,7 +130,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             ext = last.removeprefix("index.")
             if ext == "html":
                 return html(site.resource_html(subject))
-            media = {v: k for k, v in ng.RDF_TYPES.items()}.get(ext)
+            media = ng.TYPE_OF_EXT.get(ext)
             if media is None:
                 return _plain(404, f"no such file: {request.url.path}")
             return rdf(site.resource_graph(subject), media)
@@ -153,7 +153,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             ext = term.removeprefix("index.")
             if ext == "html":
                 return html(site.ontology_html())
-            media = {v: k for k, v in ng.RDF_TYPES.items()}.get(ext)
+            media = ng.TYPE_OF_EXT.get(ext)
             if media is None:
                 return _plain(404, f"no such file: {request.url.path}")
             return rdf(site.ontology_graph, media)
@@ -170,7 +170,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             return Response(rdfio.to_turtle(site.dcat), media_type=ng.TURTLE)
         if name in site.dump_files:
             ext = name.removesuffix(".gz").rsplit(".", 1)[-1]
-            media = {v: k for k, v in ng.RDF_TYPES.items()}[ext]
+            media = ng.TYPE_OF_EXT[ext]
             media = "application/gzip" if name.endswith(".gz") else media
             return Response(site.dump_files[name], media_type=media)
         return _plain(404, f"no such file: {request.url.path}")
@@ -183,11 +183,12 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         """Pick the result format, run the query in a worker, map errors to HTTP statuses."""
         from kgtool.run import check_read_only
 
-        try:
-            form = check_read_only(job_text)
+        try:  # parsing is pure Python: in a thread, so a long query text cannot stall the loop
+            form = await asyncio.to_thread(check_read_only, job_text)
+        except QueryRefused as error:
+            return _plain(403, error.format_message())
         except KgtoolError as error:
-            status = 403 if type(error).__name__ == "QueryRefused" else 400
-            return _plain(status, error.format_message())
+            return _plain(400, error.format_message())
         offers = GRAPH_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else SELECT_OFFERS
         if explicit:
             media = FORMAT_PARAM.get(explicit)
@@ -288,7 +289,12 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await pool.start()
-        warm = asyncio.create_task(asyncio.to_thread(site.queries_html))
+
+        def warm_up() -> None:
+            site.dump_files  # noqa: B018  (computed once, cached)
+            site.queries_html()
+
+        warm = asyncio.create_task(asyncio.to_thread(warm_up))
         try:
             yield
         finally:

@@ -13,6 +13,7 @@ TSV = "text/tab-separated-values"
 
 RDF_TYPES = {TURTLE: "ttl", NTRIPLES: "nt", JSONLD: "jsonld"}
 """Media type → extension of the RDF serialisations of a resource."""
+TYPE_OF_EXT = {ext: media for media, ext in RDF_TYPES.items()}
 
 ALIASES = {
     "application/json": SPARQL_JSON,
