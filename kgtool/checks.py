@@ -121,7 +121,6 @@ def as_findings(results, describe: Callable[[object], dict]) -> list[Finding]:
     """Findings for Python check results; ``describe(focus)`` gives label/file/line."""
     return [
         Finding(
-            focus=str(focus),
             shape=check.iri,
             severity="violation",
             messages=dict(check.messages),

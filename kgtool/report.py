@@ -13,7 +13,11 @@ _RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 @dataclass(frozen=True)
 class Finding:
-    """One result: which resource (focus), where it is defined, which rule, value and message."""
+    """One result: which resource (focus), where it is defined, which rule, value and message.
+
+    ``focus`` is always a named resource; when SHACL's focus node was a blank node inside it,
+    ``node`` holds that blank node (the Turtle report uses it as sh:focusNode).
+    """
 
     focus: str
     shape: str
@@ -25,6 +29,7 @@ class Finding:
     file: str | None = None
     line: int | None = None
     component: str | None = None
+    node: str | None = field(default=None, compare=False)
 
     @property
     def shape_name(self) -> str:
@@ -138,7 +143,7 @@ class Report:
             result = BNode()
             graph.add((report, SH.result, result))
             graph.add((result, RDF.type, SH.ValidationResult))
-            graph.add((result, SH.focusNode, _term(finding.focus)))
+            graph.add((result, SH.focusNode, _term(finding.node or finding.focus)))
             graph.add((result, SH.sourceShape, URIRef(finding.shape)))
             graph.add((result, SH.resultSeverity, SH[finding.severity.capitalize()]))
             if finding.component:

@@ -170,7 +170,6 @@ def _finding(results: Graph, result, loaded: LoadedGraph, shapes: Graph) -> Find
         messages.setdefault(lang, str(message))
     component = results.value(result, SH.sourceConstraintComponent)
     return Finding(
-        focus=_show(focus),
         shape=str(shape),
         severity=_SEVERITY.get(results.value(result, SH.resultSeverity), "violation"),
         messages=messages,
@@ -182,13 +181,19 @@ def _finding(results: Graph, result, loaded: LoadedGraph, shapes: Graph) -> Find
 
 
 def describe(loaded: LoadedGraph, node) -> dict:
-    """Label, file and line for a focus node; a blank node is placed at the resource using it."""
+    """Focus, label, file and line for a focus node.
+
+    A blank node (an interval's instant, say) is reported as the named resource that uses it,
+    since that is what a person can find and fix; ``node`` keeps the blank node itself.
+    """
     owner = _named_owner(loaded.graph, node)
     location = loaded.location(owner) if owner is not None else None
     label = _label(loaded.graph, node) or (
         _label(loaded.graph, owner) if owner is not None else None
     )
     return {
+        "focus": _show(owner if owner is not None else node),
+        "node": _show(node) if isinstance(node, BNode) else None,
         "label": label,
         "file": str(location.path) if location else None,
         "line": location.line if location else None,
