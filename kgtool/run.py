@@ -132,6 +132,9 @@ def run_local(
     """Run a read-only query on an rdflib graph, parameters passed as ``initBindings``."""
     from rdflib import Variable
 
+    from kgtool import joinorder
+
+    joinorder.install()
     query = prepare(query_text)
     init = {Variable(name): term for name, term in (bindings or {}).items()}
     result = graph.query(query, initBindings=init)
