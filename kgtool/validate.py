@@ -17,7 +17,7 @@ from kgtool.checks import CHECKS, as_findings, run_checks
 from kgtool.graph import LoadedGraph, Location, load_project, new_graph, parse_turtle, subject_lines
 from kgtool.namespaces import SH
 from kgtool.project import Project
-from kgtool.report import Finding, Report
+from kgtool.report import SHAPES_NS, Finding, Report
 
 _LABELS = (RDFS.label, SKOS.prefLabel, FOAF.name, DCTERMS.title)
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -26,7 +26,7 @@ _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 def load_shapes(project: Project) -> Graph:
     """The shapes graph: every Turtle file under ``shapes/`` (syntax errors name file:line)."""
     graph = new_graph()
-    graph.bind("kssh", "https://w3id.org/kommunsamverkan/def/shapes#")
+    graph.bind("kssh", SHAPES_NS)
     for path in project.shape_files():
         parse_turtle(path, graph, display=_relative(path, project.root))
     return graph
@@ -34,8 +34,6 @@ def load_shapes(project: Project) -> Graph:
 
 def rule_names(shapes: Graph) -> set[str]:
     """Short names of every rule: IRI'd shapes with a target, plus the Python checks."""
-    from kgtool.report import SHAPES_NS
-
     targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
     names = {
         str(shape).removeprefix(SHAPES_NS)
@@ -91,7 +89,8 @@ def validate_loaded(
     python_checks: bool = True,
 ) -> Report:
     """Validate an already loaded union graph (ontology included) against ``shapes``."""
-    findings = shacl_findings(loaded, shapes, use_shapes) if use_shapes != [] else []
+    run_shacl = use_shapes is None or bool(list(use_shapes))
+    findings = shacl_findings(loaded, shapes, use_shapes) if run_shacl else []
     if python_checks:
         findings += as_findings(
             run_checks(loaded.graph, shapes), lambda node: describe(loaded, node)
@@ -104,8 +103,6 @@ def shacl_findings(
 ) -> list[Finding]:
     """Run pySHACL and turn each sh:ValidationResult into a Finding."""
     import pyshacl
-
-    from kgtool.report import SHAPES_NS
 
     selected = None
     if use_shapes is not None:
