@@ -89,8 +89,8 @@ def validate_loaded(
     python_checks: bool = True,
 ) -> Report:
     """Validate an already loaded union graph (ontology included) against ``shapes``."""
-    run_shacl = use_shapes is None or bool(list(use_shapes))
-    findings = shacl_findings(loaded, shapes, use_shapes) if run_shacl else []
+    chosen = None if use_shapes is None else list(use_shapes)
+    findings = shacl_findings(loaded, shapes, chosen) if chosen is None or chosen else []
     if python_checks:
         findings += as_findings(
             run_checks(loaded.graph, shapes), lambda node: describe(loaded, node)
