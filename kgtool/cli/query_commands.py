@@ -117,7 +117,9 @@ def query(
     endpoint: str | None,
     timeout: float,
 ) -> None:
-    """Run the saved query NAME, e.g. ``query collaborations-of-municipality -p municipality=1980``.
+    """Run the saved query NAME with typed parameters (-p name=value), locally or on --endpoint.
+
+    Example: kgtool query collaborations-of-municipality -p municipality=1980
 
     Names (municipality, collaboration, county) are looked up in the project's graph, also when
     the query runs on --endpoint.
