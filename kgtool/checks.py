@@ -126,6 +126,7 @@ def as_findings(results, describe: Callable[[object], dict]) -> list[Finding]:
             messages=dict(check.messages),
             path=str(path),
             value=str(value),
+            value_n3=value.n3(),
             component=SHAPES_NS + "PythonCheck",
             **describe(focus),
         )

@@ -30,6 +30,7 @@ class Finding:
     line: int | None = None
     component: str | None = None
     node: str | None = field(default=None, compare=False)
+    value_n3: str | None = field(default=None, compare=False)
 
     @property
     def shape_name(self) -> str:
@@ -151,7 +152,7 @@ class Report:
             if finding.path:
                 graph.add((result, SH.resultPath, URIRef(finding.path)))
             if finding.value is not None:
-                graph.add((result, SH.value, Literal(finding.value)))
+                graph.add((result, SH.value, _value(finding)))
             for lang, text in sorted(finding.messages.items()):
                 graph.add((result, SH.resultMessage, Literal(text, lang=lang)))
         return graph
@@ -164,6 +165,19 @@ def _term(text: str):
     from rdflib import BNode, URIRef
 
     return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+
+
+def _value(finding: Finding):
+    """The value as an RDF term: from its N-Triples form when known, else a plain literal."""
+    from rdflib import Literal
+    from rdflib.util import from_n3
+
+    if finding.value_n3 and not finding.value_n3.startswith("_:"):
+        try:
+            return from_n3(finding.value_n3)
+        except Exception:  # a form from_n3 cannot read back: keep the text
+            pass
+    return Literal(finding.value)
 
 
 def merge(*parts: Iterable[Finding]) -> Report:

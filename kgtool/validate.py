@@ -172,6 +172,7 @@ def _finding(results: Graph, result, loaded: LoadedGraph, shapes: Graph) -> Find
         messages=messages,
         path=str(path) if isinstance(path, URIRef) else None,
         value=_show(value) if value is not None else None,
+        value_n3=value.n3() if value is not None else None,
         component=str(component) if component is not None else None,
         **describe(loaded, focus),
     )
