@@ -19,11 +19,14 @@ redirect to the trailing slash, as static hosts do); Apache's MultiViews can neg
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from kgtool.errors import KgtoolError
+
+_EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,16 @@ def _remove_stale(out: Path, written: list[str]) -> None:
     _write(manifest, "".join(f"{relative}\n" for relative in sorted(written)))
 
 
-def publish(project, out_dir: str | os.PathLike[str], base: str | None = None) -> PublishResult:
-    """Write the static site for ``project`` into ``out_dir``, IRIs under ``base`` if given."""
+def publish(
+    project,
+    out_dir: str | os.PathLike[str],
+    base: str | None = None,
+    contact_email: str | None = None,
+) -> PublishResult:
+    """Write the static site for ``project`` into ``out_dir``, IRIs under ``base`` if given.
+
+    ``contact_email`` is the publishing organisation's address for the DCAT contact point.
+    """
     from kgtool.sitegen import rdfio
     from kgtool.sitegen.build import Site
     from kgtool.sitegen.rebase import check_base
@@ -78,10 +89,12 @@ def publish(project, out_dir: str | os.PathLike[str], base: str | None = None) -
             check_base(base)
         except ValueError as error:
             raise KgtoolError(f"--base: {error}") from error
+    if contact_email is not None and not _EMAIL.fullmatch(contact_email):
+        raise KgtoolError(f"--contact-email: {contact_email!r} is not an e-mail address")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise KgtoolError(f"-o {out}: exists and is not a folder")
-    site = Site(project, base)
+    site = Site(project, base, contact_email)
     written: list[str] = []
 
     def write(relative: str, data: bytes | str) -> None:

@@ -23,12 +23,19 @@ from kgtool.cli.options import CliState, pass_state
     metavar="IRI",
     help="Publish under this base IRI instead of https://w3id.org/kommunsamverkan/.",
 )
+@click.option(
+    "--contact-email",
+    default=None,
+    metavar="ADDRESS",
+    help="The publishing organisation's e-mail address for the DCAT contact point "
+    "(DCAT-AP-SE asks for one; never a person's).",
+)
 @pass_state
-def publish(state: CliState, out_dir: str, base: str | None) -> None:
+def publish(state: CliState, out_dir: str, base: str | None, contact_email: str | None) -> None:
     """Write a static linked-data site: dumps, VoID/DCAT, one page per resource, docs."""
     from kgtool.publish import publish as publish_site
 
-    result = publish_site(state.project(), out_dir, base)
+    result = publish_site(state.project(), out_dir, base, contact_email)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(

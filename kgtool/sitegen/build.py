@@ -59,9 +59,10 @@ def jinja_env():
 class Site:
     """Every document of the published site, computed from one project graph under ``base``."""
 
-    def __init__(self, project, base: str | None = None) -> None:
+    def __init__(self, project, base: str | None = None, contact_email: str | None = None) -> None:
         self.project = project
         self.base = base or DEFAULT_BASE
+        self.contact_email = contact_email
         self.source_graph: Graph = load_project(project).graph
         self.graph: Graph = rdfio.canonical(rebase(self.source_graph, self.base))
         self.model = SiteModel(self.graph, self.base)
@@ -100,7 +101,7 @@ class Site:
 
     @cached_property
     def dcat(self) -> Graph:
-        return dcat_graph(self.base, self.dumps, self.issued, self.modified)
+        return dcat_graph(self.base, self.dumps, self.issued, self.modified, self.contact_email)
 
     # -- RDF of one resource or the ontology ------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 Every catalogue, dataset, distribution, publisher and contact point is an IRI under the base
 (no blank nodes). The publisher is the project itself; its contact point is the project's web
-address (no person, no invented e-mail address).
+address, plus the organisation's e-mail address when the publisher gives one (``--contact-email``;
+never a person's, never invented). DCAT-AP-SE asks for an e-mail address on the contact point.
 """
 
 from __future__ import annotations
@@ -189,7 +190,9 @@ def void_graph(graph: Graph, base: str, dumps: list[Dump], modified: date) -> Gr
     return out
 
 
-def dcat_graph(base: str, dumps: list[Dump], issued: date, modified: date) -> Graph:
+def dcat_graph(
+    base: str, dumps: list[Dump], issued: date, modified: date, contact_email: str | None = None
+) -> Graph:
     """DCAT-AP (DCAT-AP-SE) metadata: catalogue, dataset, distributions, publisher, contact."""
     iris = SiteIris(base)
     out = new_graph()
@@ -283,6 +286,8 @@ def dcat_graph(base: str, dumps: list[Dump], issued: date, modified: date) -> Gr
     out.add((contact, RDF.type, VCARD.Organization))
     out.add((contact, VCARD.fn, Literal(PUBLISHER_SV, lang="sv")))
     out.add((contact, VCARD.hasURL, URIRef(base)))
+    if contact_email:
+        out.add((contact, VCARD.hasEmail, URIRef(f"mailto:{contact_email}")))
 
     out.add((CC0, RDF.type, DCTERMS.LicenseDocument))
     out.add((CC0, RDFS.label, Literal("CC0 1.0 Universal", lang="en")))

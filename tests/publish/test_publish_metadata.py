@@ -103,3 +103,26 @@ def test_publish_modified_date_comes_from_the_data_not_the_clock(dcat, hostile_s
     )
     assert str(copy.value(DATASET, DCTERMS.modified)) == stated[-1].isoformat()
     assert dcat.value(DATASET, DCTERMS.modified) is not None
+
+
+def test_publish_contact_email_goes_on_the_organisations_contact_point(tmp_path, run_cli):
+    """DCAT-AP-SE asks for an e-mail on the contact point: the publisher gives it, never invented."""
+    result = run_cli("publish", "-o", str(tmp_path / "site"), "--contact-email", "data@example.org")
+    assert result.exit_code == 0, result.output
+    dcat = Graph().parse(tmp_path / "site" / "catalog.ttl", format="turtle")
+    (contact,) = set(dcat.objects(DATASET, DCAT.contactPoint))
+    assert set(dcat.objects(contact, VCARD.hasEmail)) == {URIRef("mailto:data@example.org")}
+    assert (contact, RDF.type, VCARD.Organization) in dcat
+    ok, text = conforms(dcat, "dcat-ap-se.ttl")
+    assert ok, text
+
+
+def test_publish_without_contact_email_invents_none(dcat):
+    assert not set(dcat.objects(None, VCARD.hasEmail))
+
+
+def test_publish_rejects_a_contact_email_that_is_not_one(tmp_path, run_cli):
+    result = run_cli("publish", "-o", str(tmp_path / "site"), "--contact-email", "not-an-address")
+    assert result.exit_code == 2
+    assert "--contact-email" in result.stderr
+    assert not (tmp_path / "site").exists()
