@@ -106,7 +106,7 @@ def test_publish_modified_date_comes_from_the_data_not_the_clock(dcat, hostile_s
 
 
 def test_publish_contact_email_goes_on_the_organisations_contact_point(tmp_path, run_cli):
-    """DCAT-AP-SE asks for an e-mail on the contact point: the publisher gives it, never invented."""
+    """DCAT-AP-SE wants an e-mail on the contact point: the publisher gives it, never invented."""
     result = run_cli("publish", "-o", str(tmp_path / "site"), "--contact-email", "data@example.org")
     assert result.exit_code == 0, result.output
     dcat = Graph().parse(tmp_path / "site" / "catalog.ttl", format="turtle")
