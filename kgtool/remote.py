@@ -41,7 +41,10 @@ class Endpoints:
 
 def endpoints(url: str, update: str | None = None) -> Endpoints:
     """Query and update URLs from a base URL or a query URL (see the module docstring)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # e.g. "Invalid IPv6 URL" for http://[::1
+        raise EndpointError(f"endpoint {url}: not a valid URL ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise EndpointError(f"endpoint {url}: not an http(s) URL (e.g. http://127.0.0.1:7878)")
     path = parts.path.rstrip("/")

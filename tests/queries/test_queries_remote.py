@@ -220,3 +220,9 @@ def test_endpoint_not_http_is_exit_2(run_cli):
     result = run_cli("query", "find-by-name", "--endpoint", "localhost:7878")
     assert result.exit_code == 2
     assert "not an http(s) URL" in result.stderr
+
+
+def test_endpoint_malformed_url_is_exit_2(run_cli):
+    result = run_cli("sparql", "ASK {}", "--endpoint", "http://[::1")
+    assert result.exit_code == 2
+    assert "endpoint http://[::1: not a valid URL" in result.stderr
