@@ -174,7 +174,15 @@ def sparql(
 
     if (query_text is None) == (query_file is None):
         raise click.UsageError("give either a QUERY argument or -f FILE")
-    text = query_text if query_text is not None else query_file.read()
+    if query_text is not None:
+        text = query_text
+    else:
+        try:
+            text = query_file.read()
+        except UnicodeDecodeError as error:
+            from kgtool.errors import InputError
+
+            raise InputError(f"{query_file.name}: not UTF-8 text: {error.reason}") from None
     check_read_only(text, allow_remote=allow_remote)
     if endpoint is not None:
         from kgtool.run import run_remote

@@ -99,6 +99,14 @@ def test_sparql_from_file_and_count(run_cli, tmp_path):
     assert result.output == "n\n290\n"
 
 
+def test_sparql_file_not_utf8_is_input_error(run_cli, tmp_path):
+    path = tmp_path / "latin1.rq"
+    path.write_bytes("SELECT ?x WHERE { BIND('Västerås' AS ?x) }\n".encode("latin-1"))
+    result = run_cli("sparql", "-f", str(path))
+    assert result.exit_code == 2, result.output
+    assert f"{path}: not UTF-8 text" in result.stderr
+
+
 def test_sparql_needs_exactly_one_query(run_cli, tmp_path):
     result = run_cli("sparql")
     assert result.exit_code == 2 and "either a QUERY" in result.stderr
