@@ -247,7 +247,12 @@ def run_remote(
 
         body = send_query(url, text, "application/n-triples", timeout=timeout, form=form)
         graph = Graph()
-        graph.parse(data=body.decode("utf-8"), format="nt")
+        try:
+            graph.parse(data=body.decode("utf-8"), format="nt")
+        except Exception as error:  # not UTF-8, or not N-Triples (an HTML page, an error text)
+            from kgtool.errors import EndpointError
+
+            raise EndpointError(f"endpoint {url}: answer is not N-Triples") from error
         return QueryResult("CONSTRUCT", graph=graph)
     import json
 

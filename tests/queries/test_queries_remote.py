@@ -226,3 +226,35 @@ def test_endpoint_malformed_url_is_exit_2(run_cli):
     result = run_cli("sparql", "ASK {}", "--endpoint", "http://[::1")
     assert result.exit_code == 2
     assert "endpoint http://[::1: not a valid URL" in result.stderr
+
+
+@pytest.fixture
+def html_server():
+    """An HTTP server that answers every request with 200 and an HTML page."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            body = b"<html><body>not SPARQL</body></html>\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    server.shutdown()
+    server.server_close()
+
+
+def test_construct_answer_not_ntriples_is_exit_2(run_cli, html_server):
+    result = run_cli("sparql", "CONSTRUCT WHERE { ?s ?p ?o }", "--endpoint", html_server)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == f"Error: endpoint {html_server}: answer is not N-Triples"
