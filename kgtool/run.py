@@ -258,9 +258,8 @@ def run_remote(
 
     body = send_query(url, text, "application/sparql-results+json", timeout=timeout, form=form)
     try:
-        data = json.loads(body)
-    except ValueError as error:
+        return result_from_json(json.loads(body))
+    except (ValueError, AttributeError, KeyError, TypeError) as error:
         from kgtool.errors import EndpointError
 
         raise EndpointError(f"endpoint {url}: answer is not SPARQL JSON results") from error
-    return result_from_json(data)

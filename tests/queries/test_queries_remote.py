@@ -229,32 +229,49 @@ def test_endpoint_malformed_url_is_exit_2(run_cli):
 
 
 @pytest.fixture
-def html_server():
-    """An HTTP server that answers every request with 200 and an HTML page."""
+def answering_server():
+    """Start HTTP servers that answer every POST with 200 and a fixed body; yields a starter."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("content-length", 0)))
-            body = b"<html><body>not SPARQL</body></html>\n"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    servers = []
 
-        def log_message(self, *args):
-            pass
+    def start(body: bytes, content_type: str) -> str:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("content-length", 0)))
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    server.shutdown()
-    server.server_close()
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/sparql"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
 
 
-def test_construct_answer_not_ntriples_is_exit_2(run_cli, html_server):
-    result = run_cli("sparql", "CONSTRUCT WHERE { ?s ?p ?o }", "--endpoint", html_server)
+def test_construct_answer_not_ntriples_is_exit_2(run_cli, answering_server):
+    url = answering_server(b"<html><body>not SPARQL</body></html>\n", "text/html")
+    result = run_cli("sparql", "CONSTRUCT WHERE { ?s ?p ?o }", "--endpoint", url)
     assert result.exit_code == 2, result.output
-    assert result.stderr.strip() == f"Error: endpoint {html_server}: answer is not N-Triples"
+    assert result.stderr.strip() == f"Error: endpoint {url}: answer is not N-Triples"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[]", b'"ok"', b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {}}]}}'],
+)
+def test_json_answer_not_results_is_exit_2(run_cli, answering_server, body):
+    url = answering_server(body, "application/sparql-results+json")
+    result = run_cli("sparql", "SELECT ?x WHERE { ?x ?p ?o }", "--endpoint", url)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == f"Error: endpoint {url}: answer is not SPARQL JSON results"
