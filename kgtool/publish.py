@@ -94,11 +94,18 @@ def publish(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise KgtoolError(f"-o {out}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise KgtoolError(f"-o {out}: cannot create the folder: {error.strerror}") from error
     site = Site(project, base, contact_email)
     written: list[str] = []
 
     def write(relative: str, data: bytes | str) -> None:
-        _write(out / relative, data)
+        try:
+            _write(out / relative, data)
+        except OSError as error:
+            raise KgtoolError(f"-o {out}: cannot write {relative}: {error.strerror}") from error
         written.append(relative)
 
     for relative, data in site.dump_files.items():

@@ -156,6 +156,23 @@ def test_publish_rejects_a_bad_base(run_cli, tmp_path):
     assert "--base" in result.stderr and "Traceback" not in result.output
 
 
+def test_publish_into_an_impossible_folder_is_exit_2(run_cli, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("mine\n", encoding="utf-8")
+    result = run_cli("publish", "-o", str(blocker / "site"))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: -o {blocker / 'site'}: cannot create the folder")
+
+
+def test_publish_unwritable_file_is_exit_2(run_cli, tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "dumps").write_text("a file where the dumps folder goes\n", encoding="utf-8")
+    result = run_cli("publish", "-o", str(out))
+    assert result.exit_code == 2, result.output
+    assert f"Error: -o {out}: cannot write dumps/" in result.stderr
+
+
 def test_publish_escapes_a_hostile_label(hostile_site):
     from publish_helpers import HOSTILE_LABEL
 
