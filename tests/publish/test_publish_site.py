@@ -173,6 +173,15 @@ def test_publish_unwritable_file_is_exit_2(run_cli, tmp_path):
     assert f"Error: -o {out}: cannot write dumps/" in result.stderr
 
 
+def test_publish_failing_write_leaves_no_temporary_file(run_cli, tmp_path):
+    out = tmp_path / "site"
+    (out / "void.ttl").mkdir(parents=True)  # a folder where a file goes: the rename fails
+    result = run_cli("publish", "-o", str(out))
+    assert result.exit_code == 2, result.output
+    assert "cannot write void.ttl" in result.stderr
+    assert not list(out.rglob("*.tmp"))
+
+
 def test_publish_escapes_a_hostile_label(hostile_site):
     from publish_helpers import HOSTILE_LABEL
 
