@@ -26,7 +26,7 @@ from pathlib import Path
 
 from kgtool.errors import KgtoolError
 
-_EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
+_EMAIL = re.compile(r"[^@\s<>\"{}|\\^`]+@[^@\s<>\"{}|\\^`]+\.[^@\s<>\"{}|\\^`]+")
 
 
 @dataclass(frozen=True)

@@ -121,8 +121,9 @@ def test_publish_without_contact_email_invents_none(dcat):
     assert not set(dcat.objects(None, VCARD.hasEmail))
 
 
-def test_publish_rejects_a_contact_email_that_is_not_one(tmp_path, run_cli):
-    result = run_cli("publish", "-o", str(tmp_path / "site"), "--contact-email", "not-an-address")
+@pytest.mark.parametrize("address", ["not-an-address", "data{1}@example.org", "a|b@example.org"])
+def test_publish_rejects_a_contact_email_that_is_not_one(tmp_path, run_cli, address):
+    result = run_cli("publish", "-o", str(tmp_path / "site"), "--contact-email", address)
     assert result.exit_code == 2
     assert "--contact-email" in result.stderr
     assert not (tmp_path / "site").exists()
