@@ -209,8 +209,30 @@ def to_turtle(result: QueryResult) -> str:
     return result.graph.serialize(format="turtle")
 
 
+_NOT_IN_IRI = set('<>" {}|\\^`')  # what rdflib refuses to write as an IRI (<…>)
+
+
+def _check_iris(result: QueryResult, fmt: str) -> None:
+    """A clear error when a result IRI (say from IRI() of a text with a space) cannot be
+    written in ``fmt``, whose terms are written as ``<…>``."""
+    from rdflib import URIRef
+
+    if result.kind == "CONSTRUCT" and result.graph is not None:
+        terms = (term for triple in result.graph for term in triple)
+    else:
+        terms = (term for row in result.rows for term in row.values())
+    for term in terms:
+        if isinstance(term, URIRef) and _NOT_IN_IRI.intersection(term):
+            raise KgtoolError(
+                f"format {fmt}: the result holds <{term}>, which is not a valid IRI "
+                '(a space or one of <>"{}|\\^`); use table, csv, json, md or xml'
+            )
+
+
 def render(result: QueryResult, fmt: str) -> str:
     """The result in one of FORMATS."""
+    if fmt in ("tsv", "ttl"):
+        _check_iris(result, fmt)
     renderers = {
         "table": to_table,
         "csv": to_csv,

@@ -114,3 +114,22 @@ def test_ask_formats():
 def test_unknown_format():
     with pytest.raises(KgtoolError, match="format 'yaml'"):
         render(QueryResult("ASK", boolean=False), "yaml")
+
+
+BAD_IRI = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    "{form} WHERE {{ <https://w3id.org/kommunsamverkan/id/municipality/1980> rdfs:label ?l "
+    'BIND(IRI(CONCAT("http://example.org/", ?l, " stad")) AS ?i) }}'
+)
+
+
+@pytest.mark.parametrize(
+    ("form", "fmt"),
+    [("SELECT ?i", "tsv"), ("CONSTRUCT { ?i rdfs:label ?l }", "ttl")],
+)
+def test_result_iri_that_cannot_be_written_is_usage_error(run_cli, form, fmt):
+    result = run_cli("sparql", BAD_IRI.format(form=form), "-F", fmt)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(
+        f"Error: format {fmt}: the result holds <http://example.org/Västerås stad>"
+    )
