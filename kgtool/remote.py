@@ -43,6 +43,7 @@ def endpoints(url: str, update: str | None = None) -> Endpoints:
     """Query and update URLs from a base URL or a query URL (see the module docstring)."""
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises for a port out of range, which would wrap silently)
     except ValueError as error:  # e.g. "Invalid IPv6 URL" for http://[::1
         raise EndpointError(f"endpoint {url}: not a valid URL ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:

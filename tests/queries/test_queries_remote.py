@@ -228,6 +228,13 @@ def test_endpoint_malformed_url_is_exit_2(run_cli):
     assert "endpoint http://[::1: not a valid URL" in result.stderr
 
 
+def test_endpoint_port_out_of_range_is_exit_2(run_cli):
+    """urllib would connect to port 99999 modulo 65536 (34463) instead."""
+    result = run_cli("sparql", "ASK {}", "--endpoint", "http://127.0.0.1:99999")
+    assert result.exit_code == 2
+    assert "endpoint http://127.0.0.1:99999: not a valid URL" in result.stderr
+
+
 @pytest.fixture
 def answering_server():
     """Start HTTP servers that answer every POST with 200 and a fixed body; yields a starter."""
