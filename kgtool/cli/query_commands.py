@@ -126,9 +126,20 @@ def query(
     """
     from kgtool.cache import load_graph_cached
     from kgtool.catalogue import get_query
+    from kgtool.errors import InputError, QueryRefused
+    from kgtool.run import check_read_only
 
     project = state.project()
     saved = get_query(project, name)
+    try:
+        check_read_only(saved.text)
+    except (InputError, QueryRefused) as error:  # name the file: the line is the file's line
+        shown = (
+            saved.path.relative_to(project.root)
+            if saved.path.is_relative_to(project.root)
+            else saved.path
+        )
+        raise type(error)(f"{shown}: {error.message}") from None
     values = _parse_params(params)
     graph = load_graph_cached(project) if endpoint is None else None
     bindings = saved.bind(values, as_of=as_of, graph=graph)
@@ -137,9 +148,8 @@ def query(
 
         result = run_remote(endpoint, saved.text, bindings, timeout=timeout)
     else:
-        from kgtool.run import check_read_only, run_local
+        from kgtool.run import run_local
 
-        check_read_only(saved.text)
         result = run_local(graph, saved.text, bindings)
     _emit(result, fmt)
 

@@ -171,3 +171,15 @@ def test_local_graph_unchanged_by_hostile_values(project_dir):
 def test_malformed_saved_query_is_input_error():
     with pytest.raises(InputError):
         check_read_only("SELECT WHERE")
+
+
+def test_malformed_saved_query_names_its_file(run_cli, project_dir, tmp_path):
+    for folder in ("ontology", "data", "shapes"):
+        (tmp_path / folder).symlink_to(project_dir / folder)
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "broken.rq").write_text(
+        "#+ summary: A query with a missing brace\nSELECT ?s WHERE { ?s ?p ?o\n", encoding="utf-8"
+    )
+    result = run_cli("query", "broken", project=tmp_path)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: queries/broken.rq: malformed query: line 3")
