@@ -282,3 +282,22 @@ def test_json_answer_not_results_is_exit_2(run_cli, answering_server, body):
     result = run_cli("sparql", "SELECT ?x WHERE { ?x ?p ?o }", "--endpoint", url)
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == f"Error: endpoint {url}: answer is not SPARQL JSON results"
+
+
+def test_saved_query_with_from_still_runs_on_an_endpoint(run_cli, answering_server, tmp_path):
+    """FROM picks a named graph of the store: refused locally (naming the file), sent remotely."""
+    for folder in ("ontology", "data", "shapes"):
+        (tmp_path / folder).symlink_to(ROOT / folder)
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "named.rq").write_text(
+        "#+ summary: Subjects of a named graph\nSELECT ?s FROM <urn:g> WHERE { ?s ?p ?o }\n",
+        encoding="utf-8",
+    )
+    body = b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}'
+    url = answering_server(body, "application/sparql-results+json")
+    remote = run_cli("query", "named", "--endpoint", url, "-f", "csv", project=tmp_path)
+    assert remote.exit_code == 0, remote.output
+    assert remote.output == "s\n"
+    local = run_cli("query", "named", project=tmp_path)
+    assert local.exit_code == 2
+    assert local.stderr.startswith("Error: queries/named.rq: FROM <urn:g>")
