@@ -39,8 +39,8 @@ class Endpoints:
     update: str
 
 
-def endpoints(url: str, update: str | None = None) -> Endpoints:
-    """Query and update URLs from a base URL or a query URL (see the module docstring)."""
+def _split_http(url: str):
+    """``urlsplit(url)`` of an http(s) URL; EndpointError naming the URL for anything else."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises for a port out of range, which would wrap silently)
@@ -48,6 +48,14 @@ def endpoints(url: str, update: str | None = None) -> Endpoints:
         raise EndpointError(f"endpoint {url}: not a valid URL ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise EndpointError(f"endpoint {url}: not an http(s) URL (e.g. http://127.0.0.1:7878)")
+    return parts
+
+
+def endpoints(url: str, update: str | None = None) -> Endpoints:
+    """Query and update URLs from a base URL or a query URL (see the module docstring)."""
+    parts = _split_http(url)
+    if update is not None:
+        _split_http(update)
     path = parts.path.rstrip("/")
     if not path:
         base = urlunsplit((parts.scheme, parts.netloc, "", "", ""))

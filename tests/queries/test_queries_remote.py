@@ -228,6 +228,14 @@ def test_endpoint_malformed_url_is_exit_2(run_cli):
     assert "endpoint http://[::1: not a valid URL" in result.stderr
 
 
+@pytest.mark.parametrize("update_url", ["http://127.0.0.1:99999/update", "localhost:7878"])
+def test_bad_update_url_is_exit_2_before_any_request(run_cli, dead_port, update_url):
+    endpoint = f"http://127.0.0.1:{dead_port}"
+    result = run_cli("push", "--endpoint", endpoint, "--update-url", update_url)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: endpoint {update_url}: not a")
+
+
 def test_endpoint_port_out_of_range_is_exit_2(run_cli):
     """urllib would connect to port 99999 modulo 65536 (34463) instead."""
     result = run_cli("sparql", "ASK {}", "--endpoint", "http://127.0.0.1:99999")
