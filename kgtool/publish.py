@@ -58,18 +58,37 @@ MANIFEST = ".kgtool-manifest"
 
 
 def _remove_stale(out: Path, written: list[str]) -> None:
-    """Delete files an earlier run wrote that this run did not (only those), then list ours."""
+    """Delete files an earlier run wrote that this run did not (only those), then list ours.
+
+    The manifest is not trusted: only an entry that is a regular file (not a link) resolving
+    inside ``out`` is deleted; anything else (absolute, ``..``, a folder, a link) is skipped.
+    """
     manifest = out / MANIFEST
     if manifest.is_file():
+        root = out.resolve()
         keep = set(written)
         for relative in manifest.read_text(encoding="utf-8").splitlines():
+            if not relative or relative in keep:
+                continue
             path = out / relative
-            if relative and relative not in keep and ".." not in Path(relative).parts:
-                path.unlink(missing_ok=True)
-                for parent in path.parents:
-                    if parent == out or any(parent.iterdir()):
+            resolved = path.resolve()
+            if (
+                Path(relative).is_absolute()
+                or ".." in Path(relative).parts
+                or path.is_symlink()
+                or not path.is_file()
+                or not resolved.is_relative_to(root)
+                or resolved == root
+            ):
+                continue
+            try:
+                resolved.unlink()
+                for parent in resolved.parents:
+                    if parent == root or any(parent.iterdir()):
                         break
                     parent.rmdir()
+            except OSError:
+                continue  # gone meanwhile or not ours to remove: skip it, as with any other
     _write(manifest, "".join(f"{relative}\n" for relative in sorted(written)))
 
 

@@ -216,3 +216,24 @@ def test_publish_removes_its_own_stale_files_only(hostile_project, tmp_path):
     assert not (out / "id/collaboration/hostile").exists()
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert (out / "id/municipality/1980/index.html").is_file()
+
+
+def test_publish_stale_manifest_entries_outside_or_not_files_are_skipped(tmp_path):
+    """An edited manifest cannot delete outside ``-o`` nor trip over a folder or a link."""
+    from kgtool.publish import MANIFEST, _remove_stale
+
+    out = tmp_path / "site"
+    (out / "now-a-folder").mkdir(parents=True)
+    (out / "now-a-folder" / "keep.txt").write_text("mine", encoding="utf-8")
+    (out / "old.html").write_text("stale", encoding="utf-8")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the site's", encoding="utf-8")
+    (out / "link.txt").symlink_to(outside)
+    (out / "linked-folder").symlink_to(tmp_path)
+    entries = [str(outside), "now-a-folder", "link.txt", "linked-folder/outside.txt", "old.html"]
+    (out / MANIFEST).write_text("".join(f"{entry}\n" for entry in entries), encoding="utf-8")
+    _remove_stale(out, ["index.html"])
+    assert outside.read_text(encoding="utf-8") == "not the site's"
+    assert (out / "now-a-folder" / "keep.txt").is_file()
+    assert not (out / "old.html").exists(), "a stale file of our own is still removed"
+    assert (out / MANIFEST).read_text(encoding="utf-8") == "index.html\n"
