@@ -177,10 +177,13 @@ def _is_date(value: str) -> bool:
 
 def _absolute_iri(param: Param, value: str) -> str:
     """An IRI from an absolute IRI, ``id/…`` (relative to the base) or ``…`` (relative to id/)."""
-    from kgtool.namespaces import DEFAULT_BASE, ID
+    from kgtool.namespaces import DEFAULT_BASE, ID, expand_prefixed
 
     if _IRI_FORBIDDEN.search(value) or not value:
         raise ParameterError(f"parameter '{param.name}': {value!r} is not an IRI")
+    expanded = expand_prefixed(value)
+    if expanded is not None:
+        return str(expanded)
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value):
         return value
     if value.startswith(("id/", "def/")):

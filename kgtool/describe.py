@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, TIME
 
 from kgtool.errors import KgtoolError
 from kgtool.graph import LoadedGraph
-from kgtool.namespaces import ID, KS, PREFIXES
+from kgtool.namespaces import ID, KS, PREFIXES, expand_prefixed
 
 #: Properties whose values name a resource, in order of preference.
 NAME_PROPERTIES = (RDFS.label, SKOS.prefLabel, FOAF.name, KS.officialName)
@@ -136,9 +136,8 @@ def find_resource(graph: Graph, thing: str) -> URIRef:
     candidates: list[URIRef | None] = []
     if re.match(r"https?://", text):
         candidates = [URIRef(text)]
-    elif re.fullmatch(r"[A-Za-z][\w-]*:[\w.-]*", text) and text.split(":")[0] in PREFIXES:
-        prefix, local = text.split(":", 1)
-        candidates = [URIRef(str(PREFIXES[prefix]) + local)]
+    elif expand_prefixed(text) is not None:
+        candidates = [expand_prefixed(text)]
     elif "/" in text and " " not in text:
         candidates = [ID[text.strip("/")]]
     elif re.fullmatch(r"\d{4}", text):
@@ -150,6 +149,12 @@ def find_resource(graph: Graph, thing: str) -> URIRef:
     elif re.fullmatch(r"\d{3}", text):
         kind = "source with that number"
         candidates = [ID[f"source/{text}"]]
+    elif re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)+|[a-z0-9]+", text):
+        # a slug such as "malardalsradet" or "jens-sjostrom", as query parameters accept
+        slugged = [ID[f"{folder}/{text}"] for folder in ("collaboration", "person", "area")]
+        found = [iri for iri in slugged if _exists(graph, iri)]
+        if found:
+            return found[0]
     if candidates:
         found = [iri for iri in candidates if iri is not None and _exists(graph, iri)]
         if found:

@@ -41,6 +41,7 @@ PREFIXES: dict[str, Namespace] = {
     "wd": WD,
 }
 
+_PREFIXED_NAME = re.compile(r"([A-Za-z][\w-]*):([\w./-]*)")
 _MUNICIPALITY_CODE = re.compile(r"\d{4}")
 _COUNTY_CODE = re.compile(r"\d{2}")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -85,3 +86,19 @@ def slugify(name: str) -> str:
     """A stable slug of a Swedish name: lower case, å ä → a, ö → o, other runs → '-'."""
     table = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
     return re.sub(r"[^a-z0-9]+", "-", name.lower().translate(table)).strip("-")
+
+
+def expand_prefixed(text: str) -> URIRef | None:
+    """``ks:FullMember`` or ``id:municipality/1980`` (the forms kgtool prints) as a full IRI.
+
+    None when ``text`` is not a prefixed name with one of the project's prefixes (``id:`` is the
+    things' namespace), e.g. an absolute IRI such as ``urn:x`` or ``https://…``.
+    """
+    match = _PREFIXED_NAME.fullmatch(text)
+    if not match:
+        return None
+    prefix, local = match.groups()
+    if prefix == "id":
+        return ID[local]
+    namespace = PREFIXES.get(prefix)
+    return URIRef(str(namespace) + local) if namespace is not None else None

@@ -85,12 +85,19 @@ def _walk(node: Any):
             stack.extend(item)
 
 
-def check_read_only(query_text: str, allow_remote: bool = False) -> str:
+ALLOW_REMOTE_HINT = "pass --allow-remote to allow it"
+
+
+def check_read_only(
+    query_text: str, allow_remote: bool = False, hint: str | None = ALLOW_REMOTE_HINT
+) -> str:
     """Refuse updates always, and SERVICE or FROM/FROM NAMED unless ``allow_remote``.
 
     Works on the parsed algebra, not on the text. Returns the query form
-    ('SELECT', 'ASK', 'CONSTRUCT' or 'DESCRIBE').
+    ('SELECT', 'ASK', 'CONSTRUCT' or 'DESCRIBE'). ``hint`` ends the refusal message; callers
+    without an --allow-remote option (the server, saved queries) pass None.
     """
+    suffix = f" ({hint})" if hint else ""
     query = prepare(query_text)
     algebra = query.algebra
     if not allow_remote:
@@ -103,15 +110,11 @@ def check_read_only(query_text: str, allow_remote: bool = False) -> str:
                     clause["named"],
                 )
             )
-            raise QueryRefused(
-                f"{keyword} <{iri}> loads data from a file or URL: refused "
-                "(pass --allow-remote to allow it)"
-            )
+            raise QueryRefused(f"{keyword} <{iri}> loads data from a file or URL: refused{suffix}")
         for part in _walk(algebra):
             if part.name == "ServiceGraphPattern":
                 raise QueryRefused(
-                    f"SERVICE <{part.get('term')}> calls a remote endpoint: refused "
-                    "(pass --allow-remote to allow it)"
+                    f"SERVICE <{part.get('term')}> calls a remote endpoint: refused{suffix}"
                 )
     return _FORMS[algebra.name]
 

@@ -132,7 +132,7 @@ def query(
     project = state.project()
     saved = get_query(project, name)
     try:
-        check_read_only(saved.text, allow_remote=endpoint is not None)
+        check_read_only(saved.text, allow_remote=endpoint is not None, hint=None)
     except (InputError, QueryRefused) as error:  # name the file: the line is the file's line
         shown = (
             saved.path.relative_to(project.root)

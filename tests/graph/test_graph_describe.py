@@ -73,6 +73,11 @@ def test_describe_by_name_prints_the_same_as_by_code(run_cli):
         ("Mälardalsrådet", "id/collaboration/malardalsradet"),
         ("Region Örebro län", "id/region/18"),
         ("Mälartinget", "id/collaboration/malardalsradet/event/malartinget"),
+        # the forms kgtool itself prints in tables, and the slugs query parameters accept
+        ("id:municipality/1980", "id/municipality/1980"),
+        ("id:collaboration/malardalsradet/board", "id/collaboration/malardalsradet/board"),
+        ("malardalsradet", "id/collaboration/malardalsradet"),
+        ("jens-sjostrom", "id/person/jens-sjostrom"),
     ],
 )
 def test_find_resource_by_iri_code_term_or_name(graph, thing, iri):
