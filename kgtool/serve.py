@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
@@ -100,6 +101,10 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     pool = QueryPool(project.root, settings.workers, settings.timeout)
     vary = {"Vary": "Accept"}
 
+    @functools.cache
+    def def_terms() -> frozenset[URIRef]:
+        return frozenset(site.model.def_terms())
+
     def html(text: str) -> Response:
         return Response(text, media_type="text/html; charset=utf-8", headers=vary)
 
@@ -162,6 +167,21 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             return _plain(404, f"no such term: {iri}")
         return await negotiate_resource(request, lambda: site.term_graph(iri), f"/def/#{term}")
 
+    async def term_file(request: Request) -> Response:
+        """``/def/<Term>/`` and ``/def/<Term>/index.*``: the files ``kgtool publish`` writes."""
+        term = request.path_params["term"]
+        name = request.path_params.get("name") or "index.html"
+        iri = URIRef(site.model.def_base + term)
+        if iri not in def_terms():
+            return _plain(404, f"no such term: {iri}")
+        ext = name.removeprefix("index.") if name.startswith("index.") else ""
+        if ext == "html":
+            return html(site.term_html(iri))
+        media = ng.TYPE_OF_EXT.get(ext)
+        if media is None:
+            return _plain(404, f"no such file: {request.url.path}")
+        return rdf(site.term_graph(iri), media)
+
     async def static(request: Request) -> Response:
         name = request.url.path.lstrip("/")
         if name == "void.ttl":
@@ -184,7 +204,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         from kgtool.run import check_read_only
 
         try:  # parsing is pure Python: in a thread, so a long query text cannot stall the loop
-            form = await asyncio.to_thread(check_read_only, job_text)
+            form = await asyncio.to_thread(check_read_only, job_text, False, None)
         except QueryRefused as error:
             return _plain(403, error.format_message())
         except KgtoolError as error:
@@ -308,6 +328,8 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         Route("/def", ontology),
         Route("/def/", ontology),
         Route("/def/{term}", ontology),
+        Route("/def/{term}/", term_file),
+        Route("/def/{term}/{name}", term_file),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/api", api_list),
         Route("/api/", api_list),
