@@ -239,3 +239,14 @@ def test_serve_site_files(http):
     )
     assert http.get("/").status_code == 200
     assert json.loads(http.get("/id/municipality/1980/index.jsonld").text)["@graph"]
+
+
+@pytest.mark.parametrize("name", ["", "index.html", "index.ttl", "index.nt", "index.jsonld"])
+def test_serve_term_folder_files_match_the_published_site(http, site_dir, name):
+    """``/def/<Term>/index.*`` as ``kgtool publish`` writes them (``/def/<Term>/`` is the page)."""
+    response = http.get(f"/def/Municipality/{name}")
+    assert response.status_code == 200, response.text
+    published = site_dir / "def/Municipality" / (name or "index.html")
+    assert response.content == published.read_bytes()
+    assert http.get("/def/NoSuchTerm/index.ttl").status_code == 404
+    assert http.get("/def/Municipality/index.png").status_code == 404
