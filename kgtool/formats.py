@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import TYPE_CHECKING
 
 from kgtool.errors import KgtoolError
@@ -122,9 +123,26 @@ def to_json(result: QueryResult) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+# Characters XML 1.0 cannot hold at all, not even as references: C0 controls but tab, newline
+# and carriage return; lone surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """``text`` with each character XML 1.0 forbids replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def to_xml(result: QueryResult) -> str:
-    """SPARQL Query Results XML."""
-    from xml.sax.saxutils import escape, quoteattr
+    """SPARQL Query Results XML (characters XML 1.0 forbids are written as U+FFFD)."""
+    from xml.sax.saxutils import escape as _escape
+    from xml.sax.saxutils import quoteattr as _quoteattr
+
+    def escape(text: str) -> str:
+        return _escape(_xml_safe(text))
+
+    def quoteattr(text: str) -> str:
+        return _quoteattr(_xml_safe(text))
 
     from rdflib import BNode, Literal, URIRef
 
