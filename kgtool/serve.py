@@ -94,7 +94,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     from kgtool.errors import KgtoolError, QueryRefused
     from kgtool.sitegen import rdfio
     from kgtool.sitegen.build import Site
-    from kgtool.sitegen.workers import Job, PoolBusy, QueryPool, QueryTimeout
+    from kgtool.sitegen.workers import Job, PoolBusy, QueryPool, QueryTimeout, WorkerStartFailed
 
     settings = settings or ServeSettings()
     site = Site(project)  # the data's own IRIs: /id/… is <https://w3id.org/kommunsamverkan/id/…>
@@ -225,6 +225,8 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             return _plain(503, f"query stopped: it ran longer than {settings.timeout:g} s")
         except PoolBusy:
             return _plain(503, f"server busy: no query worker free within {settings.timeout:g} s")
+        except WorkerStartFailed as error:
+            return _plain(503, f"{error}; it is tried again on the next request")
         headers = dict(vary)
         if reply.status == 200:
             headers["X-Result-Rows"] = str(reply.rows)

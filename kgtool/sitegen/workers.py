@@ -3,7 +3,9 @@
 rdflib cannot interrupt a query from another thread, so the server hands each query to an idle
 worker process (spawned with the graph loaded once) and waits for the answer without blocking
 its event loop. A query that runs past the timeout has its worker killed and replaced; other
-requests go to the other workers meanwhile.
+requests go to the other workers meanwhile. A replacement that cannot load the graph (a data
+file broken while the server runs) is reported on stderr and tried again on the next request;
+while no worker holds the graph, requests get WorkerStartFailed with the reason.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import multiprocessing
+import sys
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -55,6 +58,11 @@ class QueryTimeout(Exception):
 
 class PoolBusy(Exception):
     """No worker became free within the timeout."""
+
+
+class WorkerStartFailed(Exception):
+    """No worker holds the graph and the last one started could not load it (the message says
+    why); the next request tries again."""
 
 
 def _truncate(result, max_rows: int) -> tuple[Any, bool, int]:
@@ -115,11 +123,20 @@ def run_job(graph, job: Job) -> Reply:
 
 def _worker_main(project_root: str, conn: Connection) -> None:
     """Worker process: load the graph once, then answer jobs until the pipe closes."""
+    from kgtool.errors import KgtoolError
     from kgtool.graph import load_project
     from kgtool.project import Project
 
-    graph = load_project(Project(Path(project_root))).graph
-    graph.query("ASK { ?s ?p ?o }")  # warm up the SPARQL machinery before the first request
+    try:
+        graph = load_project(Project(Path(project_root))).graph
+        graph.query("ASK { ?s ?p ?o }")  # warm up the SPARQL machinery before the first request
+    except Exception as error:  # tell the server why, rather than just exiting
+        if isinstance(error, KgtoolError):
+            reason = error.format_message()
+        else:
+            reason = f"{type(error).__name__}: {error}"
+        conn.send(("failed", " ".join(reason.split())))
+        return
     conn.send("ready")
     while True:
         try:
@@ -139,8 +156,14 @@ class _Worker:
         child.close()
 
     def wait_ready(self, timeout: float = 120.0) -> None:
-        if not self.conn.poll(timeout) or self.conn.recv() != "ready":
-            raise RuntimeError("query worker did not start")
+        if not self.conn.poll(timeout):
+            raise RuntimeError(f"query worker could not start: no graph after {timeout:g} s")
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError):
+            raise RuntimeError("query worker could not start: it exited") from None
+        if message != "ready":
+            raise RuntimeError(f"query worker could not start: {message[1]}")
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -161,6 +184,9 @@ class QueryPool:
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
+        self._ready = 0  # workers holding the graph, idle or busy
+        self._starting = 0  # replacements being started
+        self.start_error: str | None = None  # why the last replacement failed, if it did
 
     def _start_worker(self) -> _Worker:
         worker = _Worker(self._ctx, self.project_root)
@@ -181,28 +207,56 @@ class QueryPool:
         )
         for worker in workers:
             self._idle.put_nowait(worker)
+        self._ready = len(workers)
+
+    def _refill(self) -> None:
+        """Start a replacement (in the background) for each worker the pool is short of."""
+        for _ in range(self.size - self._ready - self._starting):
+            self._starting += 1
+            task = asyncio.get_running_loop().create_task(self._respawn())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _respawn(self) -> None:
+        try:
+            fresh = await asyncio.to_thread(self._start_worker)
+        except Exception as error:
+            self.start_error = str(error)
+            print(f"kgtool serve: {error}", file=sys.stderr, flush=True)
+            return
+        finally:
+            self._starting -= 1
+        assert self._idle is not None
+        self.start_error = None
+        self._ready += 1
+        self._idle.put_nowait(fresh)
 
     def _replace(self, worker: _Worker) -> None:
         self._all.discard(worker)
         worker.kill()
+        self._ready -= 1
+        self._refill()
 
-        async def respawn() -> None:
-            fresh = await asyncio.to_thread(self._start_worker)
-            assert self._idle is not None
-            self._idle.put_nowait(fresh)
-
-        task = asyncio.get_running_loop().create_task(respawn())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def _failed(self) -> bool:
+        return self._ready == 0 and self.start_error is not None
 
     async def run(self, job: Job) -> Reply:
-        """Run ``job`` on an idle worker; QueryTimeout or PoolBusy when time runs out."""
+        """Run ``job`` on an idle worker; QueryTimeout or PoolBusy when time runs out, and
+        WorkerStartFailed when no worker holds the graph because none could load it."""
         assert self._idle is not None, "QueryPool.start() was not awaited"
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
+        self._refill()  # a replacement that failed earlier is tried again now
+        if self._failed() and self._tasks:  # wait for that retry rather than the whole timeout
+            await asyncio.wait(set(self._tasks), timeout=self.timeout)
+        if self._failed():
+            raise WorkerStartFailed(self.start_error)
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+            remaining = max(0.0, deadline - loop.time())
+            worker = await asyncio.wait_for(self._idle.get(), remaining)
         except TimeoutError:
+            if self._failed():
+                raise WorkerStartFailed(self.start_error) from None
             raise PoolBusy() from None
         try:
             worker.conn.send(job)

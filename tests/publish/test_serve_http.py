@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -250,3 +251,43 @@ def test_serve_term_folder_files_match_the_published_site(http, site_dir, name):
     assert response.content == published.read_bytes()
     assert http.get("/def/NoSuchTerm/index.ttl").status_code == 404
     assert http.get("/def/Municipality/index.png").status_code == 404
+
+
+def _poll(client, until, seconds: float = 40.0) -> httpx.Response:
+    """Ask for COUNT until ``until(response)`` holds (or time runs out): the last response."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response = client.get("/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"})
+        if until(response) or time.monotonic() > deadline:
+            return response
+        time.sleep(0.5)
+
+
+def test_serve_says_when_a_worker_cannot_start_and_recovers(tmp_path):
+    """A replacement worker that cannot load the graph: a clear 503 and stderr, then a retry."""
+    from publish_helpers import ROOT, Server
+
+    project = tmp_path / "project"
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, project / folder)
+    sources = project / "data" / "sources.ttl"
+    good = sources.read_text(encoding="utf-8")
+    running = Server(project, "--timeout", "3", "--workers", "1")
+    try:
+        running.wait_ready()
+        sources.write_text(good + "\nthis is not turtle ;;;\n", encoding="utf-8")
+        with httpx.Client(base_url=running.url, timeout=60) as client:
+            assert client.get("/queries/").status_code == 200  # the warm-up is over
+            stopped = client.get("/sparql", params={"query": SLOW})
+            assert stopped.status_code == 503 and "ran longer" in stopped.text, stopped.text
+            failed = _poll(client, lambda r: "could not start" in r.text)
+            assert failed.status_code == 503, failed.text
+            assert "query worker could not start" in failed.text
+            assert "data/sources.ttl" in failed.text
+            sources.write_text(good, encoding="utf-8")
+            recovered = _poll(client, lambda r: r.status_code == 200)
+            assert recovered.status_code == 200, recovered.text
+    finally:
+        running.stop()
+    log = running.log.read_text(encoding="utf-8")
+    assert "query worker could not start" in log and "data/sources.ttl" in log
