@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
@@ -100,6 +101,16 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     site = Site(project)  # the data's own IRIs: /id/… is <https://w3id.org/kommunsamverkan/id/…>
     pool = QueryPool(project.root, settings.workers, settings.timeout)
     vary = {"Vary": "Accept"}
+    parse_lock = threading.Lock()  # rdflib's SPARQL parser (pyparsing) is not thread-safe
+
+    def parsing(function):
+        """``function`` run with ``parse_lock`` held: for anything that parses SPARQL."""
+
+        def locked(*args):
+            with parse_lock:
+                return function(*args)
+
+        return locked
 
     @functools.cache
     def def_terms() -> frozenset[URIRef]:
@@ -197,14 +208,14 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
 
     async def queries_page(request: Request) -> Response:
         # Answers are computed once, in a thread, so the event loop keeps serving meanwhile.
-        return html(await asyncio.to_thread(site.queries_html))
+        return html(await asyncio.to_thread(parsing(site.queries_html)))
 
     async def execute(request: Request, job_text: str, bindings, explicit: str | None):
         """Pick the result format, run the query in a worker, map errors to HTTP statuses."""
         from kgtool.run import check_read_only
 
         try:  # parsing is pure Python: in a thread, so a long query text cannot stall the loop
-            form = await asyncio.to_thread(check_read_only, job_text, False, None)
+            form = await asyncio.to_thread(parsing(check_read_only), job_text, False, None)
         except QueryRefused as error:
             return _plain(403, error.format_message())
         except KgtoolError as error:
@@ -314,7 +325,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
 
         def warm_up() -> None:
             site.dump_files  # noqa: B018  (computed once, cached)
-            site.queries_html()
+            parsing(site.queries_html)()
 
         warm = asyncio.create_task(asyncio.to_thread(warm_up))
         try:

@@ -291,3 +291,26 @@ def test_serve_says_when_a_worker_cannot_start_and_recovers(tmp_path):
         running.stop()
     log = running.log.read_text(encoding="utf-8")
     assert "query worker could not start" in log and "data/sources.ttl" in log
+
+
+def test_serve_parses_concurrent_queries_right_after_start():
+    """SPARQL parsing (rdflib, pyparsing) is not thread-safe: the server must not race itself."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from publish_helpers import ROOT, Server
+
+    queries = [COUNT, "ASK { ?s ?p ?o }", "SELECT ?p WHERE { ?s ?p ?o } LIMIT 2"] * 4
+    running = Server(ROOT, "--workers", "1")
+    try:
+        running.wait_ready()
+        with httpx.Client(base_url=running.url, timeout=60) as client:
+
+            def ask(query: str) -> tuple[int, str]:
+                response = client.post("/sparql", data={"query": query})
+                return response.status_code, response.text[:200]
+
+            with ThreadPoolExecutor(len(queries)) as pool:
+                answers = list(pool.map(ask, queries))
+    finally:
+        running.stop()
+    assert [a for a in answers if a[0] != 200] == []
