@@ -4,6 +4,8 @@
   check digit (only numbers in the right NNNNNN-NNNN form; the form is a SHACL shape).
 - ``kssh:DateLiteralWellFormed``: a literal typed xsd:date, xsd:gYearMonth or xsd:gYear is valid
   under any predicate the shapes do not already check with ``sh:datatype``.
+- ``kssh:IriWellFormed``: no IRI holds a space or a character RFC 3987 forbids (``<>"{}|\\^```);
+  rdflib only warns on such IRIs, and they break every serialisation later.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from kgtool.namespaces import KS, SH
 from kgtool.report import SHAPES_NS, Finding
 
 ORG_NUMBER = re.compile(r"[0-9]{6}-[0-9]{4}")
+BAD_IRI_CHARACTER = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gYear)
 # rdflib does not check the lexical form of these two (xsd:date it parses, marking ill_typed)
 _LEXICAL = {
@@ -83,6 +86,14 @@ def _ill_typed_dates(data: Graph, shapes: Graph) -> Iterator[tuple[URIRef, URIRe
             yield subject, predicate, value
 
 
+def _malformed_iris(data: Graph, shapes: Graph) -> Iterator[tuple[URIRef, URIRef, URIRef]]:
+    for subject, predicate, value in data:
+        for term in (subject, predicate, value):
+            if isinstance(term, URIRef) and BAD_IRI_CHARACTER.search(term):
+                yield subject, predicate, term
+                break
+
+
 def _ill_typed(value: Literal) -> bool:
     pattern = _LEXICAL.get(value.datatype)
     if pattern is not None:
@@ -107,6 +118,14 @@ CHECKS: tuple[Check, ...] = (
         },
         _ill_typed_dates,
     ),
+    Check(
+        "IriWellFormed",
+        {
+            "sv": "IRI:n innehåller ett mellanslag eller ett tecken som inte får stå i en IRI.",
+            "en": "The IRI holds a space or a character that an IRI may not contain.",
+        },
+        _malformed_iris,
+    ),
 )
 
 
@@ -115,6 +134,13 @@ def run_checks(data: Graph, shapes: Graph) -> Iterator[tuple[Check, URIRef, URIR
     for check in CHECKS:
         for focus, path, value in check.run(data, shapes):
             yield check, focus, path, value
+
+
+def _n3(value) -> str | None:
+    """The N3 form of a value, or None for an IRI too broken to write (the text is kept)."""
+    if isinstance(value, URIRef) and BAD_IRI_CHARACTER.search(value):
+        return None
+    return value.n3()
 
 
 def as_findings(results, describe: Callable[[object], dict]) -> list[Finding]:
@@ -126,7 +152,7 @@ def as_findings(results, describe: Callable[[object], dict]) -> list[Finding]:
             messages=dict(check.messages),
             path=str(path),
             value=str(value),
-            value_n3=value.n3(),
+            value_n3=_n3(value),
             component=SHAPES_NS + "PythonCheck",
             **describe(focus),
         )
