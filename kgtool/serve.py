@@ -238,6 +238,8 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             return _plain(503, f"server busy: no query worker free within {settings.timeout:g} s")
         except WorkerStartFailed as error:
             return _plain(503, f"{error}; it is tried again on the next request")
+        except (EOFError, OSError):  # the worker died mid-query (e.g. out of memory); replaced
+            return _plain(503, "query stopped: its worker process ended unexpectedly")
         headers = dict(vary)
         if reply.status == 200:
             headers["X-Result-Rows"] = str(reply.rows)
