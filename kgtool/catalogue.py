@@ -21,9 +21,11 @@ from kgtool.errors import InputError, ParameterError
 
 if TYPE_CHECKING:
     from rdflib import Graph
-    from rdflib.term import Node
 
+    from kgtool.names import NameIndex
     from kgtool.project import Project
+    from kgtool.run import Term
+    from kgtool.store import ProjectStore
 
 HEADER_KEYS = {"summary", "description", "params", "tags"}
 PARAM_KEYS = {"type", "default", "optional", "description"}
@@ -34,6 +36,7 @@ PARAM_TYPES = (
     "county",
     "area",
     "source",
+    "role",
     "xsd:date",
     "xsd:gYear",
     "xsd:integer",
@@ -95,13 +98,14 @@ class SavedQuery:
         self,
         values: dict[str, str],
         as_of: str | None = None,
-        graph: Graph | None = None,
-    ) -> dict[str, Node]:
+        store: ProjectStore | NameIndex | None = None,
+    ) -> dict[str, Term]:
         """Turn user values (plus defaults and ``as_of``) into RDF terms keyed by variable name.
 
-        Names (municipalities, collaborations, counties, areas) are resolved against ``graph``,
-        by default the project's graph. Optional parameters without a value stay unbound.
-        Raises ParameterError naming the parameter for an unknown name or a badly typed value.
+        Names (municipalities, collaborations, counties, areas, roles) are resolved against
+        ``store`` (a ProjectStore or a ready NameIndex); without one, such a parameter is an
+        error. Optional parameters without a value stay unbound. Raises ParameterError naming
+        the parameter for an unknown name or a badly typed value.
         """
         for key in values:
             if self.param(key) is None:
@@ -125,8 +129,8 @@ class SavedQuery:
                     f"-p {time_param.name}=…, not both"
                 )
             given[time_param.name] = as_of
-        bound: dict[str, Node] = {}
-        lookup_graph = graph
+        bound: dict[str, Term] = {}
+        index: NameIndex | None = None
         for param in self.params:
             raw = given.get(param.name, param.default)
             if raw is None or raw == "":
@@ -136,30 +140,25 @@ class SavedQuery:
                     f"parameter '{param.name}': query '{self.name}' needs a value "
                     f"(-p {param.name}=…)"
                 )
-            if lookup_graph is None and param.type in _GRAPH_TYPES:
-                lookup_graph = self._project_graph()
-            bound[param.name] = convert(param, str(raw), lookup_graph)
+            if index is None and param.type in NAMED_TYPES:
+                index = _name_index(store, param)
+            bound[param.name] = convert(param, str(raw), index)
         return bound
 
-    def _project_graph(self) -> Graph:
-        from kgtool.cache import load_graph_cached
-        from kgtool.project import find_project
 
-        project = self.project or find_project()
-        return load_graph_cached(project)
-
-
-_GRAPH_TYPES = {"municipality", "collaboration", "county", "area", "source"}
+NAMED_TYPES = {"municipality", "collaboration", "county", "area", "source", "role"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-# How each typed thing is found: its class, the folder of its IRI, and its code property.
-_KINDS = {
-    "municipality": ("Municipality", "municipality", "municipalityCode"),
-    "collaboration": ("Collaboration", "collaboration", None),
-    "county": ("County", "county", "countyCode"),
-    "area": (None, "area", None),
-    "source": ("SourceDocument", "source", None),
-}
+
+
+def _name_index(store: ProjectStore | NameIndex | None, param: Param) -> NameIndex:
+    from kgtool.names import NameIndex
+
+    if store is None:
+        raise ParameterError(f"parameter '{param.name}': no graph to look names up in")
+    if isinstance(store, NameIndex):
+        return store
+    return NameIndex.from_store(store)
 
 
 def _is_date(value: str) -> bool:
@@ -191,83 +190,37 @@ def _absolute_iri(param: Param, value: str) -> str:
     return str(ID) + value.lstrip("/")
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def _resolve(param: Param, value: str, graph: Graph) -> Node:
-    """A municipality, collaboration, county, area or source by code, slug, name or IRI."""
-    from rdflib import URIRef
-    from rdflib.namespace import RDF, RDFS, SKOS
-
-    from kgtool.namespaces import ID, KS
-
-    class_name, folder, code_property = _KINDS[param.type]
-    rdf_class = KS[class_name] if class_name else SKOS.Concept
-
-    def is_kind(node: URIRef) -> bool:
-        if param.type == "area":
-            return str(node).startswith(str(ID) + "area/") and (node, RDF.type, rdf_class) in graph
-        return (node, RDF.type, rdf_class) in graph
-
-    candidates: list[URIRef] = []
-    if not _IRI_FORBIDDEN.search(value):
-        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value) or value.startswith(("id/", "/")):
-            candidates.append(URIRef(_absolute_iri(param, value)))
-        else:
-            local = value if value.startswith(folder + "/") else f"{folder}/{value}"
-            candidates.append(ID[local])
-    for candidate in candidates:
-        if is_kind(candidate):
-            return candidate
-    wanted = _norm(value)
-    if code_property:
-        for subject in graph.subjects(KS[code_property], None):
-            code = graph.value(subject, KS[code_property])
-            if str(code) == value and is_kind(subject):
-                return subject
-    suffixes = ("", " kommun", " stad", " län", " municipality")
-    label_properties = (RDFS.label, SKOS.prefLabel, KS.officialName, KS.iso3166Code)
-    for label_property in label_properties:
-        for subject, label in graph.subject_objects(label_property):
-            if not isinstance(subject, URIRef) or not is_kind(subject):
-                continue
-            name = _norm(str(label))
-            if any(name == wanted + s or wanted == name + s for s in suffixes):
-                return subject
-    raise ParameterError(
-        f"parameter '{param.name}': no {param.type} {value!r} in the graph "
-        f"(give a code, a name or an IRI)"
-    )
-
-
-def convert(param: Param, value: str, graph: Graph | None) -> Node:
+def convert(param: Param, value: str, index: NameIndex | None) -> Term:
     """One user value as an RDF term of the parameter's type (ParameterError if it is not)."""
-    from rdflib import Literal, URIRef
-    from rdflib.namespace import XSD
+    import pyoxigraph
 
+    xsd = "http://www.w3.org/2001/XMLSchema#"
     kind = param.type
+    what = f"parameter '{param.name}'"
     if kind == "string":
-        return Literal(value)
+        return pyoxigraph.Literal(value)
     if kind == "iri":
-        return URIRef(_absolute_iri(param, value))
+        return pyoxigraph.NamedNode(_absolute_iri(param, value))
     if kind == "xsd:date":
         if not _is_date(value):
-            raise ParameterError(
-                f"parameter '{param.name}': {value!r} is not an xsd:date (YYYY-MM-DD)"
-            )
-        return Literal(value, datatype=XSD.date)
+            raise ParameterError(f"{what}: {value!r} is not an xsd:date (YYYY-MM-DD)")
+        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(xsd + "date"))
     if kind == "xsd:gYear":
         if not re.fullmatch(r"\d{4}", value):
-            raise ParameterError(f"parameter '{param.name}': {value!r} is not an xsd:gYear (YYYY)")
-        return Literal(value, datatype=XSD.gYear)
+            raise ParameterError(f"{what}: {value!r} is not an xsd:gYear (YYYY)")
+        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(xsd + "gYear"))
     if kind == "xsd:integer":
         if not re.fullmatch(r"[+-]?\d+", value):
-            raise ParameterError(f"parameter '{param.name}': {value!r} is not an xsd:integer")
-        return Literal(int(value))
-    if graph is None:
-        raise ParameterError(f"parameter '{param.name}': no graph to look {value!r} up in")
-    return _resolve(param, value, graph)
+            raise ParameterError(f"{what}: {value!r} is not an xsd:integer")
+        return pyoxigraph.Literal(str(int(value)), datatype=pyoxigraph.NamedNode(xsd + "integer"))
+    if index is None:
+        raise ParameterError(f"{what}: no graph to look {value!r} up in")
+    candidate = value
+    if not _IRI_FORBIDDEN.search(value) and (
+        re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value) or value.startswith(("id/", "def/", "/"))
+    ):
+        candidate = _absolute_iri(param, value)
+    return pyoxigraph.NamedNode(index.resolve(kind, candidate, what))
 
 
 def _strip(text: str) -> str:

@@ -16,64 +16,63 @@ from typing import TYPE_CHECKING
 from kgtool.errors import KgtoolError
 
 if TYPE_CHECKING:
-    from rdflib.term import Node
-
-    from kgtool.run import QueryResult
+    from kgtool.run import QueryResult, Term
 
 FORMATS = ("table", "csv", "tsv", "json", "md", "ttl", "xml")
 
 
 def _as_rows(result: QueryResult) -> QueryResult:
     """A graph result as subject/predicate/object rows (sorted), anything else unchanged."""
-    if result.kind != "CONSTRUCT" or result.graph is None:
+    if result.kind != "CONSTRUCT" or result.triples is None:
         return result
     from kgtool.run import QueryResult
 
     names = ["subject", "predicate", "object"]
-    rows = [dict(zip(names, triple, strict=True)) for triple in sorted(result.graph)]
+    ordered = sorted(result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    rows = [dict(zip(names, (t.subject, t.predicate, t.object), strict=True)) for t in ordered]
     return QueryResult("SELECT", variables=names, rows=rows)
 
 
-def short(term: Node | None) -> str:
+def short(term: Term | None) -> str:
     """A readable form: ``ks:Municipality``, ``id:municipality/1980``, a literal's text."""
-    from rdflib import BNode, URIRef
+    import pyoxigraph
 
-    from kgtool.namespaces import DEFAULT_BASE, PREFIXES
+    from kgtool.prefixes import DEFAULT_BASE, PREFIX_IRIS
 
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        text = str(term)
+    if isinstance(term, pyoxigraph.NamedNode):
+        text = term.value
         if text.startswith(DEFAULT_BASE + "id/"):
             return "id:" + text[len(DEFAULT_BASE) + 3 :]
         best = max(
-            ((p, str(ns)) for p, ns in PREFIXES.items() if text.startswith(str(ns))),
+            ((p, ns) for p, ns in PREFIX_IRIS.items() if text.startswith(ns)),
             key=lambda pair: len(pair[1]),
             default=None,
         )
         if best and "/" not in text[len(best[1]) :]:
             return f"{best[0]}:{text[len(best[1]) :]}"
         return f"<{text}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return f"_:{term.value}"
+    return term.value
 
 
-def _csv_value(term: Node | None) -> str:
-    from rdflib import BNode
+def _csv_value(term: Term | None) -> str:
+    import pyoxigraph
 
     if term is None:
         return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return f"_:{term.value}"
+    return term.value
 
 
-def _tsv_value(term: Node | None) -> str:
+def _tsv_value(term: Term | None) -> str:
     """A term in its SPARQL TSV form (N-Triples syntax, tabs and newlines escaped)."""
     if term is None:
         return ""
-    return term.n3().replace("\t", "\\t").replace("\n", "\\n")
+    return str(term).replace("\t", "\\t").replace("\n", "\\n")
 
 
 def to_csv(result: QueryResult, delimiter: str = ",") -> str:
@@ -94,20 +93,23 @@ def to_csv(result: QueryResult, delimiter: str = ",") -> str:
     return buffer.getvalue()
 
 
-def json_term(term: Node) -> dict[str, str]:
+def json_term(term: Term) -> dict[str, str]:
     """One term as a SPARQL JSON results binding."""
-    from rdflib import BNode, Literal, URIRef
+    import pyoxigraph
 
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if isinstance(term, Literal) and term.language:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, pyoxigraph.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
         out["xml:lang"] = term.language
-    elif isinstance(term, Literal) and term.datatype is not None:
-        out["datatype"] = str(term.datatype)
+    elif term.datatype.value != _XSD_STRING:
+        out["datatype"] = term.datatype.value
     return out
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def to_json(result: QueryResult) -> str:
@@ -144,7 +146,7 @@ def to_xml(result: QueryResult) -> str:
     def quoteattr(text: str) -> str:
         return _quoteattr(_xml_safe(text))
 
-    from rdflib import BNode, Literal, URIRef
+    import pyoxigraph
 
     result = _as_rows(result)
     out = ['<?xml version="1.0" encoding="utf-8"?>']
@@ -162,17 +164,17 @@ def to_xml(result: QueryResult) -> str:
                 term = row.get(name)
                 if term is None:
                     continue
-                if isinstance(term, URIRef):
-                    value = f"<uri>{escape(str(term))}</uri>"
-                elif isinstance(term, BNode):
-                    value = f"<bnode>{escape(str(term))}</bnode>"
+                if isinstance(term, pyoxigraph.NamedNode):
+                    value = f"<uri>{escape(term.value)}</uri>"
+                elif isinstance(term, pyoxigraph.BlankNode):
+                    value = f"<bnode>{escape(term.value)}</bnode>"
                 else:
                     attrs = ""
-                    if isinstance(term, Literal) and term.language:
+                    if term.language:
                         attrs = f" xml:lang={quoteattr(term.language)}"
-                    elif isinstance(term, Literal) and term.datatype is not None:
-                        attrs = f" datatype={quoteattr(str(term.datatype))}"
-                    value = f"<literal{attrs}>{escape(str(term))}</literal>"
+                    elif term.datatype.value != _XSD_STRING:
+                        attrs = f" datatype={quoteattr(term.datatype.value)}"
+                    value = f"<literal{attrs}>{escape(term.value)}</literal>"
                 out.append(f"      <binding name={quoteattr(name)}>{value}</binding>")
             out.append("    </result>")
         out.append("  </results>")
@@ -215,34 +217,36 @@ def to_markdown(result: QueryResult) -> str:
 
 
 def to_turtle(result: QueryResult) -> str:
-    """A CONSTRUCT or DESCRIBE result as Turtle (project prefixes bound)."""
-    if result.kind != "CONSTRUCT" or result.graph is None:
+    """A CONSTRUCT or DESCRIBE result as Turtle (project prefixes declared, triples sorted)."""
+    if result.kind != "CONSTRUCT" or result.triples is None:
         raise KgtoolError(
             "format ttl needs a CONSTRUCT or DESCRIBE query; use table, csv, tsv, json, md or xml"
         )
-    from kgtool.namespaces import PREFIXES
+    import pyoxigraph
 
-    for prefix, namespace in PREFIXES.items():
-        result.graph.bind(prefix, namespace, override=True, replace=True)
-    return result.graph.serialize(format="turtle")
+    from kgtool.prefixes import PREFIX_IRIS
+
+    ordered = sorted(result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    data = pyoxigraph.serialize(ordered, format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIX_IRIS)
+    return data.decode("utf-8")
 
 
-_NOT_IN_IRI = set('<>" {}|\\^`')  # what rdflib refuses to write as an IRI (<…>)
+_NOT_IN_IRI = set('<>" {}|\\^`')  # what no N-Triples or Turtle writer may write inside <…>
 
 
 def _check_iris(result: QueryResult, fmt: str) -> None:
     """A clear error when a result IRI (say from IRI() of a text with a space) cannot be
     written in ``fmt``, whose terms are written as ``<…>``."""
-    from rdflib import URIRef
+    import pyoxigraph
 
-    if result.kind == "CONSTRUCT" and result.graph is not None:
-        terms = (term for triple in result.graph for term in triple)
+    if result.kind == "CONSTRUCT" and result.triples is not None:
+        terms = (term for t in result.triples for term in (t.subject, t.predicate, t.object))
     else:
         terms = (term for row in result.rows for term in row.values())
     for term in terms:
-        if isinstance(term, URIRef) and _NOT_IN_IRI.intersection(term):
+        if isinstance(term, pyoxigraph.NamedNode) and _NOT_IN_IRI.intersection(term.value):
             raise KgtoolError(
-                f"format {fmt}: the result holds <{term}>, which is not a valid IRI "
+                f"format {fmt}: the result holds <{term.value}>, which is not a valid IRI "
                 '(a space or one of <>"{}|\\^`); use table, csv, json, md or xml'
             )
 

@@ -1,13 +1,19 @@
-"""Loading the project's Turtle files into one union graph.
+"""Loading the project's Turtle files into one rdflib union graph, where rdflib is the right tool.
 
-Each subject remembers the file and line where its block starts, so reports can say
-``data/collaborations/malardalsradet.ttl:42``. A syntax error names the file and line.
+Queries run on the Oxigraph store (``kgtool.store``); rdflib remains for pySHACL's input,
+``describe``'s file:line and Turtle writing. Every file is first parsed by the store's strict
+W3C parser (so a syntax error reads ``file:line:column: message`` everywhere and rdflib never
+accepts what Oxigraph rejects), then by rdflib from the same bytes. Each subject remembers the
+file and line where its block starts, so reports can say
+``data/collaborations/malardalsradet.ttl:42``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,18 +58,45 @@ def new_graph() -> Graph:
     return graph
 
 
+class _QuietIllTyped(logging.Filter):
+    """Drops rdflib's warnings (with tracebacks) about ill-typed literals: such a literal is
+    valid RDF, and the shapes report it as a finding with its file and line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Failed to convert Literal lexical form" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    logger = logging.getLogger("rdflib.term")
+    quiet = _QuietIllTyped()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
 def parse_turtle(path: Path, graph: Graph | None = None, display: Path | None = None) -> Graph:
-    """Parse one Turtle file into ``graph`` (a new one by default); errors name file and line."""
+    """Parse one Turtle (or N-Triples) file into ``graph`` (a new one by default).
+
+    The file is checked by Oxigraph's strict parser first; errors name ``file:line:column``.
+    """
     from rdflib.plugins.parsers.notation3 import BadSyntax
+
+    from kgtool.store import check_file
 
     target = graph if graph is not None else new_graph()
     shown = display or path
+    check_file(path, str(shown))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{shown}: cannot read: {error}") from error
     try:
-        target.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+        with _quiet_rdflib():
+            rdf_format = "nt" if path.suffix.lower() == ".nt" else "turtle"
+            target.parse(data=text, format=rdf_format, publicID=path.resolve().as_uri())
     except BadSyntax as error:
         raise InputError(f"{shown}:{error.lines + 1}: {error._why}") from error
     except Exception as error:  # rdflib raises several types for bad terms (e.g. bad IRIs)

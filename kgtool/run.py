@@ -1,160 +1,190 @@
-"""Running a read-only SPARQL query locally (rdflib) or on an endpoint (SPARQLWrapper).
+"""Running a read-only SPARQL query on the project's Oxigraph store or on an endpoint.
 
-Both paths return one ``QueryResult``. Parameters arrive as RDF terms: locally they are passed
-as ``initBindings``; remotely they become a ``VALUES`` block, written from the terms' ``n3()``
-form, that opens the outermost WHERE group. User text is never spliced into a query.
+Both paths return one ``QueryResult`` holding pyoxigraph terms. Parameters arrive as RDF terms
+and are bound the same way on both paths: a ``VALUES`` block, written from the terms'
+N-Triples form, opens the query's outermost WHERE group (so, as SPARQL defines it, a variable
+inside a sub-SELECT that is not projected is a different variable). User text is never spliced
+into a query.
+
+Read-only guarantees: only the query grammar is accepted (an update is a syntax error there),
+and ``SERVICE`` and ``FROM``/``FROM NAMED`` are refused unless the caller allows remote data.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from kgtool.errors import InputError, QueryRefused
+from kgtool.errors import EndpointError, InputError, QueryRefused
 
 if TYPE_CHECKING:
-    from rdflib import Graph
-    from rdflib.plugins.sparql.sparql import Query
-    from rdflib.term import Node
+    import pyoxigraph
 
-Row = dict[str, "Node | None"]
+    from kgtool.store import ProjectStore
+
+    Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
+
+Row = dict[str, "Term | None"]
 
 
 @dataclass
 class QueryResult:
-    """Rows of a SELECT, the answer of an ASK, or the graph of a CONSTRUCT/DESCRIBE."""
+    """Rows of a SELECT, the answer of an ASK, or the triples of a CONSTRUCT/DESCRIBE.
+
+    ``truncated`` is True when rows or triples were cut at the caller's ``max_rows``.
+    """
 
     kind: str  # 'SELECT' | 'ASK' | 'CONSTRUCT' (DESCRIBE results are 'CONSTRUCT' too)
     variables: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     boolean: bool | None = None
-    graph: Graph | None = None
+    triples: list[pyoxigraph.Triple] | None = None
+    truncated: bool = False
 
 
-_FORMS = {
-    "SelectQuery": "SELECT",
-    "AskQuery": "ASK",
-    "ConstructQuery": "CONSTRUCT",
-    "DescribeQuery": "DESCRIBE",
-}
-
-
-@lru_cache(maxsize=64)
-def prepare(query_text: str) -> Query:
-    """Parse a query (no implicit prefixes, so it runs the same on any endpoint).
-
-    A malformed query is an InputError with the parser's message; an update is refused.
-    """
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql import prepareQuery
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        return prepareQuery(query_text)
-    except ParseException as error:
-        try:
-            parseUpdate(query_text)
-        except Exception:
-            raise InputError(
-                f"malformed query: line {error.lineno}, column {error.col}: {error.msg}"
-            ) from None
-        raise QueryRefused(
-            "updates are refused: kgtool runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)"
-        ) from None
-    except Exception as error:  # rdflib raises plain exceptions for e.g. unknown prefixes
-        raise InputError(f"malformed query: {error}") from None
-
-
-def _walk(node: Any):
-    """Every CompValue inside a parsed query's algebra."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    stack = [node]
-    seen: set[int] = set()
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, CompValue):
-            yield item
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-
+# Strings, IRIs and comments, skipped when looking at a query's words and braces.
+_SKIP = (
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+)
+# A word: a variable, a prefixed name (whole, so ``ex:service`` is not the keyword) or a keyword.
+_WORDS = re.compile(_SKIP + r"|[?$][\w]+|[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*|[A-Za-z_]\w*")
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 ALLOW_REMOTE_HINT = "pass --allow-remote to allow it"
 
 
+def keywords(query_text: str) -> list[str]:
+    """The query's bare words in upper case (no strings, IRIs, comments, variables or names)."""
+    out = []
+    for match in _WORDS.finditer(query_text):
+        token = match.group(0)
+        if token[0] in "\"'<#?$:" or ":" in token:
+            continue
+        out.append(token.upper())
+    return out
+
+
+def query_form(query_text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword."""
+    return next((word for word in keywords(query_text) if word in _FORMS), None)
+
+
+@lru_cache(maxsize=1)
+def _empty_store() -> pyoxigraph.Store:
+    import pyoxigraph
+
+    return pyoxigraph.Store()
+
+
+def syntax_message(error: SyntaxError) -> str:
+    """Oxigraph's SPARQL parse error as ``line L, column C: what``, on one line."""
+    text = " ".join(str(error).split())
+    match = re.match(r"error at (\d+):(\d+): (.*)", text)
+    if not match:
+        return text
+    line, column, detail = match.groups()
+    if detail.startswith("expected one of "):
+        items = [i.strip() for i in detail[len("expected one of ") :].split(", ")]
+        sentences = [i for i in items if re.fullmatch(r"[A-Z][A-Za-z ()*,'-]+ [a-z][\w ()*'-]*", i)]
+        if sentences:
+            detail = "; ".join(sentences)
+        else:
+            shown = [i for i in items if len(i) <= 12][:8]
+            detail = "unexpected input" + (f" (expected one of {', '.join(shown)})" if shown else "")
+    return f"line {line}, column {column}: {detail}"
+
+
 def check_read_only(
-    query_text: str, allow_remote: bool = False, hint: str | None = ALLOW_REMOTE_HINT
+    query_text: str,
+    allow_remote: bool = False,
+    hint: str | None = ALLOW_REMOTE_HINT,
+    prefixes: dict[str, str] | None = None,
 ) -> str:
-    """Refuse updates always, and SERVICE or FROM/FROM NAMED unless ``allow_remote``.
+    """Refuse updates and malformed queries always, SERVICE and FROM unless ``allow_remote``.
 
-    Works on the parsed algebra, not on the text. Returns the query form
-    ('SELECT', 'ASK', 'CONSTRUCT' or 'DESCRIBE'). ``hint`` ends the refusal message; callers
-    without an --allow-remote option (the server, saved queries) pass None.
+    The text is parsed by Oxigraph's SPARQL 1.1 parser (without running it); a query the
+    grammar rejects is an InputError. Returns the form ('SELECT', 'ASK', 'CONSTRUCT' or
+    'DESCRIBE'). ``hint`` ends a refusal; callers without --allow-remote pass None.
     """
+    words = keywords(query_text)
     suffix = f" ({hint})" if hint else ""
-    query = prepare(query_text)
-    algebra = query.algebra
+    form = next((word for word in words if word in _FORMS), None)
+    if form is None and _UPDATES.intersection(words):
+        raise QueryRefused(
+            "updates are refused: kgtool runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)"
+        )
     if not allow_remote:
-        for clause in algebra.get("datasetClause") or []:
-            keyword, iri = (
-                ("FROM", clause["default"])
-                if "default" in clause
-                else (
-                    "FROM NAMED",
-                    clause["named"],
-                )
-            )
-            raise QueryRefused(f"{keyword} <{iri}> loads data from a file or URL: refused{suffix}")
-        for part in _walk(algebra):
-            if part.name == "ServiceGraphPattern":
-                raise QueryRefused(
-                    f"SERVICE <{part.get('term')}> calls a remote endpoint: refused{suffix}"
-                )
-    return _FORMS[algebra.name]
+        if "SERVICE" in words:
+            raise QueryRefused(f"SERVICE calls a remote endpoint: refused{suffix}")
+        if "FROM" in words:
+            raise QueryRefused(f"FROM loads data from a file or URL: refused{suffix}")
+    _parse(query_text, prefixes)
+    if form is None:  # the parser accepted it, so this cannot happen; say so plainly anyway
+        raise InputError("malformed query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return form
 
 
-def _normal(term: Node | None) -> Node | None:
-    """One form per value: a simple literal never carries an explicit xsd:string."""
-    from rdflib import Literal
-    from rdflib.namespace import XSD
-
-    if isinstance(term, Literal) and term.datatype == XSD.string and not term.language:
-        return Literal(str(term))
-    return term
+def _parse(query_text: str, prefixes: dict[str, str] | None) -> None:
+    """Parse ``query_text`` with Oxigraph without evaluating it (SELECT/CONSTRUCT are lazy; an
+    ASK is answered on an empty store)."""
+    try:
+        _empty_store().query(query_text, prefixes=prefixes)
+    except SyntaxError as error:
+        raise InputError(f"malformed query: {syntax_message(error)}") from None
+    except OSError:  # an ASK with an allowed SERVICE, tried on the empty store: parsed fine
+        pass
 
 
 def run_local(
-    graph: Graph, query_text: str, bindings: dict[str, Node] | None = None
+    project_store: ProjectStore,
+    query_text: str,
+    bindings: dict[str, Term] | None = None,
+    *,
+    prefixes: dict[str, str] | None = None,
+    max_rows: int | None = None,
+    allow_remote: bool = False,
 ) -> QueryResult:
-    """Run a read-only query on an rdflib graph, parameters passed as ``initBindings``."""
-    from rdflib import Variable
+    """Run a read-only query on the store (the union of its files' graphs).
 
-    from kgtool import joinorder
+    ``bindings`` become a VALUES block (see the module docstring); ``prefixes`` are
+    predeclared; at most ``max_rows`` rows or triples are read (``truncated`` says if more
+    were there) without building the rest of the result.
+    """
+    check_read_only(query_text, allow_remote=allow_remote, hint=None, prefixes=prefixes)
+    text = with_values(query_text, bindings)
+    try:
+        answer = project_store.store.query(
+            text, use_default_graph_as_union=True, prefixes=prefixes
+        )
+        return _collect(answer, max_rows)
+    except SyntaxError as error:
+        raise InputError(f"malformed query: {syntax_message(error)}") from None
+    except OSError as error:  # a SERVICE call that failed (only with allow_remote)
+        raise EndpointError(f"remote call in the query failed: {error}") from None
 
-    joinorder.install()
-    query = prepare(query_text)
-    init = {Variable(name): term for name, term in (bindings or {}).items()}
-    result = graph.query(query, initBindings=init)
-    if result.type == "ASK":
-        return QueryResult("ASK", boolean=bool(result.askAnswer))
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return QueryResult("CONSTRUCT", graph=result.graph)
-    variables = [str(v) for v in result.vars or []]
-    rows = [{name: _normal(row[i]) for i, name in enumerate(variables)} for row in result]
-    return QueryResult("SELECT", variables=variables, rows=rows)
+
+def _collect(answer: Any, max_rows: int | None) -> QueryResult:
+    import pyoxigraph
+
+    if isinstance(answer, pyoxigraph.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(answer))
+    limit = None if max_rows is None else max_rows + 1
+    if isinstance(answer, pyoxigraph.QueryTriples):
+        triples = list(itertools.islice(answer, limit))
+        truncated = max_rows is not None and len(triples) > max_rows
+        return QueryResult("CONSTRUCT", triples=triples[:max_rows], truncated=truncated)
+    variables = [variable.value for variable in answer.variables]
+    rows = [dict(zip(variables, solution, strict=True)) for solution in itertools.islice(answer, limit)]
+    truncated = max_rows is not None and len(rows) > max_rows
+    return QueryResult("SELECT", variables=variables, rows=rows[:max_rows], truncated=truncated)
 
 
-_TOKEN = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*|[{}]|\bWHERE\b",
-    re.IGNORECASE,
-)
+_TOKEN = re.compile(_SKIP + r"|[{}]|\bWHERE\b", re.IGNORECASE)
 
 
 def where_position(query_text: str) -> int:
@@ -174,25 +204,24 @@ def where_position(query_text: str) -> int:
             depth -= 1
         elif token.upper() == "WHERE" and depth == 0:
             after_where = True
-    form = check_read_only(query_text, allow_remote=True)
-    index = 1 if form == "CONSTRUCT" else 0
+    index = 1 if query_form(query_text) == "CONSTRUCT" else 0
     if len(opens) <= index:
         raise InputError("malformed query: no WHERE group")
     return opens[index]
 
 
-def values_block(bindings: dict[str, Node]) -> str:
+def values_block(bindings: dict[str, Term]) -> str:
     """``VALUES (?a ?b) { (<…> "…") }`` written from RDF terms (their N-Triples form)."""
     names, terms = [], []
     for name, term in bindings.items():
         if not re.fullmatch(r"[A-Za-z_]\w*", name):
             raise ValueError(f"not a variable name: {name!r}")
         names.append(f"?{name}")
-        terms.append(term.n3())  # rdflib escapes quotes and refuses an IRI with < > " or spaces
+        terms.append(str(term))  # pyoxigraph writes N-Triples, escaping what must be escaped
     return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
 
 
-def with_values(query_text: str, bindings: dict[str, Node] | None) -> str:
+def with_values(query_text: str, bindings: dict[str, Term] | None) -> str:
     """The query with a VALUES block opening its outermost WHERE group (unchanged if none)."""
     if not bindings:
         return query_text
@@ -200,69 +229,42 @@ def with_values(query_text: str, bindings: dict[str, Node] | None) -> str:
     return f"{query_text[:position]}\n  {values_block(bindings)}\n{query_text[position:]}"
 
 
-def _json_term(value: dict[str, str]) -> Node:
-    from rdflib import BNode, Literal, URIRef
-
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    datatype = value.get("datatype")
-    term = Literal(
-        value["value"],
-        lang=value.get("xml:lang"),
-        datatype=URIRef(datatype) if datatype else None,
-    )
-    return _normal(term)
-
-
-def result_from_json(data: dict[str, Any]) -> QueryResult:
-    """A QueryResult from SPARQL 1.1 Query Results JSON."""
-    if "boolean" in data:
-        return QueryResult("ASK", boolean=bool(data["boolean"]))
-    variables = list(data.get("head", {}).get("vars", []))
-    rows = []
-    for binding in data.get("results", {}).get("bindings", []):
-        rows.append(
-            {name: _json_term(binding[name]) if name in binding else None for name in variables}
-        )
-    return QueryResult("SELECT", variables=variables, rows=rows)
-
-
 def run_remote(
     endpoint: str,
     query_text: str,
-    bindings: dict[str, Node] | None = None,
+    bindings: dict[str, Term] | None = None,
     timeout: float = 30,
+    *,
+    prefixes: dict[str, str] | None = None,
 ) -> QueryResult:
     """Run a read-only query on a SPARQL endpoint (the query URL or an Oxigraph base URL).
 
     Errors (refused connection, timeout, HTTP 4xx/5xx) raise EndpointError naming the URL.
     """
+    import pyoxigraph
+
     from kgtool.remote import endpoints, send_query
 
+    if prefixes:
+        from kgtool.prefixes import prologue
+
+        query_text = prologue(query_text) + query_text
     form = check_read_only(query_text, allow_remote=True)
     text = with_values(query_text, bindings)
     url = endpoints(endpoint).query
     if form in ("CONSTRUCT", "DESCRIBE"):
-        from rdflib import Graph
-
         body = send_query(url, text, "application/n-triples", timeout=timeout, form=form)
-        graph = Graph()
         try:
-            graph.parse(data=body.decode("utf-8"), format="nt")
-        except Exception as error:  # not UTF-8, or not N-Triples (an HTML page, an error text)
-            from kgtool.errors import EndpointError
-
+            triples = [
+                quad.triple
+                for quad in pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.N_TRIPLES)
+            ]
+        except (SyntaxError, ValueError) as error:  # an HTML page, an error text, not UTF-8
             raise EndpointError(f"endpoint {url}: answer is not N-Triples") from error
-        return QueryResult("CONSTRUCT", graph=graph)
-    import json
-
+        return QueryResult("CONSTRUCT", triples=triples)
     body = send_query(url, text, "application/sparql-results+json", timeout=timeout, form=form)
     try:
-        return result_from_json(json.loads(body))
-    except (ValueError, AttributeError, KeyError, TypeError) as error:
-        from kgtool.errors import EndpointError
-
+        answer = pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
+        return _collect(answer, None)
+    except (SyntaxError, ValueError) as error:
         raise EndpointError(f"endpoint {url}: answer is not SPARQL JSON results") from error

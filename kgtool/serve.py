@@ -60,6 +60,25 @@ class ServeSettings:
     max_rows: int = 10_000
     max_request_bytes: int = 64 * 1024
     workers: int = 2
+    worker_memory_mb: int | None = 1024
+
+
+class _LazySite:
+    """The site model, built on first use (once, under a lock) and then shared."""
+
+    def __init__(self, build) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._site = None
+
+    def load(self):
+        with self._lock:
+            if self._site is None:
+                self._site = self._build()
+        return self._site
+
+    def __getattr__(self, name: str):
+        return getattr(self.load(), name)
 
 
 class BodyTooLarge(Exception):
@@ -97,9 +116,16 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     from kgtool.sitegen.build import Site
     from kgtool.sitegen.workers import Job, PoolBusy, QueryPool, QueryTimeout, WorkerStartFailed
 
+    from kgtool.store import open_project_store
+
     settings = settings or ServeSettings()
-    site = Site(project)  # the data's own IRIs: /id/… is <https://w3id.org/kommunsamverkan/id/…>
-    pool = QueryPool(project.root, settings.workers, settings.timeout)
+    store = open_project_store(project)  # built or reused; the workers open it read-only
+    # The pages' model (the data's own IRIs: /id/… is <https://w3id.org/kommunsamverkan/id/…>)
+    # is loaded in a thread after start, so /sparql and /api answer at once.
+    site = _LazySite(lambda: Site(project))
+    pool = QueryPool(
+        project.root, settings.workers, settings.timeout, store.location, settings.worker_memory_mb
+    )
     vary = {"Vary": "Accept"}
     parse_lock = threading.Lock()  # rdflib's SPARQL parser (pyparsing) is not thread-safe
 
@@ -111,6 +137,12 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
                 return function(*args)
 
         return locked
+
+    @functools.cache
+    def names():
+        from kgtool.names import NameIndex
+
+        return NameIndex.from_store(store)
 
     @functools.cache
     def def_terms() -> frozenset[URIRef]:
@@ -134,9 +166,11 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return rdf(graph_of(), media)
 
     async def index(request: Request) -> Response:
+        await asyncio.to_thread(site.load)
         return html(site.index_html())
 
     async def thing(request: Request) -> Response:
+        await asyncio.to_thread(site.load)
         path = request.path_params["path"]
         folder, _, last = path.rpartition("/")
         if last.startswith("index.") and folder:
@@ -160,6 +194,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         )
 
     async def ontology(request: Request) -> Response:
+        await asyncio.to_thread(site.load)
         term = request.path_params.get("term", "")
         if not term:
             if request.url.path.endswith("/"):
@@ -179,6 +214,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return await negotiate_resource(request, lambda: site.term_graph(iri), f"/def/#{term}")
 
     async def term_file(request: Request) -> Response:
+        await asyncio.to_thread(site.load)
         """``/def/<Term>/`` and ``/def/<Term>/index.*``: the files ``kgtool publish`` writes."""
         term = request.path_params["term"]
         name = request.path_params.get("name") or "index.html"
@@ -194,6 +230,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return rdf(site.term_graph(iri), media)
 
     async def static(request: Request) -> Response:
+        await asyncio.to_thread(site.load)
         name = request.url.path.lstrip("/")
         if name == "void.ttl":
             return Response(rdfio.to_turtle(site.void), media_type=ng.TURTLE)
@@ -207,15 +244,17 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return _plain(404, f"no such file: {request.url.path}")
 
     async def queries_page(request: Request) -> Response:
+        await asyncio.to_thread(site.load)
         # Answers are computed once, in a thread, so the event loop keeps serving meanwhile.
         return html(await asyncio.to_thread(parsing(site.queries_html)))
 
     async def execute(request: Request, job_text: str, bindings, explicit: str | None):
         """Pick the result format, run the query in a worker, map errors to HTTP statuses."""
+        from kgtool.prefixes import PREFIX_IRIS
         from kgtool.run import check_read_only
 
         try:  # parsing is pure Python: in a thread, so a long query text cannot stall the loop
-            form = await asyncio.to_thread(parsing(check_read_only), job_text, False, None)
+            form = await asyncio.to_thread(check_read_only, job_text, False, None, PREFIX_IRIS)
         except QueryRefused as error:
             return _plain(403, error.format_message())
         except KgtoolError as error:
@@ -291,7 +330,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         values = dict(request.query_params.multi_items())
         explicit = values.pop("format", None)
         try:
-            bindings = query.bind(values, graph=site.source_graph)
+            bindings = await asyncio.to_thread(query.bind, values, None, names())
         except KgtoolError as error:
             return _plain(400, error.format_message())
         return await execute(request, query.text, bindings, explicit)
@@ -326,6 +365,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         await pool.start()
 
         def warm_up() -> None:
+            site.load()
             site.dump_files  # noqa: B018  (computed once, cached)
             parsing(site.queries_html)()
 

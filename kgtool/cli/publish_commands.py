@@ -73,7 +73,14 @@ def publish(state: CliState, out_dir: str, base: str | None, contact_email: str 
     default=2,
     show_default=True,
     type=click.IntRange(1, 32),
-    help="Query worker processes (each holds the graph).",
+    help="Query worker processes (each opens the store read-only).",
+)
+@click.option(
+    "--worker-memory",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="MiB of memory each query worker may add before it is stopped (0: no cap).",
 )
 @pass_state
 def serve(
@@ -84,11 +91,12 @@ def serve(
     max_rows: int,
     max_request_bytes: int,
     workers: int,
+    worker_memory: int,
 ) -> None:
     """Serve the site read-only: pages and RDF by content negotiation, /sparql, /api/<query>."""
     from kgtool.serve import ServeSettings, check_listen, run_server
 
-    settings = ServeSettings(host, port, timeout, max_rows, max_request_bytes, workers)
+    settings = ServeSettings(host, port, timeout, max_rows, max_request_bytes, workers, worker_memory or None)
     project = state.project()
     check_listen(settings)
     click.echo(f"serving {project.root} on http://{host}:{port}/ (Ctrl-C stops)", err=True)

@@ -8,6 +8,15 @@ from kgtool.cli import cli
 from kgtool.cli.options import CliState, pass_state
 from kgtool.errors import ParameterError
 
+NAMED_TYPES = {"municipality", "collaboration", "county", "area", "source", "role"}
+
+
+def open_project_store(project):
+    """The project's Oxigraph store (built or reused from the cache)."""
+    from kgtool.store import open_project_store as open_store
+
+    return open_store(project)
+
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "md", "ttl", "xml")
 
 
@@ -124,7 +133,6 @@ def query(
     Names (municipality, collaboration, county) are looked up in the project's graph, also when
     the query runs on --endpoint.
     """
-    from kgtool.cache import load_graph_cached
     from kgtool.catalogue import get_query
     from kgtool.errors import InputError, QueryRefused
     from kgtool.run import check_read_only
@@ -141,8 +149,9 @@ def query(
         )
         raise type(error)(f"{shown}: {error.message}") from None
     values = _parse_params(params)
-    graph = load_graph_cached(project) if endpoint is None else None
-    bindings = saved.bind(values, as_of=as_of, graph=graph)
+    needs_names = any(p.type in NAMED_TYPES for p in saved.params)
+    store = open_project_store(project) if endpoint is None or needs_names else None
+    bindings = saved.bind(values, as_of=as_of, store=store)
     if endpoint is not None:
         from kgtool.run import run_remote
 
@@ -150,23 +159,23 @@ def query(
     else:
         from kgtool.run import run_local
 
-        result = run_local(graph, saved.text, bindings)
+        result = run_local(store, saved.text, bindings)
     _emit(result, fmt)
 
 
 @cli.command()
 @click.argument("query_text", metavar="QUERY", required=False)
 @click.option(
-    "-f", "--file", "query_file", type=click.File("r", encoding="utf-8"),
+    "-i", "--file", "query_file", type=click.File("r", encoding="utf-8"),
     help="Read the query from this file ('-' for stdin).",
 )  # fmt: skip
 @click.option(
-    "-F", "--format", "fmt", type=click.Choice(FORMAT_CHOICES),
+    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES),
     help="Output format [default: table; ttl for CONSTRUCT].",
 )  # fmt: skip
 @click.option(
     "--allow-remote", is_flag=True,
-    help="Allow SERVICE and FROM/FROM NAMED (data fetched from other servers or files).",
+    help="Allow SERVICE and FROM/FROM NAMED (data fetched from other servers or graphs).",
 )  # fmt: skip
 @endpoint_options
 @pass_state
@@ -179,11 +188,16 @@ def sparql(
     endpoint: str | None,
     timeout: float,
 ) -> None:
-    """Run an ad-hoc read-only SPARQL QUERY (or -f FILE); updates are refused."""
+    """Run an ad-hoc read-only SPARQL QUERY (or -i FILE); updates are refused.
+
+    The project's prefixes (ks, id, org, time, prov, skos, rdfs, dct, schema, xsd, owl, foaf,
+    …) are predeclared; a PREFIX in the query wins.
+    """
+    from kgtool.prefixes import PREFIX_IRIS
     from kgtool.run import check_read_only
 
     if (query_text is None) == (query_file is None):
-        raise click.UsageError("give either a QUERY argument or -f FILE")
+        raise click.UsageError("give either a QUERY argument or -i FILE")
     if query_text is not None:
         text = query_text
     else:
@@ -193,16 +207,20 @@ def sparql(
             from kgtool.errors import InputError
 
             raise InputError(f"{query_file.name}: not UTF-8 text: {error.reason}") from None
-    check_read_only(text, allow_remote=allow_remote)
+    check_read_only(text, allow_remote=allow_remote, prefixes=PREFIX_IRIS)
     if endpoint is not None:
         from kgtool.run import run_remote
 
-        result = run_remote(endpoint, text, timeout=timeout)
+        result = run_remote(endpoint, text, timeout=timeout, prefixes=PREFIX_IRIS)
     else:
-        from kgtool.cache import load_graph_cached
         from kgtool.run import run_local
 
-        result = run_local(load_graph_cached(state.project()), text)
+        result = run_local(
+            open_project_store(state.project()),
+            text,
+            prefixes=PREFIX_IRIS,
+            allow_remote=allow_remote,
+        )
     _emit(result, fmt)
 
 
@@ -234,9 +252,9 @@ def push(
     The graph goes into a temporary named graph first and then replaces the target with one
     MOVE, so a failed upload leaves the store as it was.
     """
-    from kgtool.cache import load_graph_cached
+    from kgtool.graph import load_project
     from kgtool.remote import push as push_graph
 
-    graph = load_graph_cached(state.project())
+    graph = load_project(state.project()).graph
     report = push_graph(graph, endpoint, graph_iri, timeout=timeout, update_url=update_url)
     click.echo(report.as_text())

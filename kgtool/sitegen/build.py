@@ -10,6 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from kgtool.graph import load_project, new_graph
+from kgtool.store import open_project_store
 from kgtool.namespaces import DEFAULT_BASE, KS
 from kgtool.sitegen import rdfio
 from kgtool.sitegen.metadata import Dump, dataset_dates, dcat_graph, void_graph
@@ -64,6 +65,7 @@ class Site:
         self.base = base or DEFAULT_BASE
         self.contact_email = contact_email
         self.source_graph: Graph = load_project(project).graph
+        self.store = open_project_store(project)
         self.graph: Graph = rdfio.canonical(rebase(self.source_graph, self.base))
         self.model = SiteModel(self.graph, self.base)
         self.env = jinja_env()
@@ -192,8 +194,10 @@ class Site:
     def query_views(self) -> list[QueryView]:
         from kgtool.catalogue import load_catalogue
         from kgtool.errors import KgtoolError
+        from kgtool.names import NameIndex
         from kgtool.run import run_local
 
+        names = NameIndex.from_store(self.store)
         views = []
         for query in load_catalogue(self.project):
             view = QueryView(
@@ -205,8 +209,8 @@ class Site:
                 text=query.text,
             )
             try:
-                bindings = query.bind({}, graph=self.source_graph)
-                result = run_local(self.source_graph, query.text, bindings)
+                bindings = query.bind({}, store=names)
+                result = run_local(self.store, query.text, bindings)
             except KgtoolError as error:
                 view.error = f"Inget svar med standardvärden: {error.format_message()}"
                 views.append(view)
@@ -220,12 +224,13 @@ class Site:
                 view.kind, view.boolean = "boolean", bool(result.boolean)
             elif result.kind in ("CONSTRUCT", "DESCRIBE"):
                 view.kind = "graph"
-                view.graph_text = rdfio.to_turtle(rebase(result.graph, self.base)).decode()
+                graph = rdfio.graph_of_triples(result.triples or [])
+                view.graph_text = rdfio.to_turtle(rebase(graph, self.base)).decode()
             else:
                 view.variables = [str(v) for v in result.variables]
                 view.rows = [
                     [
-                        self.model.value(self.move(row.get(v)), "queries/")
+                        self.model.value(self.move(rdfio.rdflib_term(row[v])), "queries/")
                         if row.get(v) is not None
                         else None
                         for v in result.variables

@@ -1,8 +1,10 @@
-"""Killable query workers: each query runs in a separate process that holds the graph.
+"""Killable query workers: each query runs in a separate process on the Oxigraph store.
 
-rdflib cannot interrupt a query from another thread, so the server hands each query to an idle
-worker process (spawned with the graph loaded once) and waits for the answer without blocking
-its event loop. A query that runs past the timeout has its worker killed and replaced; other
+A query cannot be interrupted from another thread, so the server hands each query to an idle
+worker process, which opens the persistent store read-only (no parse, no copy of the graph),
+and waits for the answer without blocking its event loop. Rows are read as a stream and cut at
+the row limit; each worker's address space is capped (``memory_mb``), so a query that needs
+more memory ends its worker (the request gets 503) instead of the machine. A query that runs past the timeout has its worker killed and replaced; other
 requests go to the other workers meanwhile. A replacement that cannot load the graph (a data
 file broken while the server runs) is reported on stderr and tried again on the next request;
 while no worker holds the graph, requests get WorkerStartFailed with the reason.
@@ -65,71 +67,77 @@ class WorkerStartFailed(Exception):
     why); the next request tries again."""
 
 
-def _truncate(result, max_rows: int) -> tuple[Any, bool, int]:
-    from kgtool.graph import new_graph
-
-    if result.kind == "SELECT":
-        count = len(result.rows)
-        if count > max_rows:
-            result.rows = result.rows[:max_rows]
-            return result, True, count
-        return result, False, count
-    if result.kind == "CONSTRUCT" and result.graph is not None:
-        count = len(result.graph)
-        if count > max_rows:
-            kept = new_graph()
-            for triple in sorted(result.graph)[:max_rows]:
-                kept.add(triple)
-            result.graph = kept
-            return result, True, count
-        return result, False, count
-    return result, False, 1
-
-
-def _render(result, fmt: str, truncated: bool, max_rows: int) -> bytes:
+def _render(result, fmt: str, max_rows: int) -> bytes:
     from kgtool.formats import render
-    from kgtool.sitegen import rdfio
 
     if result.kind == "CONSTRUCT":
-        graph = result.graph
-        return rdfio.serialise(graph, fmt) if fmt in rdfio.RDF_FORMATS else b""
+        from kgtool.sitegen import rdfio
+
+        if fmt not in rdfio.RDF_FORMATS:
+            return b""
+        return rdfio.serialise(rdfio.graph_of_triples(result.triples or []), fmt)
     text = render(result, fmt)
-    if fmt == "json" and truncated:
+    if fmt == "json" and result.truncated:
         document = json.loads(text)
         document["kgtool"] = {"truncated": True, "limit": max_rows}
         text = json.dumps(document, ensure_ascii=False)
     return text.encode("utf-8") if isinstance(text, str) else text
 
 
-def run_job(graph, job: Job) -> Reply:
-    """Run one job on ``graph`` (in a worker process): a Reply with body or error."""
+def run_job(store, job: Job) -> Reply:
+    """Run one job on ``store`` (in a worker process): a Reply with body or error."""
     from kgtool.errors import KgtoolError, QueryRefused
-    from kgtool.run import check_read_only, run_local
+    from kgtool.prefixes import PREFIX_IRIS
+    from kgtool.run import run_local
 
     try:
-        check_read_only(job.text)
-        result = run_local(graph, job.text, job.bindings)
-        result, truncated, count = _truncate(result, job.max_rows)
-        body = _render(result, job.fmt, truncated, job.max_rows)
+        result = run_local(
+            store, job.text, job.bindings, prefixes=PREFIX_IRIS, max_rows=job.max_rows
+        )
+        count = len(result.rows) if result.kind == "SELECT" else len(result.triples or [1])
+        body = _render(result, job.fmt, job.max_rows)
     except QueryRefused as error:
         return Reply(403, error.format_message().encode(), "text/plain; charset=utf-8")
     except KgtoolError as error:
         return Reply(400, error.format_message().encode(), "text/plain; charset=utf-8")
-    except Exception as error:  # a query rdflib cannot evaluate: the client's query is at fault
+    except Exception as error:  # a query the engine cannot evaluate: the client's query is at fault
         message = f"query failed: {type(error).__name__}: {error}"
         return Reply(400, message.encode(), "text/plain; charset=utf-8")
-    return Reply(200, body, FORMAT_TYPES[job.fmt], truncated, count)
+    return Reply(200, body, FORMAT_TYPES[job.fmt], result.truncated, count)
 
 
-def _worker_main(project_root: str, conn: Connection) -> None:
-    """Worker process: load the graph once, then answer jobs until the pipe closes."""
+def _cap_memory(memory_mb: int | None) -> None:
+    """Limit this process's address space to ``memory_mb`` MiB more than it uses now."""
+    if not memory_mb:
+        return
+    import resource
+
+    with open("/proc/self/statm") as handle:
+        used = int(handle.read().split()[0]) * resource.getpagesize()
+    limit = used + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _worker_main(
+    project_root: str, location: str | None, memory_mb: int | None, conn: Connection
+) -> None:
+    """Worker process: open the store once, then answer jobs until the pipe closes."""
     from kgtool.errors import KgtoolError
-    from kgtool.graph import load_project
-    from kgtool.project import Project
 
     try:
-        graph = load_project(Project(Path(project_root))).graph
-        graph.query("ASK { ?s ?p ?o }")  # warm up the SPARQL machinery before the first request
+        if location is not None:
+            from kgtool.store import open_read_only
+
+            store = open_read_only(Path(location))
+        else:  # no usable cache folder: each worker builds the store in memory
+            from kgtool.project import Project
+            from kgtool.store import open_project_store
+
+            store = open_project_store(Project(Path(project_root)))
+        from kgtool.run import run_local
+
+        run_local(store, "ASK { ?s ?p ?o }")  # warm up before the first request
+        _cap_memory(memory_mb)
     except Exception as error:  # tell the server why, rather than just exiting
         if isinstance(error, KgtoolError):
             reason = error.format_message()
@@ -143,14 +151,17 @@ def _worker_main(project_root: str, conn: Connection) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(run_job(graph, job))
+        conn.send(run_job(store, job))
 
 
 class _Worker:
-    def __init__(self, ctx, project_root: str) -> None:
+    def __init__(self, ctx, project_root: str, location: str | None, memory_mb: int | None):
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=_worker_main, args=(project_root, child), daemon=True, name="kgtool-query"
+            target=_worker_main,
+            args=(project_root, location, memory_mb, child),
+            daemon=True,
+            name="kgtool-query",
         )
         self.process.start()
         child.close()
@@ -176,8 +187,17 @@ class _Worker:
 class QueryPool:
     """A fixed number of worker processes; ``run`` waits at most ``timeout`` seconds."""
 
-    def __init__(self, project_root: Path, size: int = 2, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        project_root: Path,
+        size: int = 2,
+        timeout: float = 10.0,
+        location: Path | None = None,
+        memory_mb: int | None = None,
+    ) -> None:
         self.project_root = str(project_root)
+        self.location = None if location is None else str(location)
+        self.memory_mb = memory_mb
         self.size = max(1, size)
         self.timeout = timeout
         self._ctx = multiprocessing.get_context("spawn")
@@ -189,7 +209,7 @@ class QueryPool:
         self.start_error: str | None = None  # why the last replacement failed, if it did
 
     def _start_worker(self) -> _Worker:
-        worker = _Worker(self._ctx, self.project_root)
+        worker = _Worker(self._ctx, self.project_root, self.location, self.memory_mb)
         self._all.add(worker)
         try:
             worker.wait_ready()

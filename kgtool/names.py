@@ -1,0 +1,151 @@
+"""Finding a thing by what a person types: a code, a slug, a name, with or without accents.
+
+One matcher for ``query``, ``describe``, ``/api`` and the Python API: ``Vasteras``, ``VÄSTERÅS``,
+``västerås kommun`` and ``1980`` are the same municipality. Names are compared after
+``normalise`` (accents dropped, case folded, hyphens and runs of spaces as one space, a trailing
+"kommun", "stad", "län", "municipality" or "county" dropped). An unknown name suggests the
+closest names; a name that fits several things lists them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kgtool.errors import ParameterError
+from kgtool.prefixes import PREFIX_IRIS
+
+if TYPE_CHECKING:
+    from kgtool.store import ProjectStore
+
+KS = PREFIX_IRIS["ks"]
+ID = PREFIX_IRIS["id"]
+# kind -> (the pattern that finds its things as ?thing, IRI folder under id/ or None).
+KINDS: dict[str, tuple[str, str | None]] = {
+    "municipality": ("?thing a ks:Municipality", "municipality"),
+    "collaboration": ("?thing a ks:Collaboration", "collaboration"),
+    "county": ("?thing a ks:County", "county"),
+    "region": ("?thing a ks:Region", "region"),
+    "area": ("?thing a skos:Concept", "area"),
+    "source": ("?thing a ks:SourceDocument", "source"),
+    # the roles a membership can have (not every org:Role: a chair is a post, not a membership)
+    "role": ("?membership a org:Membership ; org:role ?thing", None),
+}
+# Kinds whose values are a short closed list: a unique prefix is enough, and errors list all.
+CONCEPT_KINDS = {"role", "area"}
+_SUFFIXES = (" kommun", " stad", " lan", " municipality", " county", " region")
+_NAME_QUERY = """
+PREFIX ks: <https://w3id.org/kommunsamverkan/def/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?thing ?kind ?name WHERE {
+  { %s }
+  OPTIONAL {
+    { ?thing rdfs:label|skos:prefLabel|skos:altLabel|ks:officialName ?name }
+    UNION { ?thing ks:municipalityCode|ks:countyCode|ks:iso3166Code ?name }
+  }
+}
+"""
+
+
+def normalise(text: str) -> str:
+    """Compare form of a name: no accents, case folded, one space between words, no suffix."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+    words = " ".join(re.sub(r"[-_/]+", " ", plain.casefold()).split())
+    for suffix in _SUFFIXES:
+        if words.endswith(suffix) and len(words) > len(suffix):
+            return words[: -len(suffix)]
+    return words
+
+
+@dataclass
+class Entry:
+    """One thing that can be named: its IRI and the names it answers to (as written)."""
+
+    iri: str
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return next((n for n in self.names if not n.isdigit()), self.iri)
+
+
+@dataclass
+class NameIndex:
+    """Every nameable thing of each kind, with its names, from the store."""
+
+    entries: dict[str, dict[str, Entry]]  # kind -> IRI -> entry
+
+    @classmethod
+    def from_store(cls, project_store: ProjectStore, kinds: tuple[str, ...] = tuple(KINDS)):
+        patterns = " } UNION { ".join(
+            f'{KINDS[kind][0]} BIND("{kind}" AS ?kind)' for kind in kinds
+        )
+        entries: dict[str, dict[str, Entry]] = defaultdict(dict)
+        answer = project_store.store.query(
+            _NAME_QUERY % patterns, use_default_graph_as_union=True
+        )
+        for thing, kind_literal, name in answer:
+            kind = kind_literal.value
+            folder = KINDS[kind][1]
+            iri = thing.value
+            if folder and not iri.startswith(f"{ID}{folder}/"):
+                continue
+            entry = entries[kind].setdefault(iri, Entry(iri, [_local(iri)]))
+            if name is not None and name.value not in entry.names:
+                entry.names.append(name.value)
+        return cls(dict(entries))
+
+    def resolve(self, kind: str, value: str, what: str) -> str:
+        """The IRI of the ``kind`` named ``value``; ParameterError (naming ``what``) otherwise."""
+        entries = self.entries.get(kind, {})
+        if value in entries:
+            return value
+        wanted = normalise(value)
+        found = {e.iri for e in entries.values() if any(normalise(n) == wanted for n in e.names)}
+        if not found and kind in CONCEPT_KINDS and wanted:
+            found = {
+                e.iri
+                for e in entries.values()
+                if any(normalise(n).startswith(wanted) for n in e.names)
+            }
+        if len(found) == 1:
+            return found.pop()
+        if found:
+            listed = ", ".join(sorted(f"{entries[i].title} ({_short(i)})" for i in found))
+            raise ParameterError(f"{what}: {value!r} fits several {kind}s: {listed}")
+        if kind in CONCEPT_KINDS:
+            allowed = ", ".join(sorted(_short(i) for i in entries))
+            raise ParameterError(f"{what}: no {kind} {value!r}; allowed values: {allowed}")
+        raise ParameterError(f"{what}: no {kind} {value!r} in the graph{self.suggest(kind, value)}")
+
+    def suggest(self, kind: str, value: str) -> str:
+        """``; did you mean A, B?`` with the closest names, or a hint what to give."""
+        names: dict[str, str] = {}
+        for entry in self.entries.get(kind, {}).values():
+            for name in entry.names:
+                names.setdefault(normalise(name), entry.title)
+        close = difflib.get_close_matches(normalise(value), list(names), n=3, cutoff=0.75)
+        titles = list(dict.fromkeys(names[c] for c in close))
+        if titles:
+            return f"; did you mean {', '.join(titles)}?"
+        return " (give a code, a name or an IRI)"
+
+
+def _local(iri: str) -> str:
+    """The last part of an IRI (a code or slug), usable as a name: ``1980``, ``malardalsradet``."""
+    return re.split(r"[/#]", iri.rstrip("/"))[-1]
+
+
+def _short(iri: str) -> str:
+    for prefix in ("ks", "id"):
+        if iri.startswith(PREFIX_IRIS[prefix]):
+            return f"{prefix}:{iri[len(PREFIX_IRIS[prefix]):]}"
+    return f"<{iri}>"
