@@ -220,6 +220,8 @@ def convert(param: Param, value: str, index: NameIndex | None) -> Term:
         re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value) or value.startswith(("id/", "def/", "/"))
     ):
         candidate = _absolute_iri(param, value)
+    elif "/" in value and not _IRI_FORBIDDEN.search(value):  # ``municipality/1980``
+        candidate = _absolute_iri(param, value)
     return pyoxigraph.NamedNode(index.resolve(kind, candidate, what))
 
 

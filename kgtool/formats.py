@@ -231,30 +231,8 @@ def to_turtle(result: QueryResult) -> str:
     return data.decode("utf-8")
 
 
-_NOT_IN_IRI = set('<>" {}|\\^`')  # what no N-Triples or Turtle writer may write inside <…>
-
-
-def _check_iris(result: QueryResult, fmt: str) -> None:
-    """A clear error when a result IRI (say from IRI() of a text with a space) cannot be
-    written in ``fmt``, whose terms are written as ``<…>``."""
-    import pyoxigraph
-
-    if result.kind == "CONSTRUCT" and result.triples is not None:
-        terms = (term for t in result.triples for term in (t.subject, t.predicate, t.object))
-    else:
-        terms = (term for row in result.rows for term in row.values())
-    for term in terms:
-        if isinstance(term, pyoxigraph.NamedNode) and _NOT_IN_IRI.intersection(term.value):
-            raise KgtoolError(
-                f"format {fmt}: the result holds <{term.value}>, which is not a valid IRI "
-                '(a space or one of <>"{}|\\^`); use table, csv, json, md or xml'
-            )
-
-
 def render(result: QueryResult, fmt: str) -> str:
     """The result in one of FORMATS."""
-    if fmt in ("tsv", "ttl"):
-        _check_iris(result, fmt)
     renderers = {
         "table": to_table,
         "csv": to_csv,

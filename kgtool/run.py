@@ -74,6 +74,21 @@ def query_form(query_text: str) -> str | None:
     return next((word for word in keywords(query_text) if word in _FORMS), None)
 
 
+def _remote_clause(query_text: str) -> tuple[str, str]:
+    """The first SERVICE or FROM [NAMED] clause: its keyword(s) and the IRI or name after it."""
+    tokens = [m.group(0) for m in _WORDS.finditer(query_text) if m.group(0)[0] != "#"]
+    for index, token in enumerate(tokens):
+        upper = token.upper()
+        if upper in ("SERVICE", "FROM") and token[0] not in "?$\"'":
+            rest = tokens[index + 1 : index + 3]
+            keyword = upper
+            if rest and rest[0].upper() in ("SILENT", "NAMED"):
+                keyword = upper if rest[0].upper() == "SILENT" else "FROM NAMED"
+                rest = rest[1:]
+            return keyword, rest[0] if rest else ""
+    return "SERVICE", ""
+
+
 @lru_cache(maxsize=1)
 def _empty_store() -> pyoxigraph.Store:
     import pyoxigraph
@@ -81,7 +96,7 @@ def _empty_store() -> pyoxigraph.Store:
     return pyoxigraph.Store()
 
 
-def syntax_message(error: SyntaxError) -> str:
+def syntax_message(error: SyntaxError, query_text: str = "") -> str:
     """Oxigraph's SPARQL parse error as ``line L, column C: what``, on one line."""
     text = " ".join(str(error).split())
     match = re.match(r"error at (\d+):(\d+): (.*)", text)
@@ -96,6 +111,12 @@ def syntax_message(error: SyntaxError) -> str:
         else:
             shown = [i for i in items if len(i) <= 12][:8]
             detail = "unexpected input" + (f" (expected one of {', '.join(shown)})" if shown else "")
+    if detail == "Prefix not found":
+        lines = query_text.splitlines() or [""]
+        before = lines[min(int(line), len(lines)) - 1][: int(column)]
+        names = re.findall(r"([A-Za-z][\w.-]*)?:", before)
+        if names:
+            detail = f"prefix '{names[-1]}:' is not declared (add a PREFIX line)"
     return f"line {line}, column {column}: {detail}"
 
 
@@ -118,11 +139,11 @@ def check_read_only(
         raise QueryRefused(
             "updates are refused: kgtool runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)"
         )
-    if not allow_remote:
-        if "SERVICE" in words:
-            raise QueryRefused(f"SERVICE calls a remote endpoint: refused{suffix}")
-        if "FROM" in words:
-            raise QueryRefused(f"FROM loads data from a file or URL: refused{suffix}")
+    if not allow_remote and ("SERVICE" in words or "FROM" in words):
+        keyword, target = _remote_clause(query_text)
+        if keyword == "SERVICE":
+            raise QueryRefused(f"SERVICE {target} calls a remote endpoint: refused{suffix}")
+        raise QueryRefused(f"{keyword} {target} loads data from a file or URL: refused{suffix}")
     _parse(query_text, prefixes)
     if form is None:  # the parser accepted it, so this cannot happen; say so plainly anyway
         raise InputError("malformed query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
@@ -135,7 +156,7 @@ def _parse(query_text: str, prefixes: dict[str, str] | None) -> None:
     try:
         _empty_store().query(query_text, prefixes=prefixes)
     except SyntaxError as error:
-        raise InputError(f"malformed query: {syntax_message(error)}") from None
+        raise InputError(f"malformed query: {syntax_message(error, query_text)}") from None
     except OSError:  # an ASK with an allowed SERVICE, tried on the empty store: parsed fine
         pass
 
@@ -163,7 +184,7 @@ def run_local(
         )
         return _collect(answer, max_rows)
     except SyntaxError as error:
-        raise InputError(f"malformed query: {syntax_message(error)}") from None
+        raise InputError(f"malformed query: {syntax_message(error, text)}") from None
     except OSError as error:  # a SERVICE call that failed (only with allow_remote)
         raise EndpointError(f"remote call in the query failed: {error}") from None
 

@@ -14,6 +14,12 @@ from kgtool.catalogue import get_query, load_catalogue
 from kgtool.errors import InputError, ParameterError
 from kgtool.namespaces import ID, SH
 from kgtool.project import Project
+from kgtool.sitegen.rdfio import rdflib_term
+from kgtool.store import open_project_store
+
+
+def as_rdflib(bound: dict) -> dict:
+    return {name: rdflib_term(term) for name, term in bound.items()}
 
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 GOOD_BODY = (
@@ -100,26 +106,27 @@ def test_every_saved_query_has_a_time_param_or_none_named_otherwise(project_dir)
 
 def test_bind_makes_rdf_terms(project_dir):
     query = get_query(Project(project_dir), "collaborations-of-municipality")
-    bound = query.bind({"municipality": "Västerås"}, as_of="2020-01-01")
+    store = open_project_store(Project(project_dir))
+    bound = as_rdflib(query.bind({"municipality": "Västerås"}, as_of="2020-01-01", store=store))
     assert bound == {
         "municipality": ID["municipality/1980"],
         "date": Literal("2020-01-01", datatype=XSD_DATE),
     }
-    assert query.bind({}) == {"municipality": ID["municipality/1980"]}  # date stays unbound
-    assert (
-        query.bind({"municipality": str(ID["municipality/0484"])})["municipality"]
-        == ID["municipality/0484"]
-    )
+    assert as_rdflib(query.bind({}, store=store)) == {"municipality": ID["municipality/1980"]}
+    assert rdflib_term(
+        query.bind({"municipality": str(ID["municipality/0484"])}, store=store)["municipality"]
+    ) == ID["municipality/0484"]
 
 
 def test_bind_rejects_unknown_and_badly_typed(project_dir):
     query = get_query(Project(project_dir), "collaborations-of-municipality")
+    store = open_project_store(Project(project_dir))
     with pytest.raises(ParameterError, match="parameter 'municipality'"):
-        query.bind({"municipality": "9999"})
+        query.bind({"municipality": "9999"}, store=store)
     with pytest.raises(ParameterError, match=r"parameter 'date'.*not an xsd:date"):
-        query.bind({"date": "2020-02-30"})
+        query.bind({"date": "2020-02-30"}, store=store)
     with pytest.raises(ParameterError, match="parameter 'colour'"):
-        query.bind({"colour": "blue"})
+        query.bind({"colour": "blue"}, store=store)
 
 
 def test_bad_date_is_usage_error_naming_parameter(run_cli):
@@ -192,11 +199,11 @@ def test_installed_copy_is_not_needed_for_listing(tmp_path, project_dir, run_cli
     ],
 )
 def test_convert_each_type(project_dir, kind, value, expected):
-    from kgtool.cache import load_graph_cached
     from kgtool.catalogue import Param, convert
+    from kgtool.names import NameIndex
 
-    graph = load_graph_cached(Project(project_dir))
-    assert convert(Param("p", kind), value, graph) == expected
+    index = NameIndex.from_store(open_project_store(Project(project_dir)))
+    assert rdflib_term(convert(Param("p", kind), value, index)) == expected
 
 
 @pytest.mark.parametrize(
@@ -212,9 +219,9 @@ def test_convert_each_type(project_dir, kind, value, expected):
     ],
 )
 def test_convert_rejects(project_dir, kind, value):
-    from kgtool.cache import load_graph_cached
     from kgtool.catalogue import Param, convert
+    from kgtool.names import NameIndex
 
-    graph = load_graph_cached(Project(project_dir))
+    index = NameIndex.from_store(open_project_store(Project(project_dir)))
     with pytest.raises(ParameterError, match="parameter 'p'"):
-        convert(Param("p", kind), value, graph)
+        convert(Param("p", kind), value, index)

@@ -8,11 +8,12 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph
+from rdflib import Graph, Literal
 
 from kgtool.errors import KgtoolError
 from kgtool.formats import render
-from kgtool.run import QueryResult, result_from_json
+from kgtool.run import QueryResult
 
 QUERY = (
     "PREFIX ks: <https://w3id.org/kommunsamverkan/def/>\n"
@@ -24,7 +25,7 @@ MUNI = "https://w3id.org/kommunsamverkan/id/municipality/"
 
 
 def run(run_cli, fmt: str) -> str:
-    result = run_cli("sparql", QUERY, "-F", fmt)
+    result = run_cli("sparql", QUERY, "-f", fmt)
     assert result.exit_code == 0, result.stderr
     return result.output
 
@@ -57,9 +58,13 @@ def test_json_round_trips(run_cli):
     first = data["results"]["bindings"][0]
     assert first["name"] == {"type": "literal", "value": "Strängnäs", "xml:lang": "sv"}
     assert "none" not in first
-    back = result_from_json(data)
-    assert back.rows[1]["name"] == Literal("Västerås", lang="sv")
-    assert back.rows[1]["m"] == URIRef(MUNI + "1980")
+    back = list(
+        pyoxigraph.parse_query_results(
+            json.dumps(data).encode(), format=pyoxigraph.QueryResultsFormat.JSON
+        )
+    )
+    assert back[1]["name"] == pyoxigraph.Literal("Västerås", language="sv")
+    assert back[1]["m"] == pyoxigraph.NamedNode(MUNI + "1980")
 
 
 def test_xml_is_sparql_results_xml(run_cli):
@@ -79,7 +84,7 @@ def test_markdown(run_cli):
 
 
 def test_ttl_for_select_is_usage_error(run_cli):
-    result = run_cli("sparql", QUERY, "-F", "ttl")
+    result = run_cli("sparql", QUERY, "-f", "ttl")
     assert result.exit_code == 2
     assert "format ttl needs a CONSTRUCT or DESCRIBE query" in result.stderr
 
@@ -93,12 +98,12 @@ def test_construct_as_ttl_and_as_rows(run_cli):
     assert ttl.exit_code == 0, ttl.stderr
     graph = Graph().parse(data=ttl.output, format="turtle")
     assert set(graph.objects()) == {Literal("Västerås", lang="sv")}
-    table = run_cli("sparql", query, "-F", "csv")
+    table = run_cli("sparql", query, "-f", "csv")
     assert table.output.splitlines()[0] == "subject,predicate,object"
 
 
 def test_describe_returns_a_graph(run_cli):
-    result = run_cli("sparql", f"DESCRIBE <{MUNI}1980>", "-F", "tsv")
+    result = run_cli("sparql", f"DESCRIBE <{MUNI}1980>", "-f", "tsv")
     assert result.exit_code == 0, result.stderr
     assert f"<{MUNI}1980>\t<http://www.w3.org/2000/01/rdf-schema#label>" in result.output
 
@@ -123,13 +128,9 @@ BAD_IRI = (
 )
 
 
-@pytest.mark.parametrize(
-    ("form", "fmt"),
-    [("SELECT ?i", "tsv"), ("CONSTRUCT { ?i rdfs:label ?l }", "ttl")],
-)
-def test_result_iri_that_cannot_be_written_is_usage_error(run_cli, form, fmt):
-    result = run_cli("sparql", BAD_IRI.format(form=form), "-F", fmt)
-    assert result.exit_code == 2, result.output
-    assert result.stderr.startswith(
-        f"Error: format {fmt}: the result holds <http://example.org/Västerås stad>"
-    )
+def test_engine_builds_no_iri_with_a_space(run_cli):
+    """Oxigraph's IRI() refuses a text that is not an IRI (an error, so ?i stays unbound)
+    rather than make a term no writer could write."""
+    result = run_cli("sparql", BAD_IRI.format(form="SELECT ?i"), "-f", "tsv")
+    assert result.exit_code == 0, result.stderr
+    assert result.output.splitlines() == ["?i", ""]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyoxigraph
 import pytest
 from rdflib import Literal, URIRef
 
@@ -68,7 +69,7 @@ def test_allow_remote_lets_service_through_the_check():
 
 def test_service_hidden_in_a_string_or_comment_is_not_service(run_cli):
     query = 'SELECT ?x WHERE { BIND("SERVICE <http://x>" AS ?x) } # SERVICE <http://y>'
-    result = run_cli("sparql", query, "-F", "csv")
+    result = run_cli("sparql", query, "-f", "csv")
     assert result.exit_code == 0, result.stderr
     assert result.output == "x\nSERVICE <http://x>\n"  # CliRunner shows CRLF as LF
 
@@ -80,11 +81,21 @@ def test_malformed_query_shows_parser_message(run_cli):
     assert "Traceback" not in result.output
 
 
-def test_query_needs_its_prefixes(run_cli):
-    """No implicit prefixes: a query that runs here runs the same on any endpoint."""
-    result = run_cli("sparql", "SELECT ?m WHERE { ?m a ks:Municipality }")
-    assert result.exit_code == 2
-    assert "malformed query" in result.stderr and "ks" in result.stderr
+def test_project_prefixes_are_predeclared_but_others_are_not(run_cli):
+    """ks:, id: … work without PREFIX lines; an unknown prefix is a malformed query."""
+    result = run_cli("sparql", "SELECT ?c WHERE { ?c a ks:Collaboration }", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.output.splitlines()) == 5  # header and the four collaborations
+    unknown = run_cli("sparql", "SELECT ?m WHERE { ?m a nope:Municipality }")
+    assert unknown.exit_code == 2
+    assert "malformed query" in unknown.stderr and "nope" in unknown.stderr
+
+
+def test_own_prefix_wins_over_the_predeclared_one(run_cli):
+    query = "PREFIX ks: <http://example.org/> SELECT ?c WHERE { ?c a ks:Collaboration }"
+    result = run_cli("sparql", query, "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.output.splitlines() == ["c"]
 
 
 def test_sparql_from_file_and_count(run_cli, tmp_path):
@@ -94,7 +105,7 @@ def test_sparql_from_file_and_count(run_cli, tmp_path):
         "SELECT (COUNT(?m) AS ?n) WHERE { ?m a ks:Municipality }\n",
         encoding="utf-8",
     )
-    result = run_cli("sparql", "-f", str(path), "-F", "csv")
+    result = run_cli("sparql", "-i", str(path), "-f", "csv")
     assert result.exit_code == 0, result.stderr
     assert result.output == "n\n290\n"
 
@@ -102,7 +113,7 @@ def test_sparql_from_file_and_count(run_cli, tmp_path):
 def test_sparql_file_not_utf8_is_input_error(run_cli, tmp_path):
     path = tmp_path / "latin1.rq"
     path.write_bytes("SELECT ?x WHERE { BIND('Västerås' AS ?x) }\n".encode("latin-1"))
-    result = run_cli("sparql", "-f", str(path))
+    result = run_cli("sparql", "-i", str(path))
     assert result.exit_code == 2, result.output
     assert f"{path}: not UTF-8 text" in result.stderr
 
@@ -118,8 +129,8 @@ def test_values_block_opens_outermost_where_and_escapes():
         "CONSTRUCT { ?x rdfs:label ?name } # a { brace } in a comment\n"
         'WHERE { ?x rdfs:label ?name FILTER(?name != "}") { SELECT ?x WHERE { ?x ?p ?o } } }'
     )
-    hostile = Literal('" } ; DROP ALL ; #')
-    text = with_values(query, {"name": hostile, "x": URIRef("http://example.org/a")})
+    hostile = pyoxigraph.Literal('" } ; DROP ALL ; #')
+    text = with_values(query, {"name": hostile, "x": pyoxigraph.NamedNode("http://example.org/a")})
     opening = text.index("WHERE {") + len("WHERE {")
     assert (
         text[opening:]
@@ -130,8 +141,8 @@ def test_values_block_opens_outermost_where_and_escapes():
 
 
 def test_values_refuse_an_iri_that_would_break_out():
-    with pytest.raises(Exception, match="does not look like a valid URI"):
-        with_values("SELECT ?x WHERE { ?x ?p ?o }", {"x": URIRef("http://a> <http://b")})
+    with pytest.raises(ValueError, match="Invalid IRI"):
+        with_values("SELECT ?x WHERE { ?x ?p ?o }", {"x": pyoxigraph.NamedNode("http://a> <b")})
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -154,18 +165,18 @@ def test_hostile_value_for_a_typed_parameter_names_it(run_cli):
 
 
 def test_local_graph_unchanged_by_hostile_values(project_dir):
-    from kgtool.cache import load_graph_cached
     from kgtool.catalogue import get_query
     from kgtool.project import Project
+    from kgtool.store import open_project_store
 
     project = Project(project_dir)
-    graph = load_graph_cached(project)
-    before = len(graph)
+    store = open_project_store(project)
+    before = store.triple_count()
     query = get_query(project, "find-by-name")
     for value in HOSTILE:
-        result = run_local(graph, query.text, query.bind({"name": value}, graph=graph))
+        result = run_local(store, query.text, query.bind({"name": value}, store=store))
         assert result.rows == []
-    assert len(graph) == before
+    assert open_project_store(project).triple_count() == before
 
 
 def test_malformed_saved_query_is_input_error():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_queries_readonly import HOSTILE
 
-from kgtool.cache import load_graph_cached
+from kgtool.graph import load_project
 from kgtool.catalogue import load_catalogue
 from kgtool.project import Project
 from kgtool.remote import chunks, endpoints
@@ -22,7 +22,7 @@ def saved_names(project_dir: Path) -> list[str]:
 
 
 def test_push_reports_and_store_holds_the_graph(pushed, project_dir, run_cli):
-    triples = len(load_graph_cached(Project(project_dir)))
+    triples = len(load_project(Project(project_dir)).graph)
     assert pushed.count() == triples
     again = run_cli("push", "--endpoint", pushed.url)
     assert again.exit_code == 0, again.stderr
@@ -32,7 +32,7 @@ def test_push_reports_and_store_holds_the_graph(pushed, project_dir, run_cli):
 
 
 def test_push_to_named_graph_with_query_url(pushed, project_dir, run_cli):
-    triples = len(load_graph_cached(Project(project_dir)))
+    triples = len(load_project(Project(project_dir)).graph)
     for _ in range(2):
         result = run_cli(
             "push", "--endpoint", pushed.url + "/query", "--graph", "https://example.org/g"
@@ -45,7 +45,7 @@ def test_push_to_named_graph_with_query_url(pushed, project_dir, run_cli):
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://example.org/g> { ?s ?p ?o } }",
         "--endpoint",
         pushed.url,
-        "-F",
+        "-f",
         "csv",
     )
     assert count.output == f"n\n{triples}\n"
@@ -140,7 +140,7 @@ def test_push_failing_midway_leaves_target(pushed, project_dir):
     from kgtool.errors import EndpointError
     from kgtool.remote import push
 
-    graph = load_graph_cached(Project(project_dir))
+    graph = load_project(Project(project_dir)).graph
     before = pushed.count()
     calls = {"n": 0}
     # A tiny proxy in front of Oxigraph that forwards one request, then closes connections.
@@ -195,7 +195,7 @@ def test_push_failing_midway_leaves_target(pushed, project_dir):
 def test_chunks_keep_blank_nodes_together(project_dir):
     from rdflib import BNode, Graph
 
-    graph = load_graph_cached(Project(project_dir))
+    graph = load_project(Project(project_dir)).graph
     pieces = list(chunks(graph, size=50))
     assert len(pieces) > 1
     seen: dict[str, int] = {}
