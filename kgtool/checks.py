@@ -4,8 +4,6 @@
   check digit (only numbers in the right NNNNNN-NNNN form; the form is a SHACL shape).
 - ``kssh:DateLiteralWellFormed``: a literal typed xsd:date, xsd:gYearMonth or xsd:gYear is valid
   under any predicate the shapes do not already check with ``sh:datatype``.
-- ``kssh:IriWellFormed``: no IRI holds a space or a character RFC 3987 forbids (``<>"{}|\\^```);
-  rdflib only warns on such IRIs, and they break every serialisation later.
 """
 
 from __future__ import annotations
@@ -86,14 +84,6 @@ def _ill_typed_dates(data: Graph, shapes: Graph) -> Iterator[tuple[URIRef, URIRe
             yield subject, predicate, value
 
 
-def _malformed_iris(data: Graph, shapes: Graph) -> Iterator[tuple[URIRef, URIRef, URIRef]]:
-    for subject, predicate, value in data:
-        for term in (subject, predicate, value):
-            if isinstance(term, URIRef) and BAD_IRI_CHARACTER.search(term):
-                yield subject, predicate, term
-                break
-
-
 def _ill_typed(value: Literal) -> bool:
     pattern = _LEXICAL.get(value.datatype)
     if pattern is not None:
@@ -117,14 +107,6 @@ CHECKS: tuple[Check, ...] = (
             "en": "The date is not a valid xsd:date, xsd:gYearMonth or xsd:gYear.",
         },
         _ill_typed_dates,
-    ),
-    Check(
-        "IriWellFormed",
-        {
-            "sv": "IRI:n innehåller ett mellanslag eller ett tecken som inte får stå i en IRI.",
-            "en": "The IRI holds a space or a character that an IRI may not contain.",
-        },
-        _malformed_iris,
     ),
 )
 

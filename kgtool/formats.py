@@ -28,7 +28,9 @@ def _as_rows(result: QueryResult) -> QueryResult:
     from kgtool.run import QueryResult
 
     names = ["subject", "predicate", "object"]
-    ordered = sorted(result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    ordered = sorted(
+        result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
+    )
     rows = [dict(zip(names, (t.subject, t.predicate, t.object), strict=True)) for t in ordered]
     return QueryResult("SELECT", variables=names, rows=rows)
 
@@ -226,7 +228,9 @@ def to_turtle(result: QueryResult) -> str:
 
     from kgtool.prefixes import PREFIX_IRIS
 
-    ordered = sorted(result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    ordered = sorted(
+        result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
+    )
     data = pyoxigraph.serialize(ordered, format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIX_IRIS)
     return data.decode("utf-8")
 

@@ -55,9 +55,7 @@ SELECT DISTINCT ?thing ?kind ?name WHERE {
 
 def normalise(text: str) -> str:
     """Compare form of a name: no accents, case folded, one space between words, no suffix."""
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     words = " ".join(re.sub(r"[-_/]+", " ", plain.casefold()).split())
     for suffix in _SUFFIXES:
         if words.endswith(suffix) and len(words) > len(suffix):
@@ -85,13 +83,9 @@ class NameIndex:
 
     @classmethod
     def from_store(cls, project_store: ProjectStore, kinds: tuple[str, ...] = tuple(KINDS)):
-        patterns = " } UNION { ".join(
-            f'{KINDS[kind][0]} BIND("{kind}" AS ?kind)' for kind in kinds
-        )
+        patterns = " } UNION { ".join(f'{KINDS[kind][0]} BIND("{kind}" AS ?kind)' for kind in kinds)
         entries: dict[str, dict[str, Entry]] = defaultdict(dict)
-        answer = project_store.store.query(
-            _NAME_QUERY % patterns, use_default_graph_as_union=True
-        )
+        answer = project_store.store.query(_NAME_QUERY % patterns, use_default_graph_as_union=True)
         for thing, kind_literal, name in answer:
             kind = kind_literal.value
             folder = KINDS[kind][1]
@@ -147,5 +141,5 @@ def _local(iri: str) -> str:
 def _short(iri: str) -> str:
     for prefix in ("ks", "id"):
         if iri.startswith(PREFIX_IRIS[prefix]):
-            return f"{prefix}:{iri[len(PREFIX_IRIS[prefix]):]}"
+            return f"{prefix}:{iri[len(PREFIX_IRIS[prefix]) :]}"
     return f"<{iri}>"

@@ -110,7 +110,9 @@ def syntax_message(error: SyntaxError, query_text: str = "") -> str:
             detail = "; ".join(sentences)
         else:
             shown = [i for i in items if len(i) <= 12][:8]
-            detail = "unexpected input" + (f" (expected one of {', '.join(shown)})" if shown else "")
+            detail = "unexpected input" + (
+                f" (expected one of {', '.join(shown)})" if shown else ""
+            )
     if detail == "Prefix not found":
         lines = query_text.splitlines() or [""]
         before = lines[min(int(line), len(lines)) - 1][: int(column)]
@@ -179,9 +181,7 @@ def run_local(
     check_read_only(query_text, allow_remote=allow_remote, hint=None, prefixes=prefixes)
     text = with_values(query_text, bindings)
     try:
-        answer = project_store.store.query(
-            text, use_default_graph_as_union=True, prefixes=prefixes
-        )
+        answer = project_store.store.query(text, use_default_graph_as_union=True, prefixes=prefixes)
         return _collect(answer, max_rows)
     except SyntaxError as error:
         raise InputError(f"malformed query: {syntax_message(error, text)}") from None
@@ -200,7 +200,9 @@ def _collect(answer: Any, max_rows: int | None) -> QueryResult:
         truncated = max_rows is not None and len(triples) > max_rows
         return QueryResult("CONSTRUCT", triples=triples[:max_rows], truncated=truncated)
     variables = [variable.value for variable in answer.variables]
-    rows = [dict(zip(variables, solution, strict=True)) for solution in itertools.islice(answer, limit)]
+    rows = [
+        dict(zip(variables, solution, strict=True)) for solution in itertools.islice(answer, limit)
+    ]
     truncated = max_rows is not None and len(rows) > max_rows
     return QueryResult("SELECT", variables=variables, rows=rows[:max_rows], truncated=truncated)
 

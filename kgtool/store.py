@@ -123,7 +123,7 @@ def syntax_message(shown: str, error: SyntaxError) -> str:
     match = re.match(r"Parser error at line (\d+) between columns (\d+) and \d+: (.*)", text, re.S)
     if match:
         line, column, text = int(match.group(1)), int(match.group(2)), match.group(3)
-    elif (found := re.match(r"Parser error at line (\d+) column (\d+): (.*)", text, re.S)):
+    elif found := re.match(r"Parser error at line (\d+) column (\d+): (.*)", text, re.S):
         line, column, text = int(found.group(1)), int(found.group(2)), found.group(3)
     text = " ".join(text.split())
     where = f"{shown}:{line}:{column}" if line else shown

@@ -96,7 +96,9 @@ def serve(
     """Serve the site read-only: pages and RDF by content negotiation, /sparql, /api/<query>."""
     from kgtool.serve import ServeSettings, check_listen, run_server
 
-    settings = ServeSettings(host, port, timeout, max_rows, max_request_bytes, workers, worker_memory or None)
+    settings = ServeSettings(
+        host, port, timeout, max_rows, max_request_bytes, workers, worker_memory or None
+    )
     project = state.project()
     check_listen(settings)
     click.echo(f"serving {project.root} on http://{host}:{port}/ (Ctrl-C stops)", err=True)

@@ -17,6 +17,7 @@ def open_project_store(project):
 
     return open_store(project)
 
+
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "md", "ttl", "xml")
 
 

@@ -263,34 +263,51 @@ def _poll(client, until, seconds: float = 40.0) -> httpx.Response:
         time.sleep(0.5)
 
 
-def test_serve_says_when_a_worker_cannot_start_and_recovers(tmp_path):
-    """A replacement worker that cannot load the graph: a clear 503 and stderr, then a retry."""
+def test_replacement_workers_answer_from_the_store_the_server_started_with(tmp_path):
+    """Workers open the persistent store read-only: a data file broken while the server runs
+    changes nothing until a restart, and a worker stopped at the timeout is replaced at once."""
     from publish_helpers import ROOT, Server
 
     project = tmp_path / "project"
     for folder in ("ontology", "data", "shapes", "queries"):
         shutil.copytree(ROOT / folder, project / folder)
     sources = project / "data" / "sources.ttl"
-    good = sources.read_text(encoding="utf-8")
     running = Server(project, "--timeout", "3", "--workers", "1")
     try:
         running.wait_ready()
-        sources.write_text(good + "\nthis is not turtle ;;;\n", encoding="utf-8")
+        before = httpx.get(
+            running.url + "/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"}
+        )
+        sources.write_text(sources.read_text("utf-8") + "\nnot turtle ;;;\n", "utf-8")
         with httpx.Client(base_url=running.url, timeout=60) as client:
-            assert client.get("/queries/").status_code == 200  # the warm-up is over
             stopped = client.get("/sparql", params={"query": SLOW})
             assert stopped.status_code == 503 and "ran longer" in stopped.text, stopped.text
-            failed = _poll(client, lambda r: "could not start" in r.text)
-            assert failed.status_code == 503, failed.text
-            assert "query worker could not start" in failed.text
-            assert "data/sources.ttl" in failed.text
-            sources.write_text(good, encoding="utf-8")
-            recovered = _poll(client, lambda r: r.status_code == 200)
-            assert recovered.status_code == 200, recovered.text
+            after = _poll(client, lambda r: r.status_code == 200)
+            assert after.status_code == 200, after.text
+            assert after.text == before.text
     finally:
         running.stop()
-    log = running.log.read_text(encoding="utf-8")
-    assert "query worker could not start" in log and "data/sources.ttl" in log
+
+
+def test_worker_over_its_memory_cap_is_stopped_with_503_and_the_server_goes_on():
+    """A query that needs more memory than --worker-memory ends its worker, not the machine."""
+    from publish_helpers import ROOT, Server
+
+    # ORDER BY must hold every row of a 4,700³ cross product before it can answer.
+    hungry = "SELECT ?a ?b ?c WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z } ORDER BY ?a ?b ?c"
+    running = Server(ROOT, "--timeout", "60", "--workers", "1", "--worker-memory", "200")
+    try:
+        running.wait_ready()
+        with httpx.Client(base_url=running.url, timeout=90) as client:
+            started = time.monotonic()
+            stopped = client.get("/sparql", params={"query": hungry})
+            assert stopped.status_code == 503, stopped.text[:200]
+            assert "ended unexpectedly" in stopped.text
+            assert time.monotonic() - started < 60, "stopped by the cap, not the timeout"
+            after = _poll(client, lambda r: r.status_code == 200)
+            assert after.status_code == 200, after.text
+    finally:
+        running.stop()
 
 
 def test_serve_parses_concurrent_queries_right_after_start():

@@ -21,6 +21,7 @@ from kgtool.store import open_project_store
 def as_rdflib(bound: dict) -> dict:
     return {name: rdflib_term(term) for name, term in bound.items()}
 
+
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 GOOD_BODY = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -113,9 +114,12 @@ def test_bind_makes_rdf_terms(project_dir):
         "date": Literal("2020-01-01", datatype=XSD_DATE),
     }
     assert as_rdflib(query.bind({}, store=store)) == {"municipality": ID["municipality/1980"]}
-    assert rdflib_term(
-        query.bind({"municipality": str(ID["municipality/0484"])}, store=store)["municipality"]
-    ) == ID["municipality/0484"]
+    assert (
+        rdflib_term(
+            query.bind({"municipality": str(ID["municipality/0484"])}, store=store)["municipality"]
+        )
+        == ID["municipality/0484"]
+    )
 
 
 def test_bind_rejects_unknown_and_badly_typed(project_dir):

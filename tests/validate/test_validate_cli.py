@@ -94,8 +94,16 @@ def test_syntax_error_exits_2_naming_file_and_line_and_nothing_else_runs(run_cli
     result = run_cli("validate", "--data", str(broken))
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == f"Error: {broken}:4: objectList expected\n"
+    assert result.stderr == f"Error: {broken}:4:8: . is not a valid RDF object\n"
     assert "Traceback" not in result.stderr
+
+
+def test_iri_with_a_space_is_a_syntax_error_with_line_and_column(run_cli):
+    fixture = ROOT / "tests" / "fixtures" / "syntax" / "iri-with-space.ttl"
+    result = run_cli("validate", "--data", str(fixture))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: {fixture}:12:18: Invalid IRI code point ' '")
 
 
 # -- A copy of the real project with one defect of each kind planted --
