@@ -216,11 +216,10 @@ def convert(param: Param, value: str, index: NameIndex | None) -> Term:
     if index is None:
         raise ParameterError(f"{what}: no graph to look {value!r} up in")
     candidate = value
-    if not _IRI_FORBIDDEN.search(value) and (
-        re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value) or value.startswith(("id/", "def/", "/"))
-    ):
-        candidate = _absolute_iri(param, value)
-    elif "/" in value and not _IRI_FORBIDDEN.search(value):  # ``municipality/1980``
+    if (
+        not _IRI_FORBIDDEN.search(value)
+        and (re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value) or value.startswith(("id/", "def/", "/")))
+    ) or ("/" in value and not _IRI_FORBIDDEN.search(value)):
         candidate = _absolute_iri(param, value)
     return pyoxigraph.NamedNode(index.resolve(kind, candidate, what))
 

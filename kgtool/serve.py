@@ -115,7 +115,6 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     from kgtool.sitegen import rdfio
     from kgtool.sitegen.build import Site
     from kgtool.sitegen.workers import Job, PoolBusy, QueryPool, QueryTimeout, WorkerStartFailed
-
     from kgtool.store import open_project_store
 
     settings = settings or ServeSettings()

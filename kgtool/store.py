@@ -24,6 +24,7 @@ and a warning says why.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -301,10 +302,8 @@ def open_read_only(location: Path) -> ProjectStore:
 
 
 def _touch(target: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.utime(target)
-    except OSError:
-        pass
 
 
 def _evict(folder: Path, keep: Path) -> None:

@@ -10,12 +10,12 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from kgtool.graph import load_project, new_graph
-from kgtool.store import open_project_store
 from kgtool.namespaces import DEFAULT_BASE, KS
 from kgtool.sitegen import rdfio
 from kgtool.sitegen.metadata import Dump, dataset_dates, dcat_graph, void_graph
 from kgtool.sitegen.model import SiteModel, Value
 from kgtool.sitegen.rebase import rebase
+from kgtool.store import open_project_store
 
 DUMP_NAME = "dumps/kommunsamverkan"
 INDEX_GROUPS = (

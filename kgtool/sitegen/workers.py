@@ -4,10 +4,10 @@ A query cannot be interrupted from another thread, so the server hands each quer
 worker process, which opens the persistent store read-only (no parse, no copy of the graph),
 and waits for the answer without blocking its event loop. Rows are read as a stream and cut at
 the row limit; each worker's address space is capped (``memory_mb``), so a query that needs
-more memory ends its worker (the request gets 503) instead of the machine. A query that runs past the timeout has its worker killed and replaced; other
-requests go to the other workers meanwhile. A replacement that cannot load the graph (a data
-file broken while the server runs) is reported on stderr and tried again on the next request;
-while no worker holds the graph, requests get WorkerStartFailed with the reason.
+more memory ends its worker (the request gets 503) instead of the machine. A query that runs
+past the timeout has its worker killed and replaced; other requests go to the other workers
+meanwhile. A replacement that cannot open the store is reported on stderr and tried again on
+the next request; while no worker is ready, requests get WorkerStartFailed with the reason.
 """
 
 from __future__ import annotations

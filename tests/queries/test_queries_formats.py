@@ -7,8 +7,8 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
-import pytest
 import pyoxigraph
+import pytest
 from rdflib import Graph, Literal
 
 from kgtool.errors import KgtoolError

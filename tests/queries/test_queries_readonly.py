@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pyoxigraph
 import pytest
-from rdflib import Literal, URIRef
 
 from kgtool.errors import InputError, QueryRefused
 from kgtool.run import check_read_only, run_local, with_values

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from test_queries_readonly import HOSTILE
 
-from kgtool.graph import load_project
 from kgtool.catalogue import load_catalogue
+from kgtool.graph import load_project
 from kgtool.project import Project
 from kgtool.remote import chunks, endpoints
 

@@ -99,7 +99,7 @@ def test_syntax_error_exits_2_naming_file_and_line_and_nothing_else_runs(run_cli
 
 
 def test_iri_with_a_space_is_a_syntax_error_with_line_and_column(run_cli):
-    fixture = ROOT / "tests" / "fixtures" / "syntax" / "iri-with-space.ttl"
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "syntax" / "iri-with-space.ttl"
     result = run_cli("validate", "--data", str(fixture))
     assert result.exit_code == 2
     assert result.stdout == ""
