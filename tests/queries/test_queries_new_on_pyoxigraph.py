@@ -34,8 +34,13 @@ def store():
 def _rows(store, name: str, **values: object) -> list[list[str]]:
     text = (ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
     terms = []
-    for value in values.values():
-        if isinstance(value, int):
+    for key, value in values.items():
+        if key == "date":  # a day, a month or a year, typed as its precision
+            datatype = {4: "gYear", 7: "gYearMonth"}.get(len(str(value)), "date")
+            terms.append(
+                pyoxigraph.Literal(str(value), datatype=pyoxigraph.NamedNode(XSD + datatype))
+            )
+        elif isinstance(value, int):
             terms.append(
                 pyoxigraph.Literal(str(value), datatype=pyoxigraph.NamedNode(XSD + "integer"))
             )
@@ -65,7 +70,7 @@ DEFAULTS = {
     "network-edges": {},
     "membership-overlaps": {},
     "municipalities-in-several-collaborations": {"more_than": 1},
-    "chairs-on-date": {"date": "2020"},
+    "chairs-on-date": {"date": "2020-09-09"},
 }
 
 
@@ -78,10 +83,9 @@ def test_defaults_match_golden_on_pyoxigraph(store, name):
 @pytest.mark.parametrize(
     ("name", "params"),
     [
-        ("chairs-on-date", {"date": "2024"}),
+        ("chairs-on-date", {"date": "2024-06-01"}),
         ("chairs-on-date", {"date": "2020-09-08"}),
-        ("chairs-on-date", {"date": "2020-09"}),
-        ("chairs-on-date", {"date": "2023", "collaboration": "malardalsradet"}),
+        ("chairs-on-date", {"date": "2023-03-01", "collaboration": "malardalsradet"}),
         ("municipalities-in-several-collaborations", {"more_than": 0}),
         ("network-edges", {"collaboration": "vastra-malardalen"}),
     ],
@@ -100,9 +104,18 @@ def test_parameters_match_kgtool_on_pyoxigraph(store, run_cli, name, params):
 
 
 def test_a_year_lists_both_chairs_of_a_hand_over(store):
-    """2020 covers Strängnäs (2019-09 to 2020-09) and Västerås (from 2020-09-09)."""
-    holders = [row[6] for row in _rows(store, "chairs-on-date", date="2020")[1:]]
-    assert holders == ['"Strängnäs"', '"Västerås"']
+    """2020 covers Strängnäs (2019-09 to 2020-09) and Västerås (from 2020-09-09).
+
+    kgtool's --as-of / xsd:date parameters take a year or a month once issue 11's parameter
+    work lands; the query text already handles them (bound here as xsd:gYear/gYearMonth).
+    """
+    for when in ("2020", "2020-09", "2020-09-09"):
+        holders = [row[6] for row in _rows(store, "chairs-on-date", date=when)[1:]]
+        assert holders == ['"Strängnäs"', '"Västerås"'], when
+    holders = [row[6] for row in _rows(store, "chairs-on-date", date="2019")[1:]]
+    assert holders == ['"Strängnäs"']
+    holders = [row[6] for row in _rows(store, "chairs-on-date", date="2024")[1:]]
+    assert holders == ['"Västerås"', '"Jens Sjöström"']
     holders = [row[6] for row in _rows(store, "chairs-on-date", date="2020-09-08")[1:]]
     assert holders == ['"Strängnäs"']
     assert _rows(store, "chairs-on-date", date="2018")[1:] == []
