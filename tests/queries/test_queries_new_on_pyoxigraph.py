@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph  # in the test extra: missing is an error, not a skip
 import pytest
-
-pyoxigraph = pytest.importorskip("pyoxigraph")
 
 ROOT = Path(__file__).resolve().parents[2]
 KS = "https://w3id.org/kommunsamverkan/"
