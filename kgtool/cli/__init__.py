@@ -35,6 +35,7 @@ def cli(ctx: click.Context, project_dir: str | None, debug: bool) -> None:
 # Command modules register themselves on ``cli`` when imported (import only click at top level).
 from kgtool.cli import (  # noqa: E402, F401
     graph_commands,
+    plot_commands,
     project_commands,
     publish_commands,
     query_commands,
