@@ -53,27 +53,27 @@ def _select(
 
     ``iris`` binds variables to IRIs. This is the only function here that knows the engine.
     """
-    from rdflib import URIRef
+    import pyoxigraph
 
-    from kgtool.cache import load_graph_cached
     from kgtool.run import run_local
+    from kgtool.store import open_project_store
 
-    graph = load_graph_cached(project)
-    bindings = {name: URIRef(iri) for name, iri in (iris or {}).items()}
-    result = run_local(graph, text, bindings)
+    bindings = {name: pyoxigraph.NamedNode(iri) for name, iri in (iris or {}).items()}
+    result = run_local(open_project_store(project), text, bindings)
     return [
-        {name: str(value) for name, value in row.items() if value is not None}
+        {name: value.value for name, value in row.items() if value is not None}
         for row in result.rows
     ]
 
 
 def resolve_collaboration(project: Project, value: str) -> str:
     """The IRI of a collaboration given by slug, name or IRI (ParameterError if unknown)."""
-    from kgtool.cache import load_graph_cached
     from kgtool.catalogue import Param, convert
+    from kgtool.names import NameIndex
+    from kgtool.store import open_project_store
 
-    term = convert(Param("collaboration", "collaboration"), value, load_graph_cached(project))
-    return str(term)
+    index = NameIndex.from_store(open_project_store(project), ("collaboration",))
+    return convert(Param("collaboration", "collaboration"), value, index).value
 
 
 def _saved_query_text(project: Project, name: str) -> str:
