@@ -10,6 +10,7 @@ Layout of the output folder::
     def/<Term>/index.{html,ttl,nt,jsonld}  each term: a link to its anchor, and its RDF
     .htaccess                      Apache: MultiViews negotiates the index.* files
     queries/index.html             the saved queries with their current answers
+    api/openapi.json               OpenAPI 3.1 of ``kgtool serve``'s /api/<name> (saved queries)
 
 A host serves ``…/id/municipality/1980`` from the folder ``id/municipality/1980/`` (a
 redirect to the trailing slash, as static hosts do); Apache's MultiViews can negotiate the
@@ -135,6 +136,7 @@ def publish(
         write(relative, data)
     write("void.ttl", rdfio.to_turtle(site.void))
     write("catalog.ttl", rdfio.to_turtle(site.dcat))
+    write("api/openapi.json", site.openapi_text)
     for iri, folder in sorted(site.model.pages.items(), key=lambda item: item[1]):
         write(folder + "index.html", site.resource_html(iri))
         description = site.resource_graph(iri)

@@ -296,6 +296,10 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             return _plain(400, error.format_message())
         return await execute(request, query.text, bindings, explicit)
 
+    async def openapi(request: Request) -> Response:
+        text = await asyncio.to_thread(lambda: site.openapi_text)
+        return Response(text, media_type="application/json")
+
     async def api_list(request: Request) -> Response:
         from starlette.responses import JSONResponse
 
@@ -348,6 +352,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/api", api_list),
         Route("/api/", api_list),
+        Route("/api/openapi.json", openapi),
         Route("/api/{name}", api),
         Route("/queries/", queries_page),
         Route("/queries/index.html", queries_page),

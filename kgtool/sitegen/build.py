@@ -235,6 +235,24 @@ class Site:
             views.append(view)
         return views
 
+    # -- OpenAPI ----------------------------------------------------------------------------
+
+    @cached_property
+    def openapi(self) -> dict:
+        """The OpenAPI 3.1 description of ``/api/<name>`` (one GET path per saved query)."""
+        from kgtool import __version__
+        from kgtool.catalogue import load_catalogue
+        from kgtool.sitegen.openapi import openapi_document
+
+        queries = load_catalogue(self.project)
+        return openapi_document(queries, self.source_graph, self.modified.isoformat(), __version__)
+
+    @cached_property
+    def openapi_text(self) -> str:
+        from kgtool.sitegen.openapi import openapi_json
+
+        return openapi_json(self.openapi)
+
     def queries_html(self) -> str:
         return self._render(
             "queries.html", "queries/", title="Sparade frågor", queries=self.query_views
