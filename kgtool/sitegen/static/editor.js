@@ -35,3 +35,31 @@
     .then(function (r) { if (!r.ok) { throw new Error(); } })
     .catch(function () { document.getElementById("editor-note").hidden = false; });
 })();
+
+// Accessibility fixes to YASGUI's own markup (labels, focusable scroll areas, tab roles).
+(function () {
+  "use strict";
+  function fix() {
+    Array.prototype.forEach.call(document.querySelectorAll("#yasgui textarea, #yasgui input"), function (el) {
+      if (!el.getAttribute("aria-label") && !el.id) { el.setAttribute("aria-label", "SPARQL"); }
+      if (!el.getAttribute("aria-label")) { el.setAttribute("aria-label", el.placeholder || "SPARQL"); }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("#yasgui .CodeMirror-scroll"), function (el) {
+      el.setAttribute("tabindex", "0");
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("#yasgui [role=tablist]"), function (list) {
+      Array.prototype.forEach.call(list.children, function (child) {
+        if (!child.getAttribute("role")) { child.setAttribute("role", "presentation"); }
+      });
+      Array.prototype.forEach.call(list.querySelectorAll("button"), function (button) {
+        button.setAttribute("role", "tab"); // YASGUI's "new tab" button sits in the tab list
+        if (!button.getAttribute("aria-label")) { button.setAttribute("aria-label", "+"); }
+      });
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("#yasgui .autocomplete"), function (el) {
+      if (!el.getAttribute("aria-label")) { el.setAttribute("aria-label", "endpoint"); }
+    });
+  }
+  fix();
+  new MutationObserver(fix).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
+})();
