@@ -140,7 +140,7 @@ class Site:
         return self.env.get_template(template).render(
             root=root,
             home=SiteModel.relative(PREFIX[lang], page),
-            rdf_dir=SiteModel.relative(here, page),
+            rdf_dir=SiteModel.relative(here, page).removeprefix("./"),
             lang=lang,
             t=UI[lang],
             alternates=alternates,
