@@ -521,6 +521,8 @@ class SiteModel(KindViews):
             return self.label(interval)
         start = self.instant(begin) if begin is not None else ""
         stop = self.instant(end) if end is not None else ""
+        if start and start == stop:  # a period within one year, month or day
+            return start
         return f"{start} – {stop}".strip()
 
     def _rows(self, pairs, from_dir: str) -> list[Row]:
