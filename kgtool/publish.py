@@ -2,14 +2,18 @@
 
 Layout of the output folder::
 
-    index.html                     counts, downloads, find a municipality by name
+    index.html, en/index.html      collaborations, search, downloads, metadata (sv; en)
+    en/…                           every HTML page again in English
+    search.json, static/           the search index; stylesheet, scripts, vendored YASGUI
+    sparql/index.html              the SPARQL editor (needs an endpoint: kgtool serve)
     dumps/kommunsamverkan.{ttl,nt,jsonld}[.gz]
     void.ttl, catalog.ttl          VoID and DCAT-AP (DCAT-AP-SE) metadata
     id/<path>/index.{html,ttl,nt,jsonld}   one folder per resource (IRI …/id/<path>)
     def/index.{html,ttl,nt,jsonld} the ontology and its documentation
     def/<Term>/index.{html,ttl,nt,jsonld}  each term: a link to its anchor, and its RDF
     .htaccess                      Apache: MultiViews negotiates the index.* files
-    queries/index.html             the saved queries with their current answers
+    queries/index.html             the saved queries; queries/<name>/ a form and the answer
+    api/openapi.json               OpenAPI 3.1 of ``kgtool serve``'s /api/<name> (saved queries)
 
 A host serves ``…/id/municipality/1980`` from the folder ``id/municipality/1980/`` (a
 redirect to the trailing slash, as static hosts do); Apache's MultiViews can negotiate the
@@ -135,8 +139,10 @@ def publish(
         write(relative, data)
     write("void.ttl", rdfio.to_turtle(site.void))
     write("catalog.ttl", rdfio.to_turtle(site.dcat))
+    write("api/openapi.json", site.openapi_text)
     for iri, folder in sorted(site.model.pages.items(), key=lambda item: item[1]):
         write(folder + "index.html", site.resource_html(iri))
+        write("en/" + folder + "index.html", site.resource_html(iri, "en"))
         description = site.resource_graph(iri)
         for ext in rdfio.RDF_FORMATS:
             write(folder + f"index.{ext}", rdfio.serialise(description, ext))
@@ -149,8 +155,11 @@ def publish(
         for ext in rdfio.RDF_FORMATS:
             write(f"def/{anchor}/index.{ext}", rdfio.serialise(site.term_graph(term), ext))
     write(".htaccess", site.env.loader.get_source(site.env, "htaccess.txt")[0])
-    write("queries/index.html", site.queries_html())
-    write("index.html", site.index_html())
+    for relative, data in site.static_files.items():
+        write(relative, data)
+    write("search.json", site.search_index)
+    for relative, text in site.html_pages():  # index, ontology, queries, editor; sv and en/
+        write(relative, text)
     _remove_stale(out, written)
     return PublishResult(
         out_dir=out,

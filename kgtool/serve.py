@@ -126,6 +126,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         project.root, settings.workers, settings.timeout, store.location, settings.worker_memory_mb
     )
     vary = {"Vary": "Accept"}
+    lang_vary = {"Vary": "Accept, Accept-Language"}
     parse_lock = threading.Lock()  # rdflib's SPARQL parser (pyparsing) is not thread-safe
 
     def parsing(function):
@@ -161,12 +162,62 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         if media is None:
             return not_acceptable(RESOURCE_OFFERS)
         if media == ng.HTML:
-            return RedirectResponse(html_url, status_code=303, headers=vary)
+            if wants_english(request) and not html_url.startswith("/en/"):
+                html_url = "/en" + html_url
+            return RedirectResponse(html_url, status_code=303, headers=lang_vary)
         return rdf(graph_of(), media)
 
+    def wants_english(request: Request) -> bool:
+        return ng.choose_language(request.headers.get("accept-language"), ["sv", "en"]) == "en"
+
     async def index(request: Request) -> Response:
+        if request.url.path == "/" and wants_english(request):
+            return RedirectResponse("/en/", status_code=303, headers=lang_vary)
         await asyncio.to_thread(site.load)
         return html(site.index_html())
+
+    async def english(request: Request) -> Response:
+        await asyncio.to_thread(site.load)
+        """``/en/…``: the English page of whatever the Swedish path shows."""
+        rest = request.path_params.get("rest", "")
+        rest = rest.removesuffix("index.html")
+        if rest == "":
+            return html(site.index_html("en"))
+        if rest == "def/":
+            return html(site.ontology_html("en"))
+        if rest == "queries/":
+            return html(await asyncio.to_thread(parsing(lambda: site.queries_html("en"))))
+        if rest == "sparql/":
+            return html(await asyncio.to_thread(parsing(lambda: site.editor_html("en"))))
+        if rest.startswith("queries/") and rest.endswith("/"):
+            name = rest[len("queries/") : -1]
+            page = await asyncio.to_thread(parsing(lambda: site.query_html(name, "en")))
+            return html(page) if page else _plain(404, f"no such query: {name}")
+        if rest.startswith("id/") and rest.endswith("/"):
+            subject = URIRef(site.base + rest.rstrip("/"))
+            if subject in site.model.pages:
+                return html(site.resource_html(subject, "en"))
+        return _plain(404, f"no such page: {request.url.path}")
+
+    async def query_page(request: Request) -> Response:
+        name = request.path_params["name"]
+        page = await asyncio.to_thread(parsing(lambda: site.query_html(name)))
+        return html(page) if page else _plain(404, f"no such query: {name}")
+
+    async def editor(request: Request) -> Response:
+        return html(await asyncio.to_thread(parsing(site.editor_html)))
+
+    async def assets(request: Request) -> Response:
+        await asyncio.to_thread(site.load)
+        name = request.url.path.lstrip("/")
+        if name == "search.json":
+            return Response(site.search_index, media_type="application/json")
+        data = site.static_files.get(name)
+        if data is None:
+            return _plain(404, f"no such file: {request.url.path}")
+        kinds = {".css": "text/css", ".js": "text/javascript"}
+        media = kinds.get(name[name.rfind(".") :], "text/plain; charset=utf-8")
+        return Response(data, media_type=media)
 
     async def thing(request: Request) -> Response:
         await asyncio.to_thread(site.load)
@@ -312,6 +363,12 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         if "update" in params:
             return _plain(403, "updates are refused: this endpoint is read-only")
         if not query:
+            if request.method == "GET" and ng.choose(request.headers.get("accept"), [ng.HTML]):
+                accept = request.headers.get("accept") or ""
+                if "text/html" in accept:  # a browser: the editor
+                    lang = "en" if wants_english(request) else "sv"
+                    page = await asyncio.to_thread(parsing(lambda: site.editor_html(lang)))
+                    return html(page)
             return _plain(400, "missing parameter 'query'")
         return await execute(request, query, None, params.get("format"))
 
@@ -333,6 +390,10 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         except KgtoolError as error:
             return _plain(400, error.format_message())
         return await execute(request, query.text, bindings, explicit)
+
+    async def openapi(request: Request) -> Response:
+        text = await asyncio.to_thread(lambda: site.openapi_text)
+        return Response(text, media_type="application/json")
 
     async def api_list(request: Request) -> Response:
         from starlette.responses import JSONResponse
@@ -387,9 +448,18 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/api", api_list),
         Route("/api/", api_list),
+        Route("/api/openapi.json", openapi),
         Route("/api/{name}", api),
         Route("/queries/", queries_page),
         Route("/queries/index.html", queries_page),
+        Route("/queries/{name}/", query_page),
+        Route("/queries/{name}/index.html", query_page),
+        Route("/sparql/", editor),
+        Route("/sparql/index.html", editor),
+        Route("/en", lambda request: RedirectResponse("/en/", status_code=308)),
+        Route("/en/{rest:path}", english),
+        Route("/static/{path:path}", assets),
+        Route("/search.json", assets),
         Route("/void.ttl", static),
         Route("/catalog.ttl", static),
         Route("/dumps/{name}", static),

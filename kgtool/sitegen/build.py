@@ -13,17 +13,17 @@ from kgtool.graph import load_project, new_graph
 from kgtool.namespaces import DEFAULT_BASE, KS
 from kgtool.sitegen import rdfio
 from kgtool.sitegen.metadata import Dump, dataset_dates, dcat_graph, void_graph
-from kgtool.sitegen.model import SiteModel, Value
+from kgtool.sitegen.model import SiteModel
 from kgtool.sitegen.rebase import rebase
 from kgtool.store import open_project_store
 
 DUMP_NAME = "dumps/kommunsamverkan"
 INDEX_GROUPS = (
-    ("collaborations", "Samverkan", KS.Collaboration, False),
-    ("municipalities", "Kommuner", KS.Municipality, True),
-    ("regions", "Regioner", KS.Region, False),
-    ("counties", "Län", KS.County, False),
-    ("sources", "Källdokument", KS.SourceDocument, False),
+    ("collaborations", "collaborations", KS.Collaboration, False),
+    ("municipalities", "municipalities", KS.Municipality, True),
+    ("regions", "regions", KS.Region, False),
+    ("counties", "counties", KS.County, False),
+    ("sources", "source_documents", KS.SourceDocument, False),
 )
 
 
@@ -39,7 +39,7 @@ class QueryView:
     text: str
     kind: str = "rows"
     variables: list[str] | None = None
-    rows: list[list[Value | None]] | None = None
+    rows: list[list] | None = None  # RDF terms (None: unbound), shown per page and language
     boolean: bool | None = None
     graph_text: str = ""
     error: str = ""
@@ -121,67 +121,137 @@ class Site:
     def term_graph(self, term: URIRef) -> Graph:
         return rdfio.describe(self.graph, term)
 
-    # -- HTML -------------------------------------------------------------------------------
+    # -- HTML (both languages: Swedish at the root, English under en/) -------------------------
 
-    def _render(self, template: str, here: str, **context) -> str:
-        root = SiteModel.relative("", here)
-        return self.env.get_template(template).render(root=root, **context)
+    @cached_property
+    def models(self) -> dict[str, SiteModel]:
+        """The site model of each language (labels in that language, links within it)."""
+        from kgtool.sitegen.i18n import PREFIX
 
-    def resource_html(self, iri: URIRef) -> str:
-        view = self.model.resource(iri)
-        return self._render("resource.html", view.path, title=view.label, r=view)
+        out = {lang: SiteModel(self.graph, self.base, lang, PREFIX[lang]) for lang in PREFIX}
+        out["sv"] = self.model
+        return out
 
-    def ontology_html(self) -> str:
-        sections = (
-            ("classes", "Klasser (classes)"),
-            ("properties", "Egenskaper (properties)"),
-            ("concepts", "Begrepp och individer (concepts and individuals)"),
+    def _render(self, template: str, here: str, lang: str = "sv", **context) -> str:
+        """Render ``template`` for the page at ``here`` (its path in the Swedish site)."""
+        from kgtool.sitegen.i18n import PREFIX, UI
+
+        page = PREFIX[lang] + here
+        root = SiteModel.relative("", page)
+        alternates = {code: SiteModel.relative(PREFIX[code] + here, page) for code in PREFIX}
+        return self.env.get_template(template).render(
+            root=root,
+            home=SiteModel.relative(PREFIX[lang], page),
+            rdf_dir=SiteModel.relative(here, page).removeprefix("./"),
+            lang=lang,
+            t=UI[lang],
+            alternates=alternates,
+            **context,
         )
+
+    def resource_html(self, iri: URIRef, lang: str = "sv") -> str:
+        model = self.models[lang]
+        view = model.resource(iri)
+        here = model.prefix + view.path
+        kind, summary = "resource", None
+        if (iri, RDF.type, self.move(KS.Collaboration)) in self.graph:
+            kind, summary = "collaboration", model.collaboration(iri, here)
+        elif (iri, RDF.type, self.move(KS.Municipality)) in self.graph:
+            kind, summary = "municipality", model.municipality(iri, here)
+        pictures = self.pictures(iri, lang) if kind == "collaboration" else {}
+        return self._render(
+            f"{kind}.html",
+            view.path,
+            lang,
+            title=view.label,
+            r=view,
+            s=summary,
+            pictures=pictures,
+        )
+
+    def pictures(self, iri: URIRef, lang: str) -> dict[str, str]:
+        """Inline SVG pictures of a collaboration ('network', 'timeline'): none yet.
+
+        The lead wires in ``kgtool.plot`` here; the templates show each picture that is given
+        (as trusted SVG text with its own <title>/<desc>) in its place on the page.
+        """
+        return {}
+
+    def ontology_html(self, lang: str = "sv") -> str:
+        from kgtool.sitegen.i18n import UI
+
+        sections = tuple((key, UI[lang][key]) for key in ("classes", "properties", "concepts"))
+        title = "Ontologin kommunsamverkan" if lang == "sv" else "The kommunsamverkan ontology"
         return self._render(
             "ontology.html",
             "def/",
-            title="Ontologin kommunsamverkan",
+            lang,
+            title=title,
             namespace=self.model.def_base,
             sections=sections,
-            terms=self.model.terms(),
+            terms=self.models[lang].terms(),
         )
 
     def term_html(self, term: URIRef) -> str:
         anchor = str(term)[len(self.model.def_base) :]
         return self.env.get_template("term.html").render(anchor=anchor, iri=str(term))
 
-    def index_html(self) -> str:
-        from kgtool.sitegen.metadata import DESCRIPTION_SV, TITLE_SV
+    @cached_property
+    def search_index(self) -> str:
+        """Every page's name in both languages, for the static search (JSON, compact)."""
+        import json
 
-        classes = sorted(set(self.graph.objects(None, RDF.type)), key=self.model.label)
+        entries = []
+        for iri, path in sorted(self.model.pages.items(), key=lambda item: item[1]):
+            types = sorted(self.graph.objects(iri, RDF.type))
+            kind = {
+                lang: ", ".join(self.models[lang].label(t) for t in types) for lang in self.models
+            }
+            names = {self.models[lang].label(iri) for lang in self.models}
+            entries.append([path, sorted(names), kind["sv"], kind["en"]])
+        return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+
+    def index_html(self, lang: str = "sv") -> str:
+        from kgtool.sitegen.metadata import DESCRIPTION_EN, DESCRIPTION_SV, TITLE_EN, TITLE_SV
+
+        model = self.models[lang]
+        here = model.prefix
+        classes = sorted(set(self.graph.objects(None, RDF.type)), key=model.label)
         counts = [
-            {"cls": self.model.value(c, ""), "count": len(set(self.graph.subjects(RDF.type, c)))}
+            {"cls": model.value(c, here), "count": len(set(self.graph.subjects(RDF.type, c)))}
             for c in classes
-            if str(c).startswith(self.model.def_base)
+            if str(c).startswith(model.def_base)
         ]
+        collaborations = []
+        for iri in model.of_type(self.move(KS.Collaboration)):
+            summary = model.collaboration(iri, here)
+            collaborations.append(
+                {
+                    "link": model.value(iri, here),
+                    "description": summary.description,
+                    "members": summary.member_total,
+                    "roles": summary.role_counts,
+                }
+            )
         groups = []
-        for group_id, heading, cls, with_filter in INDEX_GROUPS:
+        for group_id, key, cls, _ in INDEX_GROUPS[1:]:
             items = []
-            for s in self.model.of_type(self.move(cls)):
+            for s in model.of_type(self.move(cls)):
                 codes = [str(o) for p, o in self.graph.predicate_objects(s) if p == self._code(cls)]
                 items.append(
-                    {
-                        "href": self.model.href(s, ""),
-                        "text": self.model.label(s),
-                        "note": " ".join(codes),
-                    }
+                    {"href": model.href(s, here), "text": model.label(s), "note": " ".join(codes)}
                 )
             if items:
-                groups.append(
-                    {"id": group_id, "heading": heading, "entries": items, "filter": with_filter}
-                )
+                groups.append({"id": group_id, "key": key, "entries": items})
         return self._render(
             "index.html",
             "",
-            title=TITLE_SV,
-            description=DESCRIPTION_SV,
+            lang,
+            title=TITLE_SV if lang == "sv" else TITLE_EN,
+            description=DESCRIPTION_SV if lang == "sv" else DESCRIPTION_EN,
             triples=len(self.graph),
             counts=counts,
+            collaborations=collaborations,
             groups=groups,
             dumps=self.dumps,
         )
@@ -230,9 +300,7 @@ class Site:
                 view.variables = [str(v) for v in result.variables]
                 view.rows = [
                     [
-                        self.model.value(self.move(rdfio.rdflib_term(row[v])), "queries/")
-                        if row.get(v) is not None
-                        else None
+                        None if row.get(v) is None else self.move(rdfio.rdflib_term(row[v]))
                         for v in result.variables
                     ]
                     for row in result.rows
@@ -240,7 +308,107 @@ class Site:
             views.append(view)
         return views
 
-    def queries_html(self) -> str:
+    # -- static assets and the pages of both languages ------------------------------------
+
+    @cached_property
+    def static_files(self) -> dict[str, bytes]:
+        """Relative path → bytes of the stylesheet, scripts and the vendored YASGUI."""
+        from importlib.resources import files
+
+        out: dict[str, bytes] = {}
+        root = files("kgtool.sitegen") / "static"
+
+        def walk(folder, prefix: str) -> None:
+            for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+                if entry.is_dir():
+                    walk(entry, prefix + entry.name + "/")
+                elif not entry.name.startswith("."):
+                    out["static/" + prefix + entry.name] = entry.read_bytes()
+
+        walk(root, "")
+        return out
+
+    def html_pages(self):
+        """(relative path, HTML) of every page in both languages but the resource pages."""
+        from kgtool.sitegen.i18n import PREFIX
+
+        for lang, prefix in PREFIX.items():
+            yield prefix + "index.html", self.index_html(lang)
+            yield prefix + "def/index.html", self.ontology_html(lang)
+            yield prefix + "queries/index.html", self.queries_html(lang)
+            for name in self.query_names():
+                yield prefix + f"queries/{name}/index.html", self.query_html(name, lang)
+            yield prefix + "sparql/index.html", self.editor_html(lang)
+
+    # -- OpenAPI ----------------------------------------------------------------------------
+
+    @cached_property
+    def openapi(self) -> dict:
+        """The OpenAPI 3.1 description of ``/api/<name>`` (one GET path per saved query)."""
+        from kgtool import __version__
+        from kgtool.catalogue import load_catalogue
+        from kgtool.sitegen.openapi import openapi_document
+
+        queries = load_catalogue(self.project)
+        return openapi_document(queries, self.source_graph, self.modified.isoformat(), __version__)
+
+    @cached_property
+    def openapi_text(self) -> str:
+        from kgtool.sitegen.openapi import openapi_json
+
+        return openapi_json(self.openapi)
+
+    def queries_html(self, lang: str = "sv") -> str:
+        from kgtool.sitegen.i18n import UI
+
         return self._render(
-            "queries.html", "queries/", title="Sparade frågor", queries=self.query_views
+            "queries.html", "queries/", lang, title=UI[lang]["queries"], queries=self.query_views
+        )
+
+    def query_names(self) -> list[str]:
+        return [view.name for view in self.query_views]
+
+    def query_html(self, name: str, lang: str = "sv") -> str | None:
+        """The page of one saved query: its form, its text and its answer with the defaults."""
+        from kgtool.sitegen.openapi import choices
+
+        view = next((v for v in self.query_views if v.name == name), None)
+        if view is None:
+            return None
+        model = self.models[lang]
+        here = model.prefix + f"queries/{name}/"
+        rows = [
+            [model.value(term, here) if term is not None else None for term in row]
+            for row in view.rows or []
+        ]
+        lists = {p.name: choices(p, self.source_graph, lang) for p in view.params}
+        return self._render(
+            "query.html",
+            f"queries/{name}/",
+            lang,
+            title=name,
+            q=view,
+            rows=rows,
+            lists=lists,
+        )
+
+    def editor_html(self, lang: str = "sv", endpoint: str = "") -> str:
+        """The YASGUI editor page; ``endpoint`` '' means: the site's own ``sparql`` (served)."""
+        import json
+
+        from kgtool.namespaces import PREFIXES
+
+        examples = [
+            {"name": v.name, "summary": v.summary, "text": v.text} for v in self.query_views
+        ]
+        prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        return self._render(
+            "editor.html",
+            "sparql/",
+            lang,
+            title="SPARQL",
+            endpoint=endpoint,
+            examples_json=json.dumps(examples, ensure_ascii=False).replace("</", "<\\/"),
+            prefixes_json=json.dumps(prefixes).replace("</", "<\\/"),
+            examples=examples,
         )

@@ -1,4 +1,11 @@
-"""VoID and DCAT-AP (DCAT-AP-SE) descriptions of the published dataset.
+"""VoID and DCAT-AP 3.0.0 (DCAT-AP-SE) descriptions of the published dataset.
+
+The catalogue follows DCAT-AP 3.0.0 and says so (``dct:conformsTo``); it passes that release's
+official SHACL shapes with and without RDFS inference. Those shapes check the class of every
+referenced resource, so the catalogue states the class of each one it refers to: an IANA media
+type is a ``dct:MediaType``, an EU file type a ``dct:MediaTypeOrExtent``, a language a
+``dct:LinguisticSystem``, a data theme a ``skos:Concept``, and so on (what the EU vocabularies
+themselves say; nothing else is claimed about them).
 
 Every catalogue, dataset, distribution, publisher and contact point is an IRI under the base
 (no blank nodes). The publisher is the project itself; its contact point is the project's web
@@ -14,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 
 from kgtool.graph import new_graph
 
@@ -22,6 +29,11 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
 CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
+DCAT_AP = URIRef("https://semiceu.github.io/DCAT-AP/releases/3.0.0/")
+"""The DCAT-AP release the catalogue follows (its specification page)."""
+THEMES = {"GOVE": "Government and public sector", "REGI": "Regions and cities"}
+"""EU data themes of the dataset, with their English preferred labels in the EU vocabulary."""
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 
 TITLE_SV = "Kommunal samverkan i Sverige"
 TITLE_EN = "Inter-municipal collaboration in Sweden"
@@ -193,7 +205,8 @@ def void_graph(graph: Graph, base: str, dumps: list[Dump], modified: date) -> Gr
 def dcat_graph(
     base: str, dumps: list[Dump], issued: date, modified: date, contact_email: str | None = None
 ) -> Graph:
-    """DCAT-AP (DCAT-AP-SE) metadata: catalogue, dataset, distributions, publisher, contact."""
+    """DCAT-AP 3.0.0 (DCAT-AP-SE) metadata: catalogue, dataset, distributions, publisher,
+    contact, and the class of every resource they refer to."""
     iris = SiteIris(base)
     out = new_graph()
     out.bind("vcard", VCARD)
@@ -229,8 +242,10 @@ def dcat_graph(
     out.add((ds, DCTERMS.language, URIRef(EU + "language/SWE")))
     out.add((ds, DCTERMS.spatial, URIRef(EU + "country/SWE")))
     out.add((ds, DCTERMS.accessRights, URIRef(EU + "access-right/PUBLIC")))
-    out.add((ds, DCAT.theme, URIRef(EU + "data-theme/GOVE")))
-    out.add((ds, DCAT.theme, URIRef(EU + "data-theme/REGI")))
+    for code, label in THEMES.items():
+        theme = URIRef(EU + "data-theme/" + code)
+        out.add((ds, DCAT.theme, theme))
+        out.add((theme, SKOS.prefLabel, Literal(label, lang="en")))
     out.add((ds, DCAT.landingPage, URIRef(base)))
     for keyword in ("kommuner", "regioner", "samverkan", "kommunal samverkan", "län"):
         out.add((ds, DCAT.keyword, Literal(keyword, lang="sv")))
@@ -270,7 +285,7 @@ def dcat_graph(
     out.add((svc, RDF.type, DCAT.DataService))
     titled(svc, "SPARQL-tjänst (endast läsning)", "SPARQL service (read only)")
     out.add((svc, DCAT.endpointURL, iris.sparql))
-    out.add((svc, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    out.add((svc, DCTERMS.conformsTo, SPARQL_PROTOCOL))
     out.add((svc, DCAT.servesDataset, ds))
     out.add((svc, DCTERMS.publisher, iris.publisher))
     out.add((svc, DCTERMS.license, CC0))
@@ -291,7 +306,37 @@ def dcat_graph(
 
     out.add((CC0, RDF.type, DCTERMS.LicenseDocument))
     out.add((CC0, RDFS.label, Literal("CC0 1.0 Universal", lang="en")))
+    out.add((cat, DCTERMS.conformsTo, DCAT_AP))
+    out.add((DCAT_AP, RDFS.label, Literal("DCAT-AP 3.0.0", lang="en")))
+    out.add((SPARQL_PROTOCOL, RDFS.label, Literal("SPARQL 1.1 Protocol", lang="en")))
+    _type_referenced(out)
     return out
+
+
+def _type_referenced(out: Graph) -> None:
+    """State the class of every resource the catalogue refers to, as DCAT-AP 3.0.0 requires."""
+    kinds = {
+        DCAT.mediaType: (DCTERMS.MediaType, DCTERMS.MediaTypeOrExtent),
+        DCAT.compressFormat: (DCTERMS.MediaType, DCTERMS.MediaTypeOrExtent),
+        DCTERMS["format"]: (DCTERMS.MediaTypeOrExtent,),
+        DCTERMS.language: (DCTERMS.LinguisticSystem,),
+        DCTERMS.spatial: (DCTERMS.Location,),
+        DCTERMS.accessRights: (DCTERMS.RightsStatement,),
+        DCTERMS.conformsTo: (DCTERMS.Standard,),
+        DCTERMS.license: (DCTERMS.LicenseDocument,),
+        DCAT.theme: (SKOS.Concept,),
+        DCAT.contactPoint: (VCARD.Kind,),
+        DCAT.landingPage: (FOAF.Document,),
+        FOAF.homepage: (FOAF.Document,),
+    }
+    for prop, classes in kinds.items():
+        for value in set(out.objects(None, prop)):
+            for cls in classes:
+                out.add((value, RDF.type, cls))
+    # Web addresses (accessURL, downloadURL, endpointURL): resources, which is all they are.
+    for prop in (DCAT.accessURL, DCAT.downloadURL, DCAT.endpointURL, FOAF.homepage):
+        for value in set(out.objects(None, prop)):
+            out.add((value, RDF.type, RDFS.Resource))
 
 
 def has_blank_metadata(graph: Graph) -> bool:

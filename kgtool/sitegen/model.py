@@ -12,12 +12,30 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from kgtool.namespaces import PREFIXES
+from kgtool.sitegen.i18n import TERM_LABELS
 
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, FOAF.name, DCTERMS.title)
-LANGUAGE_ORDER = ("sv", None, "en")
+LANGUAGE_ORDERS = {"sv": ("sv", None, "en"), "en": ("en", None, "sv")}
+PLAIN_TYPES = {
+    XSD.integer,
+    XSD.nonNegativeInteger,
+    XSD.positiveInteger,
+    XSD.decimal,
+    XSD.double,
+    XSD.date,
+    XSD.gYear,
+    XSD.gYearMonth,
+    XSD.gMonth,
+    XSD.dateTime,
+    XSD.string,
+    XSD.boolean,
+    XSD.anyURI,
+    XSD.duration,
+    XSD.time,
+}  # shown as plain text: no datatype badge
 SOURCE_PROPERTIES = (PROV.wasDerivedFrom, DCTERMS.source)
 TIME_VALUES = (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear, TIME.inXSDDateTime)
 PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
@@ -84,12 +102,320 @@ def _qname(iri: str) -> str:
     return iri
 
 
-class SiteModel:
+# -- pages by kind ------------------------------------------------------------------------------
+
+KS_NS = "https://w3id.org/kommunsamverkan/def/"
+
+
+@dataclass
+class MemberRow:
+    member: Value
+    code: str
+    county: Value | None
+    roles: list[Value]
+    period: str
+
+
+@dataclass
+class MemberGroup:
+    heading: str
+    rows: list[MemberRow]
+    open: bool = False
+
+
+@dataclass
+class SeatsRow:
+    period: str
+    members: str
+    deputies: str
+    qualifier: str
+
+
+@dataclass
+class PostRow:
+    post: Value
+    role: Value | None
+    holder: Value | None
+    period: str
+    place: Value | None = None
+
+
+@dataclass
+class BodyView:
+    body: Value
+    kind: Value | None
+    mandates: list[SeatsRow]
+    posts: list[PostRow]
+
+
+@dataclass
+class DocumentRow:
+    document: Value
+    kind: Value | None
+    date: str
+    sources: list[Value]
+
+
+@dataclass
+class CollaborationView:
+    description: str
+    forms: list[Value]
+    role_counts: list[tuple[Value, int]]
+    member_total: int
+    counties: list[Value]
+    groups: list[MemberGroup]
+    bodies: list[BodyView]
+    posts: list[PostRow]
+    chairs: list[PostRow]
+    areas: list[Value]
+    documents: list[DocumentRow]
+    sources: list[Value]
+
+
+@dataclass
+class MunicipalityView:
+    code: str
+    official_name: str
+    county: Value | None
+    region: Value | None
+    collaborations: list[MembershipRow]
+    posts: list[PostRow]
+    wikidata: list[Value]
+    sources: list[Value]
+
+
+def _ks(name: str) -> URIRef:
+    return URIRef(KS_NS + name)
+
+
+class KindViews:
+    """Summaries of collaborations and municipalities (mixed into SiteModel)."""
+
+    graph: Graph
+
+    def _one(self, subject, prop):
+        return next(iter(self.graph.objects(subject, prop)), None)
+
+    def _sources_of(self, *subjects) -> set:
+        return {o for s in subjects for p in SOURCE_PROPERTIES for o in self.graph.objects(s, p)}
+
+    def _sorted_values(self, terms, here: str) -> list[Value]:
+        return sorted((self.value(t, here) for t in set(terms)), key=lambda v: v.text.lower())
+
+    def _seat_text(self, node, prop) -> str:
+        value = self._one(node, prop)
+        return "" if value is None else str(value)
+
+    def _post_row(self, post, here: str, place=None) -> PostRow:
+        role = self._one(post, ORG.role)
+        holder = self._one(post, ORG.heldBy)
+        during = self._one(post, _ks("heldDuring"))
+        return PostRow(
+            post=self.value(post, here),
+            role=self.value(role, here) if role is not None else None,
+            holder=self.value(holder, here) if holder is not None else None,
+            period=self.period(during) if during is not None else "",
+            place=self.value(place, here) if place is not None else None,
+        )
+
+    def county_of(self, member):
+        return self._one(member, _ks("county"))
+
+    def code_of(self, member) -> str:
+        for prop in ("municipalityCode", "countyCode"):
+            code = self._one(member, _ks(prop))
+            if code is not None:
+                return str(code)
+        county = self.county_of(member)
+        if county is not None and (member, RDF.type, _ks("Region")) in self.graph:
+            code = self._one(county, _ks("countyCode"))
+            return str(code) if code is not None else ""
+        return ""
+
+    def collaboration(self, iri: URIRef, here: str) -> CollaborationView:
+        g = self.graph
+        memberships = [
+            m
+            for m in g.subjects(ORG.organization, iri)
+            if (m, RDF.type, _ks("Chairmanship")) not in g
+        ]
+        chairmanships = list(g.subjects(RDF.type, _ks("Chairmanship")))
+        chairmanships = [c for c in chairmanships if (c, ORG.organization, iri) in g]
+        listed = any((m, _ks("listedUnderCounty"), None) in g for m in memberships)
+        by_role: dict = defaultdict(set)
+        groups: dict = defaultdict(list)
+        group_keys: dict = {}
+        core_counties = set()
+        for m in memberships:
+            member = self._one(m, ORG.member)
+            if member is None:
+                continue
+            roles = list(g.objects(m, ORG.role))
+            for role in roles:
+                by_role[role].add(member)
+            listed_county = self._one(m, _ks("listedUnderCounty"))
+            county = listed_county or self.county_of(member)
+            if listed_county is not None:
+                core_counties.add(listed_county)
+            if listed and listed_county is None:
+                key = ("1", *sorted(self.label(r) for r in roles))
+                heading = ", ".join(self.label(r) for r in roles) or "?"
+            else:
+                code = self._one(county, _ks("countyCode")) if county is not None else None
+                key = ("0", str(code or ""), self.label(county) if county is not None else "")
+                heading = self.label(county) if county is not None else "–"
+            group_keys[key] = heading
+            groups[key].append(
+                MemberRow(
+                    member=self.value(member, here),
+                    code=self.code_of(member),
+                    county=self.value(county, here) if county is not None else None,
+                    roles=self._sorted_values(roles, here),
+                    period=self.period(self._one(m, ORG.memberDuring)),
+                )
+            )
+        member_groups = [
+            MemberGroup(
+                heading=group_keys[key],
+                rows=sorted(groups[key], key=lambda r: r.member.text.lower()),
+            )
+            for key in sorted(groups)
+        ]
+        if len(member_groups) == 1:
+            member_groups[0].open = True
+        counties = core_counties or {
+            self.county_of(self._one(m, ORG.member)) for m in memberships
+        } - {None}
+        bodies = []
+        posts_done = set()
+        for body in sorted(g.subjects(ORG.unitOf, iri), key=lambda b: self.label(b).lower()):
+            kinds = [t for t in g.objects(body, RDF.type) if str(t).startswith(KS_NS)]
+            mandates = []
+            for mandate in g.subjects(_ks("mandateOf"), body):
+                mandates.append(
+                    SeatsRow(
+                        period=self.period(mandate),
+                        members=self._seat_text(mandate, _ks("memberSeats")),
+                        deputies=self._seat_text(mandate, _ks("deputySeats")),
+                        qualifier=self._seat_text(mandate, _ks("seatsQualifier")),
+                    )
+                )
+            if (body, _ks("memberSeats"), None) in g:
+                mandates.append(
+                    SeatsRow(
+                        period="",
+                        members=self._seat_text(body, _ks("memberSeats")),
+                        deputies=self._seat_text(body, _ks("deputySeats")),
+                        qualifier=self._seat_text(body, _ks("seatsQualifier")),
+                    )
+                )
+            mandates.sort(key=lambda r: r.period, reverse=True)
+            posts = [self._post_row(p, here) for p in g.subjects(ORG.postIn, body)]
+            posts_done |= set(g.subjects(ORG.postIn, body))
+            bodies.append(
+                BodyView(
+                    body=self.value(body, here),
+                    kind=self.value(kinds[0], here) if kinds else None,
+                    mandates=mandates,
+                    posts=sorted(posts, key=lambda r: r.post.text.lower()),
+                )
+            )
+        own_posts = [self._post_row(p, here) for p in g.subjects(ORG.postIn, iri)]
+        chairs = []
+        for c in chairmanships:
+            member = self._one(c, ORG.member)
+            chairs.append(
+                PostRow(
+                    post=self.value(c, here),
+                    role=None,
+                    holder=self.value(member, here) if member is not None else None,
+                    period=self.period(self._one(c, ORG.memberDuring)),
+                )
+            )
+        chairs.sort(key=lambda r: r.period, reverse=True)
+        documents = []
+        for doc in g.subjects(_ks("concerns"), iri):
+            kinds = [t for t in g.objects(doc, RDF.type) if str(t).startswith(KS_NS)]
+            date = self._one(doc, DCTERMS.date)
+            temporal = self._one(doc, DCTERMS.temporal)
+            when = str(date) if date is not None else self.period(temporal)
+            documents.append(
+                DocumentRow(
+                    document=self.value(doc, here),
+                    kind=self.value(kinds[0], here) if kinds else None,
+                    date=when,
+                    sources=self._sorted_values(self._sources_of(doc), here),
+                )
+            )
+        documents.sort(key=lambda d: (d.date, d.document.text.lower()), reverse=True)
+        shown = [iri, *memberships, *chairmanships, *g.subjects(ORG.unitOf, iri)]
+        shown += list(g.subjects(ORG.postIn, iri))
+        sources = self._sources_of(*shown)
+        counts = sorted(
+            ((self.value(role, here), len(members)) for role, members in by_role.items()),
+            key=lambda pair: -pair[1],
+        )
+        return CollaborationView(
+            description=self._text(iri, (DCTERMS.description,), self.lang)
+            or self._text(iri, (DCTERMS.description,), "sv"),
+            forms=self._sorted_values(g.objects(iri, ORG.classification), here),
+            role_counts=counts,
+            member_total=len({self._one(m, ORG.member) for m in memberships} - {None}),
+            counties=sorted(
+                (self.value(c, here) for c in counties),
+                key=lambda v: v.text.lower(),
+            ),
+            groups=member_groups,
+            bodies=bodies,
+            posts=sorted(own_posts, key=lambda r: r.post.text.lower()),
+            chairs=chairs,
+            areas=self._sorted_values(g.objects(iri, _ks("workArea")), here),
+            documents=documents,
+            sources=self._sorted_values(sources, here),
+        )
+
+    def municipality(self, iri: URIRef, here: str) -> MunicipalityView:
+        g = self.graph
+        county = self.county_of(iri)
+        region = None
+        if county is not None:
+            region = next(
+                (r for r in g.subjects(_ks("county"), county) if (r, RDF.type, _ks("Region")) in g),
+                None,
+            )
+        places = [iri, *g.subjects(ORG.unitOf, iri)]
+        posts = [
+            self._post_row(p, here, place)
+            for place in places
+            for p in g.subjects(ORG.postIn, place)
+        ]
+        collaborations = self.memberships(iri, here)
+        shown = [iri, *places]
+        shown += [m for m in g.subjects(ORG.member, iri)]
+        shown += [p for place in places for p in g.subjects(ORG.postIn, place)]
+        wikidata = [o for o in g.objects(iri, OWL.sameAs) if "wikidata.org" in str(o)]
+        name = self._text(iri, (_ks("officialName"),), "sv")
+        return MunicipalityView(
+            code=self.code_of(iri),
+            official_name=name,
+            county=self.value(county, here) if county is not None else None,
+            region=self.value(region, here) if region is not None else None,
+            collaborations=collaborations,
+            posts=sorted(posts, key=lambda r: r.post.text.lower()),
+            wikidata=[Value(str(w).rsplit("/", 1)[-1], str(w), str(w)) for w in sorted(wikidata)],
+            sources=self._sorted_values(self._sources_of(*shown), here),
+        )
+
+
+class SiteModel(KindViews):
     """The graph seen as a site under ``base``: pages, labels and relative links."""
 
-    def __init__(self, graph: Graph, base: str) -> None:
+    def __init__(self, graph: Graph, base: str, lang: str = "sv", prefix: str = "") -> None:
         self.graph = graph
         self.base = base
+        self.lang = lang
+        self.prefix = prefix  # folder of this language's pages: '' (Swedish) or 'en/'
+        self.term_labels = TERM_LABELS[lang]
         self.id_base = base + "id/"
         self.def_base = base + "def/"
         self.labels = self._labels()
@@ -111,11 +437,11 @@ class SiteModel:
         """A link to ``iri`` from a page in folder ``from_dir`` ('' for the site root)."""
         text = str(iri)
         if iri in self.pages:
-            target = self.pages[iri]
+            target = self.prefix + self.pages[iri]
         elif text.startswith(self.def_base) and len(text) > len(self.def_base):
-            return self.relative("def/", from_dir) + "#" + text[len(self.def_base) :]
+            return self.relative(self.prefix + "def/", from_dir) + "#" + text[len(self.def_base) :]
         elif text == self.def_base:
-            target = "def/"
+            target = self.prefix + "def/"
         elif text.startswith(("http://", "https://")) and not text.startswith(self.base):
             return text
         else:
@@ -137,7 +463,8 @@ class SiteModel:
                 if not isinstance(o, Literal):
                     continue
                 lang = o.language
-                rank_l = LANGUAGE_ORDER.index(lang) if lang in LANGUAGE_ORDER else 3
+                order = LANGUAGE_ORDERS[self.lang]
+                rank_l = order.index(lang) if lang in order else 3
                 rank = rank_l * 10 + rank_p
                 if s not in best or (rank, str(o)) < best[s]:
                     best[s] = (rank, str(o))
@@ -146,14 +473,19 @@ class SiteModel:
     def label(self, node) -> str:
         if node in self.labels:
             return self.labels[node]
+        if str(node) in self.term_labels:
+            return self.term_labels[str(node)]
         if isinstance(node, URIRef):
             return _qname(str(node))
         return str(node)
 
     def value(self, term, from_dir: str) -> Value:
         if isinstance(term, Literal):
-            note = term.language or (_qname(str(term.datatype)) if term.datatype else None)
-            return Value(str(term), note=note)
+            if term.datatype == XSD.boolean:
+                yes = term.toPython() is True
+                return Value(("ja" if yes else "nej") if self.lang == "sv" else str(yes).lower())
+            shown = term.datatype is not None and term.datatype not in PLAIN_TYPES
+            return Value(str(term), note=_qname(str(term.datatype)) if shown else None)
         if isinstance(term, BNode):
             return Value(self.blank_text(term))
         return Value(self.label(term), self.href(term, from_dir), str(term))
@@ -189,6 +521,8 @@ class SiteModel:
             return self.label(interval)
         start = self.instant(begin) if begin is not None else ""
         stop = self.instant(end) if end is not None else ""
+        if start and start == stop:  # a period within one year, month or day
+            return start
         return f"{start} – {stop}".strip()
 
     def _rows(self, pairs, from_dir: str) -> list[Row]:

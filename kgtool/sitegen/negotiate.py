@@ -75,3 +75,16 @@ def choose(header: str | None, offers: list[str]) -> str | None:
         if best is None or key > best:
             best, chosen = key, offer
     return chosen
+
+
+def choose_language(header: str | None, offers: list[str]) -> str | None:
+    """The language the client prefers most of ``offers`` (by primary tag); None: no header."""
+    if not header or not header.strip():
+        return None
+    best, chosen = 0.0, None
+    for tag, q in parse_accept(header):
+        primary = tag.split("-", 1)[0]
+        for offer in offers:
+            if (primary == offer or tag == "*") and q > best:
+                best, chosen = q, offer
+    return chosen

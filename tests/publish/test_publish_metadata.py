@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from publish_helpers import ROOT
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID
+from rdflib.namespace import DCTERMS, RDF, SKOS, VOID
 
 from kgtool.graph import load_project
 from kgtool.project import Project
@@ -127,3 +127,48 @@ def test_publish_rejects_a_contact_email_that_is_not_one(tmp_path, run_cli, addr
     assert result.exit_code == 2
     assert "--contact-email" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+# -- the official DCAT-AP 3.0.0 shapes -------------------------------------------------------
+
+DCAT_AP_3 = URIRef("https://semiceu.github.io/DCAT-AP/releases/3.0.0/")
+EU = "http://publications.europa.eu/resource/authority/"
+
+
+def official(data: Graph, inference: str) -> tuple[bool, str]:
+    from pyshacl import validate
+
+    shapes = Graph().parse(SHAPES / "dcat-ap-3.0.0-SHACL.ttl", format="turtle")
+    ok, _, text = validate(data, shacl_graph=shapes, inference=inference)
+    return ok, text
+
+
+def test_publish_dcat_says_it_follows_dcat_ap_3(dcat):
+    catalog = URIRef("https://w3id.org/kommunsamverkan/catalog")
+    assert (catalog, DCTERMS.conformsTo, DCAT_AP_3) in dcat
+
+
+@pytest.mark.parametrize("inference", ["none", "rdfs"])
+def test_publish_dcat_passes_the_official_dcat_ap_3_shapes(dcat, inference):
+    ok, text = official(dcat, inference)
+    assert ok, text
+
+
+@pytest.mark.parametrize(
+    ("removed", "message"),
+    [
+        ((URIRef(EU + "language/SWE"), RDF.type, DCTERMS.LinguisticSystem), "LinguisticSystem"),
+        ((URIRef(EU + "data-theme/GOVE"), RDF.type, None), "skos:Concept"),
+        ((URIRef("https://w3id.org/kommunsamverkan/contact"), RDF.type, None), "vcard:Kind"),
+        ((URIRef("https://w3id.org/kommunsamverkan/"), RDF.type, None), "foaf:Document"),
+        ((None, RDF.type, DCTERMS.MediaType), "MediaType"),
+        ((URIRef(EU + "data-theme/REGI"), SKOS.prefLabel, None), "prefLabel"),
+    ],
+)
+def test_publish_dcat_official_shapes_catch_an_untyped_reference(dcat, removed, message):
+    broken = Graph()
+    broken += dcat
+    broken.remove(removed)
+    ok, text = official(broken, "none")
+    assert not ok
+    assert message in text

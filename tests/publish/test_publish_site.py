@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
 from pathlib import Path
@@ -123,9 +124,13 @@ def _escape(text: str) -> str:
 
 def test_publish_index_counts_and_finder(site_dir, project_graph):
     html = (site_dir / "index.html").read_text(encoding="utf-8")
-    assert f"<tr><th>Tripler</th><td>{len(project_graph)}</td></tr>" in html
-    assert '<input id="filter" type="search"' in html
+    assert f"{len(project_graph)} tripler" in html
+    assert '<input id="search" type="search"' in html
     assert '<a href="id/municipality/1980/">Västerås</a>' in html
+    names = {entry[0]: entry[1] for entry in json.loads((site_dir / "search.json").read_text())}
+    assert "Västerås" in names["id/municipality/1980/"]
+    english = (site_dir / "en" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in english and 'hreflang="sv"' in english
 
 
 def test_publish_query_catalogue_page(site_dir):
@@ -135,7 +140,10 @@ def test_publish_query_catalogue_page(site_dir):
     queries = load_catalogue(Project(ROOT))
     assert f"<p>{len(queries)} frågor." in html
     for query in queries:
-        assert f'<section id="{query.name}" class="query">' in html
+        assert f'<a href="{query.name}/">' in html
+        page = (site_dir / "queries" / query.name / "index.html").read_text(encoding="utf-8")
+        assert f'data-api="../../api/{query.name}"' in page
+        assert ">None<" not in page and "xsd:integer</span>" not in page
 
 
 def test_publish_under_another_base(tmp_path, project_graph):

@@ -50,7 +50,7 @@ def test_serve_negotiates_html_for_a_collaboration_and_a_term(http):
     page = http.get("/id/collaboration/fyra-malarstader", headers={"Accept": "text/html"})
     assert page.status_code == 303
     followed = http.get(page.headers["location"])
-    assert followed.status_code == 200 and 'id="memberships"' in followed.text
+    assert followed.status_code == 200 and 'class="members"' in followed.text
     term = http.get("/def/Municipality", headers={"Accept": "text/html,*/*;q=0.8"})
     assert term.status_code == 303 and term.headers["location"] == "/def/#Municipality"
     docs = http.get("/def/")
@@ -331,3 +331,22 @@ def test_serve_parses_concurrent_queries_right_after_start():
     finally:
         running.stop()
     assert [a for a in answers if a[0] != 200] == []
+
+
+def test_serve_honours_accept_language(http):
+    headers = {"Accept": "text/html", "Accept-Language": "en"}
+    page = http.get("/id/municipality/1980", headers=headers, follow_redirects=True)
+    assert page.status_code == 200
+    assert str(page.url).endswith("/en/id/municipality/1980/")
+    assert '<html lang="en">' in page.text and "County" in page.text
+    swedish = http.get(
+        "/id/municipality/1980", headers={"Accept": "text/html"}, follow_redirects=True
+    )
+    assert '<html lang="sv">' in swedish.text and "Län" in swedish.text
+
+
+def test_serve_sparql_gives_the_editor_to_a_browser(http):
+    page = http.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 200 and "yasgui.min.js" in page.text
+    assert http.get("/static/yasgui/yasgui.min.js").status_code == 200
+    assert http.get("/sparql").status_code == 400  # no query, no browser: the protocol error
