@@ -234,21 +234,26 @@ def store_key(files: list[SourceFile], contents: list[bytes]) -> str:
 
 
 def open_project_store(project: Project, extra: Iterable[Path] = ()) -> ProjectStore:
-    """The project's ontology and data (plus ``extra`` files) as a store, from the cache when
-    the files' contents are unchanged."""
-    paths = [*project.graph_files(), *(Path(p) for p in extra)]
-    return open_files(paths, root=project.root)
+    """The project's ontology and data as a store, from the cache when the files' contents are
+    unchanged. With ``extra`` files (``--data``: ad-hoc files that change from run to run)
+    everything is loaded into an in-memory store instead, so the cache holds only projects."""
+    extra = [Path(p) for p in extra]
+    return open_files([*project.graph_files(), *extra], root=project.root, cache=not extra)
 
 
-def open_files(paths: Iterable[Path], root: Path | None = None) -> ProjectStore:
+def open_files(
+    paths: Iterable[Path], root: Path | None = None, cache: bool = True
+) -> ProjectStore:
     """A store of the given graph files (see the module docstring for the cache)."""
     files = source_files(paths, root)
     contents = [_read(source) for source in files]
-    cache = _usable_cache()
-    if cache is None:
+    if not cache:
+        return _build_in_memory(files, contents)
+    folder = _usable_cache()
+    if folder is None:
         return _build_in_memory(files, contents)
     key = store_key(files, contents)
-    target = cache / f"store-{key}"
+    target = folder / f"store-{key}"
     if not (target / _META).is_file():
         _build(target, files, contents)
     opened = open_read_only(target)

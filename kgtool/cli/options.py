@@ -25,3 +25,15 @@ class CliState:
 
 
 pass_state = click.make_pass_decorator(CliState, ensure=True)
+
+
+def data_option(function):
+    """``--data FILE`` (repeatable): extra Turtle or N-Triples files loaded with the project."""
+    return click.option(
+        "--data",
+        "data_files",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=str),
+        help="An extra Turtle (.ttl) or N-Triples (.nt) file to load with the project's "
+        "data (repeatable).",
+    )(function)

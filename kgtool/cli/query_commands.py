@@ -5,17 +5,19 @@ from __future__ import annotations
 import click
 
 from kgtool.cli import cli
-from kgtool.cli.options import CliState, pass_state
+from kgtool.cli.options import CliState, data_option, pass_state
 from kgtool.errors import ParameterError
 
 NAMED_TYPES = {"municipality", "collaboration", "county", "area", "source", "role"}
 
 
-def open_project_store(project):
-    """The project's Oxigraph store (built or reused from the cache)."""
+def open_project_store(project, data_files: tuple[str, ...] = ()):
+    """The project's Oxigraph store (built or reused from the cache), plus ``--data`` files."""
+    from pathlib import Path
+
     from kgtool.store import open_project_store as open_store
 
-    return open_store(project)
+    return open_store(project, [Path(p) for p in data_files])
 
 
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "md", "ttl", "xml")
@@ -117,6 +119,7 @@ def queries(state: CliState, fmt: str) -> None:
     help="Output format [default: table; ttl for CONSTRUCT].",
 )  # fmt: skip
 @endpoint_options
+@data_option
 @pass_state
 def query(
     state: CliState,
@@ -126,6 +129,7 @@ def query(
     fmt: str | None,
     endpoint: str | None,
     timeout: float,
+    data_files: tuple[str, ...],
 ) -> None:
     """Run the saved query NAME with typed parameters (-p name=value), locally or on --endpoint.
 
@@ -151,7 +155,8 @@ def query(
         raise type(error)(f"{shown}: {error.message}") from None
     values = _parse_params(params)
     needs_names = any(p.type in NAMED_TYPES for p in saved.params)
-    store = open_project_store(project) if endpoint is None or needs_names else None
+    needed = endpoint is None or needs_names
+    store = open_project_store(project, data_files) if needed else None
     bindings = saved.bind(values, as_of=as_of, store=store)
     if endpoint is not None:
         from kgtool.run import run_remote
@@ -179,6 +184,7 @@ def query(
     help="Allow SERVICE and FROM/FROM NAMED (data fetched from other servers or graphs).",
 )  # fmt: skip
 @endpoint_options
+@data_option
 @pass_state
 def sparql(
     state: CliState,
@@ -188,6 +194,7 @@ def sparql(
     allow_remote: bool,
     endpoint: str | None,
     timeout: float,
+    data_files: tuple[str, ...],
 ) -> None:
     """Run an ad-hoc read-only SPARQL QUERY (or -i FILE); updates are refused.
 
@@ -217,7 +224,7 @@ def sparql(
         from kgtool.run import run_local
 
         result = run_local(
-            open_project_store(state.project()),
+            open_project_store(state.project(), data_files),
             text,
             prefixes=PREFIX_IRIS,
             allow_remote=allow_remote,
