@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from kgtool.errors import InputError, QueryRefused
+from kgtool.errors import EndpointError, InputError, QueryRefused
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -140,14 +140,29 @@ def run_local(
     joinorder.install()
     query = prepare(query_text)
     init = {Variable(name): term for name, term in (bindings or {}).items()}
-    result = graph.query(query, initBindings=init)
-    if result.type == "ASK":
-        return QueryResult("ASK", boolean=bool(result.askAnswer))
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return QueryResult("CONSTRUCT", graph=result.graph)
-    variables = [str(v) for v in result.vars or []]
-    rows = [{name: _normal(row[i]) for i, name in enumerate(variables)} for row in result]
+    try:
+        result = graph.query(query, initBindings=init)
+        if result.type == "ASK":
+            return QueryResult("ASK", boolean=bool(result.askAnswer))
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return QueryResult("CONSTRUCT", graph=result.graph)
+        variables = [str(v) for v in result.vars or []]
+        rows = [{name: _normal(row[i]) for i, name in enumerate(variables)} for row in result]
+    except OSError as error:  # urllib's URLError from a SERVICE call (only with --allow-remote)
+        raise service_error(query.algebra, error) from error
     return QueryResult("SELECT", variables=variables, rows=rows)
+
+
+def service_error(algebra: Any, error: OSError) -> EndpointError:
+    """A one-line error naming the SERVICE endpoint(s) of a query that failed to reach one."""
+    from kgtool.remote import endpoint_error
+
+    found = [
+        f"<{part.get('term')}>" for part in _walk(algebra) if part.name == "ServiceGraphPattern"
+    ]
+    where = ", ".join(dict.fromkeys(found)) or "a SERVICE endpoint"
+    reason = endpoint_error("", error, 0).message.removeprefix("endpoint : ")
+    return EndpointError(f"SERVICE {where}: {reason}")
 
 
 _TOKEN = re.compile(
