@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from kgtool.credentials import Credentials
 
 DEFAULT_TIMEOUT = 30.0
-CHUNK_TRIPLES = 5000
+CHUNK_TRIPLES = 1000  # Virtuoso refuses much larger updates ("generated SQL text" limit)
+BLANK_CHUNK_TRIPLES = 200  # chunks with blank nodes go as INSERT … WHERE {}: Virtuoso limits those
 
 
 @dataclass(frozen=True)
@@ -174,8 +175,9 @@ def send_update(url: str, update_text: str, timeout: float = DEFAULT_TIMEOUT) ->
 def chunks(graph: Graph, size: int = CHUNK_TRIPLES) -> Iterator[str]:
     """The graph as N-Triples text in chunks; a blank node never spans two chunks.
 
-    Blank nodes in ``INSERT DATA`` are local to one request, so every triple that shares a
-    blank node (directly or through others) travels in the same chunk.
+    Blank nodes in an update are local to one request, so every triple that shares a blank
+    node (directly or through others) travels in the same chunk; chunks with blank nodes come
+    last and are smaller (see :func:`insert_text`).
     """
     from rdflib import BNode
 
@@ -200,8 +202,13 @@ def chunks(graph: Graph, size: int = CHUNK_TRIPLES) -> Iterator[str]:
             groups.setdefault(root(node), []).append(triple)
         else:
             plain.append([triple])
+    yield from _batches(plain, size)
+    yield from _batches(list(groups.values()), min(size, BLANK_CHUNK_TRIPLES))
+
+
+def _batches(groups: list[list], size: int) -> Iterator[str]:
     batch: list[str] = []
-    for group in [*plain, *groups.values()]:
+    for group in groups:
         if batch and len(batch) + len(group) > size:
             yield "\n".join(batch)
             batch = []
@@ -229,6 +236,19 @@ class PushReport:
 
 
 TEMPORARY_PREFIX = "urn:kgtool:push:"
+
+
+def insert_text(graph_iri: str, ntriples: str) -> str:
+    """The update that adds one chunk to ``graph_iri``.
+
+    ``INSERT DATA`` where the chunk has no blank node; with blank nodes ``INSERT … WHERE {}``
+    (the same effect in SPARQL 1.1: fresh blank nodes, shared within the request), because
+    Virtuoso refuses blank nodes in ``INSERT DATA``.
+    """
+    body = f"GRAPH <{graph_iri}> {{\n{ntriples}\n}}"
+    if "_:" in ntriples and re.search(r"(^|\s)_:", ntriples, re.M):
+        return f"INSERT {{ {body} }} WHERE {{}}"
+    return f"INSERT DATA {{ {body} }}"
 
 
 def temporary_graph_name(now: float | None = None) -> str:
@@ -337,7 +357,7 @@ def push(
     try:
         for chunk in chunks(graph, chunk_size):
             send_update(
-                urls.update, f"INSERT DATA {{ GRAPH <{temporary}> {{\n{chunk}\n}} }}", timeout
+                urls.update, insert_text(temporary, chunk), timeout
             )
             requests += 1
     except EndpointError as error:
