@@ -318,6 +318,16 @@ def _after_move_failed(
     )
 
 
+def _store_hint(message: str) -> str:
+    """A pointer to docs/stores.md for a refusal known to come from one store's limits."""
+    if "SR553" in message and "Literal of type" in message:
+        return (
+            "; this store cannot hold literals of that datatype faithfully (Virtuoso 7 turns "
+            "xsd:duration into a number): see docs/stores.md"
+        )
+    return ""
+
+
 def push(
     graph: Graph,
     endpoint: str,
@@ -356,9 +366,7 @@ def push(
     temporary = temporary_graph_name()
     try:
         for chunk in chunks(graph, chunk_size):
-            send_update(
-                urls.update, insert_text(temporary, chunk), timeout
-            )
+            send_update(urls.update, insert_text(temporary, chunk), timeout)
             requests += 1
     except EndpointError as error:
         try:
@@ -368,7 +376,7 @@ def push(
             cleaned = f"the next push removes the temporary graph <{temporary}>"
         raise EndpointError(
             f"{error.message}; push stopped before replacing the target: the target graph was "
-            f"left unchanged; {cleaned}"
+            f"left unchanged; {cleaned}{_store_hint(error.message)}"
         ) from error
     try:
         if sent:
