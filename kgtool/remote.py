@@ -325,6 +325,11 @@ def _store_hint(message: str) -> str:
             "; this store cannot hold literals of that datatype faithfully (Virtuoso 7 turns "
             "xsd:duration into a number): see docs/stores.md"
         )
+    if "requires declaration of a plain default graph" in message:
+        return (
+            "; this store (Virtuoso) has no default graph of its own: push into a named graph "
+            "with --graph (see docs/stores.md)"
+        )
     return ""
 
 
@@ -390,7 +395,7 @@ def push(
                 send_update(urls.update, f"DROP SILENT GRAPH <{temporary}>", timeout)
             raise EndpointError(
                 f"{error.message}; the store refused to replace the target: the target graph "
-                "was left unchanged"
+                f"was left unchanged{_store_hint(error.message)}"
             ) from error
         known = _after_move_failed(urls, graph_iri, temporary, sent, timeout)
         if known:

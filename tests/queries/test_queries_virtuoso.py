@@ -110,6 +110,21 @@ def test_duration_literals_are_refused_with_a_pointer(loaded, run_cli):
     assert temporary_graphs(loaded.query_url) == []
 
 
+def test_push_to_the_default_graph_is_refused_with_a_pointer(loaded, run_cli, portable_project):
+    """Virtuoso has no default graph of its own: MOVE … TO DEFAULT is refused."""
+    with credentials():
+        result = run_cli("push", "--endpoint", loaded.auth_url, project=portable_project)
+    assert result.exit_code == 2
+    assert "MOVE...DEFAULT operator requires declaration of a plain default graph" in (
+        result.stderr
+    )
+    assert result.stderr.rstrip().endswith(
+        "the target graph was left unchanged; this store (Virtuoso) has no default graph of its "
+        "own: push into a named graph with --graph (see docs/stores.md)"
+    )
+    assert temporary_graphs(loaded.query_url) == []
+
+
 def saved_queries():
     return load_catalogue(Project(ROOT))
 
