@@ -7,6 +7,9 @@ A header names the query's summary, description, typed parameters and tags::
     #+   municipality: {type: municipality, default: "1980"}
     #+ tags: [membership]
 
+``stores`` (optional) maps a store to why the query gives other rows there, e.g.
+``#+ stores: {virtuoso: "…"}`` (see docs/stores.md).
+
 Parameter values become RDF terms (``bind``); they are never pasted into query text.
 """
 
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
     from kgtool.run import Term
     from kgtool.store import ProjectStore
 
-HEADER_KEYS = {"summary", "description", "params", "tags"}
+HEADER_KEYS = {"summary", "description", "params", "tags", "stores"}
 PARAM_KEYS = {"type", "default", "optional", "description"}
 PARAM_TYPES = (
     "iri",
@@ -85,6 +88,7 @@ class SavedQuery:
     path: Path
     query_type: str
     project: Project | None = field(default=None, repr=False, compare=False)
+    stores: dict[str, str] = field(default_factory=dict)  # store name -> why it cannot run there
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -326,6 +330,11 @@ def parse_query_file(path: Path, project: Project | None = None) -> SavedQuery:
     tags = header.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise InputError(f"{path}: header 'tags' must be a list of words")
+    stores = header.get("stores") or {}
+    if not isinstance(stores, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in stores.items()
+    ):
+        raise InputError(f"{path}: header 'stores' must map a store name to why it differs there")
     form = query_form(body)
     if form is None:
         raise InputError(f"{path}: no SELECT, ASK, CONSTRUCT or DESCRIBE in the query")
@@ -339,6 +348,7 @@ def parse_query_file(path: Path, project: Project | None = None) -> SavedQuery:
         path=path,
         query_type=form,
         project=project,
+        stores=stores,
     )
 
 

@@ -1,14 +1,38 @@
-"""Errors a user sees, each with the exit code it maps to (0 ok, 1 findings, 2 usage/input)."""
+"""Errors a user sees, and the exit codes every command keeps to.
+
+0 success; 1 findings (violations; only where a command documents it); 2 a user or input error
+(one line naming the file:line, parameter or URL); 3 an internal error (a bug in kgtool: one
+line saying how to report it, the traceback only with ``--debug``); 130 interrupted (Ctrl-C).
+"""
 
 from __future__ import annotations
 
 import click
 
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USER = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+
+def internal_error_message(error: BaseException, debug: bool = False) -> str:
+    """The one line printed for an unexpected exception (a bug in kgtool, not in the input)."""
+    what = " ".join(f"{type(error).__name__}: {error}".split())
+    if len(what) > 200:
+        what = what[:200] + "…"
+    how = (
+        "please report it with the traceback above"
+        if debug
+        else "please report it with the output of the same command run with --debug"
+    )
+    return f"kgtool: internal error ({what}); this is a bug in kgtool, {how}"
+
 
 class KgtoolError(click.ClickException):
     """An expected failure caused by the user's input or environment: exit 2, no traceback."""
 
-    exit_code = 2
+    exit_code = EXIT_USER
 
 
 class InputError(KgtoolError):

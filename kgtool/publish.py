@@ -15,6 +15,13 @@ Layout of the output folder::
     queries/index.html             the saved queries; queries/<name>/ a form and the answer
     api/openapi.json               OpenAPI 3.1 of ``kgtool serve``'s /api/<name> (saved queries)
 
+The site is built in a sibling folder ``.NAME.kgtool-…`` and switched into place in one step
+(:mod:`kgtool.atomic`): a reader of the output folder sees the old site or the new one, never a
+mix. Files in the output folder that an earlier publish did not write (its manifest,
+``.kgtool-manifest``, lists what it wrote) are carried over; files it wrote and this one does
+not are gone. An interrupted publish leaves the old site and at most the sibling folder, which
+the next publish removes.
+
 A host serves ``…/id/municipality/1980`` from the folder ``id/municipality/1980/`` (a
 redirect to the trailing slash, as static hosts do); Apache's MultiViews can negotiate the
 ``index.*`` files by media type. The same input always gives the same bytes.
@@ -24,10 +31,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from kgtool import atomic
 from kgtool.errors import KgtoolError
 
 _EMAIL = re.compile(r"[^@\s<>\"{}|\\^`]+@[^@\s<>\"{}|\\^`]+\.[^@\s<>\"{}|\\^`]+")
@@ -45,92 +54,26 @@ class PublishResult:
     warnings: tuple[str, ...] = ()
 
 
-def _write(path: Path, data: bytes | str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 MANIFEST = ".kgtool-manifest"
 
 
-def _remove_stale(out: Path, written: list[str]) -> None:
-    """Delete files an earlier run wrote that this run did not (only those), then list ours.
-
-    The manifest is not trusted: only an entry that is a regular file (not a link) resolving
-    inside ``out`` is deleted; anything else (absolute, ``..``, a folder, a link) is skipped.
-    """
-    manifest = out / MANIFEST
-    if manifest.is_file():
-        root = out.resolve()
-        keep = set(written)
-        for relative in manifest.read_text(encoding="utf-8").splitlines():
-            if not relative or relative in keep:
-                continue
-            path = out / relative
-            resolved = path.resolve()
-            if (
-                Path(relative).is_absolute()
-                or ".." in Path(relative).parts
-                or path.is_symlink()
-                or not path.is_file()
-                or not resolved.is_relative_to(root)
-                or resolved == root
-            ):
-                continue
-            try:
-                resolved.unlink()
-                for parent in resolved.parents:
-                    if parent == root or any(parent.iterdir()):
-                        break
-                    parent.rmdir()
-            except OSError:
-                continue  # gone meanwhile or not ours to remove: skip it, as with any other
-    _write(manifest, "".join(f"{relative}\n" for relative in sorted(written)))
-
-
-def publish(
-    project,
-    out_dir: str | os.PathLike[str],
-    base: str | None = None,
-    contact_email: str | None = None,
-) -> PublishResult:
-    """Write the static site for ``project`` into ``out_dir``, IRIs under ``base`` if given.
-
-    ``contact_email`` is the publishing organisation's address for the DCAT contact point.
-    """
-    from kgtool.sitegen import rdfio
-    from kgtool.sitegen.build import Site
-    from kgtool.sitegen.rebase import check_base
-
-    started = time.perf_counter()
-    if base is not None:
-        try:
-            check_base(base)
-        except ValueError as error:
-            raise KgtoolError(f"--base: {error}") from error
-    if contact_email is not None and not _EMAIL.fullmatch(contact_email):
-        raise KgtoolError(f"--contact-email: {contact_email!r} is not an e-mail address")
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise KgtoolError(f"-o {out}: exists and is not a folder")
+def _manifest_entries(out: Path) -> list[str]:
+    """What the last publish into ``out`` wrote (read from its manifest; may be absent)."""
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise KgtoolError(f"-o {out}: cannot create the folder: {error.strerror}") from error
-    site = Site(project, base, contact_email)
+        return (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _build(site, staging: Path, out: Path) -> list[str]:
+    """Write every file of the site into ``staging``; returns their relative paths."""
+    from kgtool.sitegen import rdfio
+
     written: list[str] = []
 
     def write(relative: str, data: bytes | str) -> None:
         try:
-            _write(out / relative, data)
+            atomic.write_atomic(staging / relative, data)
         except OSError as error:
             raise KgtoolError(f"-o {out}: cannot write {relative}: {error.strerror}") from error
         written.append(relative)
@@ -146,7 +89,6 @@ def publish(
         description = site.resource_graph(iri)
         for ext in rdfio.RDF_FORMATS:
             write(folder + f"index.{ext}", rdfio.serialise(description, ext))
-    write("def/index.html", site.ontology_html())
     for ext in rdfio.RDF_FORMATS:
         write(f"def/index.{ext}", rdfio.serialise(site.ontology_graph, ext))
     for term in sorted(site.model.def_terms()):
@@ -160,7 +102,52 @@ def publish(
     write("search.json", site.search_index)
     for relative, text in site.html_pages():  # index, ontology, queries, editor; sv and en/
         write(relative, text)
-    _remove_stale(out, written)
+    return written
+
+
+def publish(
+    project,
+    out_dir: str | os.PathLike[str],
+    base: str | None = None,
+    contact_email: str | None = None,
+) -> PublishResult:
+    """Write the static site for ``project`` into ``out_dir``, IRIs under ``base`` if given.
+
+    ``contact_email`` is the publishing organisation's address for the DCAT contact point.
+    """
+    from kgtool.sitegen.build import Site
+    from kgtool.sitegen.rebase import check_base
+
+    started = time.perf_counter()
+    if base is not None:
+        try:
+            check_base(base)
+        except ValueError as error:
+            raise KgtoolError(f"--base: {error}") from error
+    if contact_email is not None and not _EMAIL.fullmatch(contact_email):
+        raise KgtoolError(f"--contact-email: {contact_email!r} is not an e-mail address")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise KgtoolError(f"-o {out}: exists and is not a folder")
+    target = out.resolve()  # a link to a folder: the folder is what gets replaced
+    site = Site(project, base, contact_email)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic.remove_leftovers(target)
+        staging = atomic.staging_folder(target)
+    except OSError as error:
+        raise KgtoolError(f"-o {out}: cannot create the folder: {error.strerror}") from error
+    try:
+        if target.is_dir():  # the user's own files first: the site's files win a clash
+            atomic.copy_unrelated(target, staging, [*_manifest_entries(target), MANIFEST])
+        written = _build(site, staging, out)
+        atomic.write_atomic(staging / MANIFEST, "".join(f"{r}\n" for r in sorted(written)))
+        atomic.replace_folder(staging, target)
+    except OSError as error:
+        raise KgtoolError(f"-o {out}: cannot write the site: {error.strerror}") from error
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
     return PublishResult(
         out_dir=out,
         files=len(written),

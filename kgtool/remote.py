@@ -6,20 +6,25 @@
 * ``…/query``: the query URL; updates go to the sibling ``…/update`` (Oxigraph, Fuseki);
 * any other path (``…/sparql``): one URL for both queries and updates (Virtuoso, GraphDB).
 
-``push`` never leaves the target half-loaded: it uploads into a fresh temporary named graph in
-chunks, then replaces the target with one ``MOVE`` (atomic in the store), so a failure midway
-leaves the target as it was (and the temporary graph is dropped).
+``push`` never leaves the target half-loaded: it uploads into a fresh temporary named graph
+(``urn:kgtool:push:<UTC timestamp>:<uuid>``) in chunks, then replaces the target with one
+``MOVE`` (atomic in the store) and counts it. A failure midway leaves the target as it was; the
+temporary graph is dropped then, or by the next push if the store had stopped answering.
+Credentials come from the environment or a netrc file (see :mod:`kgtool.credentials`).
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
+import http.client
+import re
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit, urlunsplit
 
 from kgtool.errors import EndpointError
@@ -27,8 +32,11 @@ from kgtool.errors import EndpointError
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from kgtool.credentials import Credentials
+
 DEFAULT_TIMEOUT = 30.0
-CHUNK_TRIPLES = 5000
+CHUNK_TRIPLES = 1000  # Virtuoso refuses much larger updates ("generated SQL text" limit)
+BLANK_CHUNK_TRIPLES = 200  # chunks with blank nodes go as INSERT … WHERE {}: Virtuoso limits those
 
 
 @dataclass(frozen=True)
@@ -39,15 +47,26 @@ class Endpoints:
     update: str
 
 
+def _without_userinfo(url: str) -> str:
+    """``url`` with any ``user:password@`` removed, so a message never shows it."""
+    return re.sub(r"(?<=//)[^/?#]*@", "", url, count=1)
+
+
 def _split_http(url: str):
     """``urlsplit(url)`` of an http(s) URL; EndpointError naming the URL for anything else."""
+    shown = _without_userinfo(url)
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises for a port out of range, which would wrap silently)
     except ValueError as error:  # e.g. "Invalid IPv6 URL" for http://[::1
-        raise EndpointError(f"endpoint {url}: not a valid URL ({error})") from None
+        raise EndpointError(f"endpoint {shown}: not a valid URL ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise EndpointError(f"endpoint {url}: not an http(s) URL (e.g. http://127.0.0.1:7878)")
+        raise EndpointError(f"endpoint {shown}: not an http(s) URL (e.g. http://127.0.0.1:7878)")
+    if "@" in parts.netloc:
+        raise EndpointError(
+            f"endpoint {shown}: credentials in the URL are refused (they would show in process "
+            "lists and logs); set KGTOOL_USER and KGTOOL_PASSWORD, or use a netrc file"
+        )
     return parts
 
 
@@ -68,45 +87,31 @@ def endpoints(url: str, update: str | None = None) -> Endpoints:
     return Endpoints(found.query, update or found.update)
 
 
-def _server_message(error: Exception) -> str:
+def _server_message(error: HTTPError) -> str:
     """The server's own words from an HTTP error, on one line and short."""
-    text = str(error)
-    if "Response:\n" in text:
-        raw = text.split("Response:\n", 1)[1]
-        try:
-            body = ast.literal_eval(raw)
-            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-        except (ValueError, SyntaxError):
-            text = raw
-    elif hasattr(error, "read"):
-        try:
-            text = error.read().decode("utf-8", "replace")  # type: ignore[attr-defined]
-        except Exception:
-            text = str(error)
-    text = " ".join(text.split())
+    try:
+        text = error.read().decode("utf-8", "replace")
+    except Exception:
+        text = ""
+    text = " ".join(text.split()) or str(error.reason)
     return text[:300] + ("…" if len(text) > 300 else "")
 
 
-_STATUS = {
-    "QueryBadFormed": 400,
-    "Unauthorized": 401,
-    "EndPointNotFound": 404,
-    "URITooLong": 414,
-    "EndPointInternalError": 500,
-}
-
-
-def endpoint_error(url: str, error: BaseException, timeout: float) -> EndpointError:
+def endpoint_error(
+    url: str, error: BaseException, timeout: float, credentials: Credentials | None = None
+) -> EndpointError:
     """An EndpointError that says, in one line, which URL failed and why."""
-    from urllib.error import HTTPError, URLError
-
     reason: object = error
     if isinstance(error, HTTPError):
-        return EndpointError(f"endpoint {url}: HTTP {error.code}: {_server_message(error)}")
-    name = type(error).__name__
-    if name in _STATUS:
-        message = _server_message(error)  # type: ignore[arg-type]
-        return EndpointError(f"endpoint {url}: HTTP {_STATUS[name]}: {message}")
+        message = f"endpoint {url}: HTTP {error.code}: {_server_message(error)}"
+        if error.code == 401:
+            message += (
+                f"; {credentials} were refused"
+                if credentials
+                else "; it asks for credentials: set KGTOOL_USER and KGTOOL_PASSWORD, "
+                "or add the host to a netrc file (NETRC or ~/.netrc)"
+            )
+        return EndpointError(message)
     if isinstance(error, URLError):
         reason = error.reason
     if isinstance(reason, TimeoutError | socket.timeout):
@@ -118,16 +123,34 @@ def endpoint_error(url: str, error: BaseException, timeout: float) -> EndpointEr
     if isinstance(reason, OSError):
         why = reason.strerror or str(reason) or type(reason).__name__
         return EndpointError(f"endpoint {url}: {why}")
+    if isinstance(reason, http.client.HTTPException):
+        return EndpointError(f"endpoint {url}: broken answer ({type(reason).__name__})")
     return EndpointError(f"endpoint {url}: {reason}")
 
 
-def _wrapper(url: str, timeout: float, update_url: str | None = None):
-    from SPARQLWrapper import POST, SPARQLWrapper
+def _post(url: str, field: str, text: str, accept: str, timeout: float) -> bytes:
+    """POST one SPARQL protocol request (``query=`` or ``update=``) and return the body."""
+    from urllib.parse import urlencode
+    from urllib.request import Request
 
-    wrapper = SPARQLWrapper(url, updateEndpoint=update_url)
-    wrapper.setMethod(POST)
-    wrapper.timeout = timeout  # type: ignore[assignment]  # floats work; setTimeout truncates
-    return wrapper
+    from kgtool.credentials import find_credentials, opener
+
+    credentials = find_credentials(url)
+    request = Request(
+        url,
+        data=urlencode({field: text}).encode("utf-8"),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+            "Accept": accept,
+            "User-Agent": "kgtool",
+        },
+        method="POST",
+    )
+    try:
+        with opener(url, credentials).open(request, timeout=timeout) as answer:
+            return answer.read()
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        raise endpoint_error(url, error, timeout, credentials) from None
 
 
 def send_query(
@@ -139,39 +162,22 @@ def send_query(
 ) -> bytes:
     """POST a query and return the raw answer; errors become EndpointError naming the URL.
 
-    ``form`` comes from the parsed query: SPARQLWrapper's own guess reads keywords in comments.
+    ``form`` (from the parsed query) is kept for callers; the protocol request is the same.
     """
-    from SPARQLWrapper import JSON, TURTLE
-
-    wrapper = _wrapper(url, timeout)
-    wrapper.setQuery(query_text)
-    wrapper.queryType = form  # type: ignore[assignment]
-    wrapper.setReturnFormat(JSON if "json" in accept else TURTLE)
-    wrapper.addCustomHttpHeader("Accept", accept)
-    try:
-        return wrapper.query().response.read()
-    except EndpointError:
-        raise
-    except Exception as error:
-        raise endpoint_error(url, error, timeout) from error
+    return _post(url, "query", query_text, accept, timeout)
 
 
 def send_update(url: str, update_text: str, timeout: float = DEFAULT_TIMEOUT) -> None:
     """POST a SPARQL 1.1 Update; errors become EndpointError naming the URL."""
-    wrapper = _wrapper(url, timeout, update_url=url)
-    wrapper.setQuery(update_text)
-    wrapper.queryType = "INSERT"  # type: ignore[assignment]  # any update form: POST as update
-    try:
-        wrapper.query().response.read()
-    except Exception as error:
-        raise endpoint_error(url, error, timeout) from error
+    _post(url, "update", update_text, "*/*", timeout)
 
 
 def chunks(graph: Graph, size: int = CHUNK_TRIPLES) -> Iterator[str]:
     """The graph as N-Triples text in chunks; a blank node never spans two chunks.
 
-    Blank nodes in ``INSERT DATA`` are local to one request, so every triple that shares a
-    blank node (directly or through others) travels in the same chunk.
+    Blank nodes in an update are local to one request, so every triple that shares a blank
+    node (directly or through others) travels in the same chunk; chunks with blank nodes come
+    last and are smaller (see :func:`insert_text`).
     """
     from rdflib import BNode
 
@@ -196,8 +202,13 @@ def chunks(graph: Graph, size: int = CHUNK_TRIPLES) -> Iterator[str]:
             groups.setdefault(root(node), []).append(triple)
         else:
             plain.append([triple])
+    yield from _batches(plain, size)
+    yield from _batches(list(groups.values()), min(size, BLANK_CHUNK_TRIPLES))
+
+
+def _batches(groups: list[list], size: int) -> Iterator[str]:
     batch: list[str] = []
-    for group in [*plain, *groups.values()]:
+    for group in groups:
         if batch and len(batch) + len(group) > size:
             yield "\n".join(batch)
             batch = []
@@ -224,21 +235,102 @@ class PushReport:
         )
 
 
-def count_triples(url: str, graph_iri: str | None, timeout: float) -> int:
-    """How many triples the store holds in the default graph or in ``graph_iri``."""
+TEMPORARY_PREFIX = "urn:kgtool:push:"
+
+
+def insert_text(graph_iri: str, ntriples: str) -> str:
+    """The update that adds one chunk to ``graph_iri``.
+
+    ``INSERT DATA`` where the chunk has no blank node; with blank nodes ``INSERT … WHERE {}``
+    (the same effect in SPARQL 1.1: fresh blank nodes, shared within the request), because
+    Virtuoso refuses blank nodes in ``INSERT DATA``.
+    """
+    body = f"GRAPH <{graph_iri}> {{\n{ntriples}\n}}"
+    if "_:" in ntriples and re.search(r"(^|\s)_:", ntriples, re.M):
+        return f"INSERT {{ {body} }} WHERE {{}}"
+    return f"INSERT DATA {{ {body} }}"
+
+
+def temporary_graph_name(now: float | None = None) -> str:
+    """``urn:kgtool:push:<UTC timestamp>:<uuid>``: recognisable, so a later push removes it."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
+    return f"{TEMPORARY_PREFIX}{stamp}:{uuid.uuid4()}"
+
+
+def _select_values(url: str, query: str, timeout: float) -> list[str]:
     import json
 
-    pattern = f"GRAPH <{graph_iri}> {{ ?s ?p ?o }}" if graph_iri else "?s ?p ?o"
-    body = send_query(
-        url,
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}",
-        accept="application/sparql-results+json",
-        timeout=timeout,
-    )
+    body = send_query(url, query, accept="application/sparql-results+json", timeout=timeout)
     try:
-        return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
-    except (ValueError, KeyError, IndexError) as error:
+        bindings = json.loads(body)["results"]["bindings"]
+        return [next(iter(row.values()))["value"] for row in bindings if row]
+    except (ValueError, KeyError, TypeError, StopIteration) as error:
+        raise EndpointError(f"endpoint {url}: answer is not SPARQL JSON results") from error
+
+
+def count_triples(url: str, graph_iri: str | None, timeout: float) -> int:
+    """How many triples the store holds in the default graph or in ``graph_iri``."""
+    pattern = f"GRAPH <{graph_iri}> {{ ?s ?p ?o }}" if graph_iri else "?s ?p ?o"
+    values = _select_values(url, f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}", timeout)
+    try:
+        return int(values[0])
+    except (ValueError, IndexError) as error:
         raise EndpointError(f"endpoint {url}: cannot read the triple count") from error
+
+
+def temporary_graphs(url: str, timeout: float) -> list[str]:
+    """The ``urn:kgtool:push:…`` graphs in the store (left by pushes that were interrupted)."""
+    query = (
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER(STRSTARTS(STR(?g), "{TEMPORARY_PREFIX}")) }}'
+    )
+    return sorted(
+        iri
+        for iri in _select_values(url, query, timeout)
+        if re.fullmatch(re.escape(TEMPORARY_PREFIX) + r"[0-9TZ]+:[0-9a-f-]+", iri)
+    )
+
+
+def _after_move_failed(
+    urls: Endpoints, graph_iri: str | None, temporary: str, sent: int, timeout: float
+) -> str:
+    """What is known after a MOVE whose reply was lost ("" if it verifiably happened)."""
+    try:
+        target = count_triples(urls.query, graph_iri, timeout)
+        left = count_triples(urls.query, temporary, timeout)
+    except EndpointError as error:
+        return (
+            "the target may have been replaced; the store cannot be asked now "
+            f"({error.message}); the next push removes the temporary graph <{temporary}>"
+        )
+    if left == 0 and target == sent:
+        return ""  # the MOVE happened: the push succeeded after all
+    if left == sent:
+        with contextlib.suppress(EndpointError):
+            send_update(urls.update, f"DROP SILENT GRAPH <{temporary}>", timeout)
+        return (
+            f"the temporary graph still holds all {sent} triples, so the target graph was left "
+            f"unchanged (it holds {target} triples)"
+        )
+    return (
+        f"the target may have been replaced; count: target {target} triples, temporary graph "
+        f"{left}, sent {sent}"
+    )
+
+
+def _store_hint(message: str) -> str:
+    """A pointer to docs/stores.md for a refusal known to come from one store's limits."""
+    if "SR553" in message and "Literal of type" in message:
+        return (
+            "; this store cannot hold literals of that datatype faithfully (Virtuoso 7 turns "
+            "xsd:duration into a number): see docs/stores.md"
+        )
+    if "requires declaration of a plain default graph" in message:
+        return (
+            "; this store (Virtuoso) has no default graph of its own: push into a named graph "
+            "with --graph (see docs/stores.md)"
+        )
+    return ""
 
 
 def push(
@@ -251,39 +343,75 @@ def push(
 ) -> PushReport:
     """Load ``graph`` into a SPARQL 1.1 store, replacing the target graph as one step.
 
-    Uploads into ``urn:kgtool:push:<uuid>`` with ``INSERT DATA`` in chunks, then
-    ``MOVE``s it onto the target (the default graph unless ``graph_iri``). On any failure the
-    temporary graph is dropped and the target is left as it was.
+    First drops the temporary graphs earlier, interrupted pushes left (one push at a time per
+    store). Uploads into ``urn:kgtool:push:<UTC timestamp>:<uuid>`` with ``INSERT DATA`` in
+    chunks, then ``MOVE``s it onto the target (the default graph unless ``graph_iri``), and
+    counts the target before reporting success. On a failure the temporary graph is dropped
+    (if the store still answers) and the error says what is known about the target.
     """
-    import re
-
     if graph_iri is not None and not re.fullmatch(
         r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]+", graph_iri
     ):
         raise EndpointError(f"--graph {graph_iri}: not an absolute IRI (http…, urn:…)")
+    if graph_iri is not None and graph_iri.startswith(TEMPORARY_PREFIX):
+        raise EndpointError(f"--graph {graph_iri}: names kgtool's own temporary graphs")
     urls = endpoints(endpoint, update_url)
-    temporary = f"urn:kgtool:push:{uuid.uuid4()}"
     requests = 0
     sent = len(graph)
+    target = f"GRAPH <{graph_iri}>" if graph_iri else "DEFAULT"
+    try:
+        for leftover in temporary_graphs(urls.query, timeout):
+            send_update(urls.update, f"DROP SILENT GRAPH <{leftover}>", timeout)
+            requests += 1
+    except EndpointError as error:
+        raise EndpointError(
+            f"{error.message}; push stopped before sending any data: the target graph was left "
+            "unchanged"
+        ) from error
+    temporary = temporary_graph_name()
     try:
         for chunk in chunks(graph, chunk_size):
-            send_update(
-                urls.update, f"INSERT DATA {{ GRAPH <{temporary}> {{\n{chunk}\n}} }}", timeout
-            )
+            send_update(urls.update, insert_text(temporary, chunk), timeout)
             requests += 1
-        target = f"GRAPH <{graph_iri}>" if graph_iri else "DEFAULT"
+    except EndpointError as error:
+        try:
+            send_update(urls.update, f"DROP SILENT GRAPH <{temporary}>", timeout)
+            cleaned = "the temporary graph was dropped"
+        except EndpointError:
+            cleaned = f"the next push removes the temporary graph <{temporary}>"
+        raise EndpointError(
+            f"{error.message}; push stopped before replacing the target: the target graph was "
+            f"left unchanged; {cleaned}{_store_hint(error.message)}"
+        ) from error
+    try:
         if sent:
             send_update(urls.update, f"MOVE GRAPH <{temporary}> TO {target}", timeout)
         else:
             send_update(urls.update, f"CLEAR {target}", timeout)
         requests += 1
     except EndpointError as error:
-        with contextlib.suppress(EndpointError):
-            send_update(urls.update, f"DROP SILENT GRAPH <{temporary}>", timeout)
+        if error.message.startswith(f"endpoint {urls.update}: HTTP "):
+            with contextlib.suppress(EndpointError):
+                send_update(urls.update, f"DROP SILENT GRAPH <{temporary}>", timeout)
+            raise EndpointError(
+                f"{error.message}; the store refused to replace the target: the target graph "
+                f"was left unchanged{_store_hint(error.message)}"
+            ) from error
+        known = _after_move_failed(urls, graph_iri, temporary, sent, timeout)
+        if known:
+            raise EndpointError(f"{error.message}; no reply to MOVE: {known}") from error
+        requests += 1
+    try:
+        in_store = count_triples(urls.query, graph_iri, timeout)
+    except EndpointError as error:
         raise EndpointError(
-            f"{error.message}; push stopped, the target graph was left unchanged"
+            f"{error.message}; the target was replaced but could not be counted"
         ) from error
-    in_store = count_triples(urls.query, graph_iri, timeout)
+    if in_store != sent:
+        raise EndpointError(
+            f"endpoint {urls.query}: the target was replaced, but count: it holds {in_store} "
+            f"triples, {sent} were sent"
+        )
     return PushReport(
         target=f"<{graph_iri}>" if graph_iri else "the default graph",
         triples_sent=sent,

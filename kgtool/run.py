@@ -186,7 +186,16 @@ def run_local(
     except SyntaxError as error:
         raise InputError(f"malformed query: {syntax_message(error, text)}") from None
     except OSError as error:  # a SERVICE call that failed (only with allow_remote)
-        raise EndpointError(f"remote call in the query failed: {error}") from None
+        raise service_error(text, error) from None
+
+
+def service_error(query_text: str, error: OSError) -> EndpointError:
+    """A one-line error naming the SERVICE endpoint of a query that failed to reach one."""
+    _, target = _remote_clause(query_text)
+    message = " ".join(str(error).split())
+    if "refused" in message.lower():
+        message = "connection refused (is the server running?)"
+    return EndpointError(f"SERVICE {target or 'endpoint'}: {message}")
 
 
 def _collect(answer: Any, max_rows: int | None) -> QueryResult:

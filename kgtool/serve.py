@@ -14,7 +14,7 @@ import functools
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 from kgtool.sitegen import negotiate as ng
 
@@ -112,6 +112,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     from starlette.routing import Route
 
     from kgtool.errors import KgtoolError, QueryRefused
+    from kgtool.serve_protocol import ProtocolError, SecurityHeaders, page_policy
     from kgtool.sitegen import rdfio
     from kgtool.sitegen.build import Site
     from kgtool.sitegen.workers import Job, PoolBusy, QueryPool, QueryTimeout, WorkerStartFailed
@@ -149,7 +150,8 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return frozenset(site.model.def_terms())
 
     def html(text: str) -> Response:
-        return Response(text, media_type="text/html; charset=utf-8", headers=vary)
+        headers = {**vary, "Content-Security-Policy": page_policy(text)}
+        return Response(text, media_type="text/html; charset=utf-8", headers=headers)
 
     def rdf(graph, media: str) -> Response:
         return Response(rdfio.serialise(graph, ng.RDF_TYPES[media]), media_type=media, headers=vary)
@@ -338,28 +340,42 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
 
     async def sparql(request: Request) -> Response:
+        try:
+            return await sparql_checked(request)
+        except ProtocolError as error:
+            return _plain(error.status, error.message)
+
+    async def sparql_checked(request: Request) -> Response:
+        from kgtool.serve_protocol import body_text, check_single
+
         limit = settings.max_request_bytes
         if len(request.url.query.encode()) > limit:
             return _plain(414, f"request too large: the query string is over {limit} bytes")
+        check_single(request.query_params.multi_items())
         params = {k: v for k, v in request.query_params.multi_items()}
         query = params.get("query")
         if request.method == "POST":
-            kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            content_type = request.headers.get("content-type", "")
+            kind = content_type.split(";")[0].strip().lower()
             try:
                 body = await _read_body(request, limit)
             except BodyTooLarge:
                 return _plain(413, f"request too large: the body is over {limit} bytes")
             if kind == "application/sparql-update":
                 return _plain(403, "updates are refused: this endpoint is read-only")
-            if kind == "application/sparql-query":
-                query = body.decode("utf-8", errors="replace")
-            elif kind == "application/x-www-form-urlencoded":
-                form = parse_qs(body.decode("utf-8", errors="replace"))
-                if "update" in form:
-                    return _plain(403, "updates are refused: this endpoint is read-only")
-                query = (form.get("query") or [None])[0]
-            else:
+            if kind not in ("application/sparql-query", "application/x-www-form-urlencoded"):
                 return _plain(415, f"unsupported content type {kind!r} for a SPARQL query")
+            text = body_text(content_type, body)
+            if kind == "application/sparql-query":
+                sent = [("query", text)]
+            else:
+                sent = parse_qsl(text, keep_blank_values=True)
+                check_single(sent, "the body")
+            if "update" in dict(sent):
+                return _plain(403, "updates are refused: this endpoint is read-only")
+            if "query" in dict(sent) and query is not None:
+                raise ProtocolError(400, "parameter 'query' given both in the URL and the body")
+            query = dict(sent).get("query", query)
         if "update" in params:
             return _plain(403, "updates are refused: this endpoint is read-only")
         if not query:
@@ -374,6 +390,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
 
     async def api(request: Request) -> Response:
         from kgtool.catalogue import get_query
+        from kgtool.serve_protocol import check_single
 
         name = request.path_params["name"]
         limit = settings.max_request_bytes
@@ -383,6 +400,10 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             query = get_query(project, name)
         except KgtoolError as error:
             return _plain(404, error.format_message())
+        try:
+            check_single(request.query_params.multi_items(), "an API call")
+        except ProtocolError as error:
+            return _plain(error.status, error.message)
         values = dict(request.query_params.multi_items())
         explicit = values.pop("format", None)
         try:
@@ -464,7 +485,9 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         Route("/catalog.ttl", static),
         Route("/dumps/{name}", static),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    from starlette.middleware import Middleware
+
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
     app.state.site = site
     app.state.pool = pool
     return app

@@ -241,9 +241,7 @@ def open_project_store(project: Project, extra: Iterable[Path] = ()) -> ProjectS
     return open_files([*project.graph_files(), *extra], root=project.root, cache=not extra)
 
 
-def open_files(
-    paths: Iterable[Path], root: Path | None = None, cache: bool = True
-) -> ProjectStore:
+def open_files(paths: Iterable[Path], root: Path | None = None, cache: bool = True) -> ProjectStore:
     """A store of the given graph files (see the module docstring for the cache)."""
     files = source_files(paths, root)
     contents = [_read(source) for source in files]

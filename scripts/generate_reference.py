@@ -26,6 +26,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
+from kgtool.atomic import write_atomic
 from kgtool.namespaces import ID, KS, WD, county, municipality, region, source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -402,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
             stale.append(name)
             continue
         args.output_dir.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        write_atomic(target, content)
         print(f"wrote {target}")
     if stale:
         print(f"out of date: {', '.join(stale)} (run scripts/generate_reference.py)")

@@ -14,6 +14,7 @@ import click
 
 from kgtool import __version__
 from kgtool.cli.options import CliState
+from kgtool.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, internal_error_message
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,7 +45,12 @@ from kgtool.cli import (  # noqa: E402, F401
 
 
 def main() -> None:
-    """Entry point: a user error prints one line and exits 2; a traceback only with --debug."""
+    """Entry point with one exit-code contract for every command (see the README).
+
+    0 success; 1 findings (only where a command documents it); 2 a user or input error, one
+    line on stderr; 3 an internal error, one line saying how to report it (the traceback only
+    with ``--debug``); 130 interrupted with Ctrl-C.
+    """
     debug = "--debug" in sys.argv[1:]
     try:
         result = cli.main(prog_name="kgtool", standalone_mode=False)
@@ -53,9 +59,14 @@ def main() -> None:
             traceback.print_exc()
         error.show()
         sys.exit(error.exit_code)
-    except click.exceptions.Abort:
-        click.echo("Aborted!", err=True)
-        sys.exit(1)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("kgtool: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as error:  # anything else is a bug in kgtool, never the user's fault
+        if debug:
+            traceback.print_exc()
+        click.echo(internal_error_message(error, debug), err=True)
+        sys.exit(EXIT_INTERNAL)
     sys.exit(result if isinstance(result, int) else 0)

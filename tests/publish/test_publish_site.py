@@ -184,10 +184,13 @@ def test_publish_unwritable_file_is_exit_2(run_cli, tmp_path):
 def test_publish_failing_write_leaves_no_temporary_file(run_cli, tmp_path):
     out = tmp_path / "site"
     (out / "void.ttl").mkdir(parents=True)  # a folder where a file goes: the rename fails
+    (out / "void.ttl" / "mine.txt").write_text("mine\n", encoding="utf-8")
     result = run_cli("publish", "-o", str(out))
     assert result.exit_code == 2, result.output
     assert "cannot write void.ttl" in result.stderr
-    assert not list(out.rglob("*.tmp"))
+    assert not list(tmp_path.rglob("*.tmp"))
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"], "no staging folder left"
+    assert sorted(path.name for path in out.rglob("*")) == ["mine.txt", "void.ttl"]
 
 
 def test_publish_escapes_a_hostile_label(hostile_site):
@@ -228,7 +231,8 @@ def test_publish_removes_its_own_stale_files_only(hostile_project, tmp_path):
 
 def test_publish_stale_manifest_entries_outside_or_not_files_are_skipped(tmp_path):
     """An edited manifest cannot delete outside ``-o`` nor trip over a folder or a link."""
-    from kgtool.publish import MANIFEST, _remove_stale
+    from kgtool.atomic import copy_unrelated
+    from kgtool.publish import MANIFEST, _manifest_entries
 
     out = tmp_path / "site"
     (out / "now-a-folder").mkdir(parents=True)
@@ -240,8 +244,12 @@ def test_publish_stale_manifest_entries_outside_or_not_files_are_skipped(tmp_pat
     (out / "linked-folder").symlink_to(tmp_path)
     entries = [str(outside), "now-a-folder", "link.txt", "linked-folder/outside.txt", "old.html"]
     (out / MANIFEST).write_text("".join(f"{entry}\n" for entry in entries), encoding="utf-8")
-    _remove_stale(out, ["index.html"])
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    copy_unrelated(out, staging, [*_manifest_entries(out), MANIFEST])
     assert outside.read_text(encoding="utf-8") == "not the site's"
-    assert (out / "now-a-folder" / "keep.txt").is_file()
-    assert not (out / "old.html").exists(), "a stale file of our own is still removed"
-    assert (out / MANIFEST).read_text(encoding="utf-8") == "index.html\n"
+    assert (staging / "now-a-folder" / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert (staging / "link.txt").readlink() == outside, "a link is carried over as a link"
+    assert (staging / "linked-folder").readlink() == tmp_path
+    assert not (staging / "old.html").exists(), "a stale file of our own is not carried over"
+    assert not (staging / MANIFEST).exists()

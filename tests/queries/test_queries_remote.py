@@ -87,8 +87,9 @@ def test_push_to_dead_port_is_exit_2(run_cli, dead_port):
     result = run_cli("push", "--endpoint", f"http://127.0.0.1:{dead_port}")
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"Error: endpoint http://127.0.0.1:{dead_port}/update: connection refused "
-        "(is the server running?); push stopped, the target graph was left unchanged"
+        f"Error: endpoint http://127.0.0.1:{dead_port}/query: connection refused "
+        "(is the server running?); push stopped before sending any data: the target graph was "
+        "left unchanged"
     )
     assert "Traceback" not in result.output
 
