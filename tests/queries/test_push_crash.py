@@ -13,11 +13,11 @@ from unittest import mock
 
 import pytest
 from conftest import OxigraphServer
-from kgtool.cache import load_graph_cached
 from stores import VirtuosoServer, count, temporary_graphs
 
 from kgtool import remote
 from kgtool.errors import EndpointError
+from kgtool.graph import load_project
 from kgtool.project import Project
 
 GRAPH = "https://example.org/target"
@@ -77,7 +77,7 @@ def check_crash_and_recovery(graph, url, query_url, kill, restart) -> None:
 
 
 def test_oxigraph_killed_mid_push(tmp_path, project_dir):
-    graph = load_graph_cached(Project(project_dir))
+    graph = load_project(Project(project_dir)).graph
     location = tmp_path / "store"
     servers = [OxigraphServer(location)]
 
@@ -97,7 +97,7 @@ def test_oxigraph_killed_mid_push(tmp_path, project_dir):
 
 
 def test_virtuoso_killed_mid_push(tmp_path, portable_project):
-    graph = load_graph_cached(Project(portable_project))
+    graph = load_project(Project(portable_project)).graph
     server = VirtuosoServer(tmp_path / "virtuoso")
     environment = {"KGTOOL_USER": server.user, "KGTOOL_PASSWORD": server.password}
     try:

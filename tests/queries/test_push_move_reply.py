@@ -14,10 +14,10 @@ from urllib.parse import parse_qs
 
 import pytest
 from conftest import OxigraphServer
-from kgtool.cache import load_graph_cached
 from stores import count, temporary_graphs
 
 from kgtool.errors import EndpointError
+from kgtool.graph import load_project
 from kgtool.project import Project
 from kgtool.remote import push
 
@@ -77,7 +77,7 @@ def store(tmp_path):
 
 
 def test_lost_reply_after_the_move_happened_is_success(store, project_dir):
-    graph = load_graph_cached(Project(project_dir))
+    graph = load_project(Project(project_dir)).graph
     proxy = Proxy(store.url, "forward-then-hang-up")
     try:
         report = push(graph, proxy.url, GRAPH, timeout=10)
@@ -90,7 +90,7 @@ def test_lost_reply_after_the_move_happened_is_success(store, project_dir):
 
 
 def test_lost_move_says_the_target_was_left_unchanged(store, project_dir):
-    graph = load_graph_cached(Project(project_dir))
+    graph = load_project(Project(project_dir)).graph
     push(graph, store.url, GRAPH)
     small = type(graph)()
     for triple in sorted(graph)[:10]:

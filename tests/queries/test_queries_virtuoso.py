@@ -40,9 +40,9 @@ def loaded(virtuoso, portable_project):
 
 
 def local_triples(project: Path) -> int:
-    from kgtool.cache import load_graph_cached
+    from kgtool.graph import load_project
 
-    return len(load_graph_cached(Project(project)))
+    return len(load_project(Project(project)).graph)
 
 
 def test_push_and_repush(loaded, run_cli, portable_project):
