@@ -311,8 +311,8 @@ def canonical(term: Term | None) -> Term | None:
     """A boolean in its canonical form (Virtuoso writes ``"1"`` for ``true``); else unchanged."""
     import pyoxigraph
 
-    if isinstance(term, pyoxigraph.Literal) and term.datatype.value == _BOOLEAN:
-        if term.value in ("1", "0"):
-            value = "true" if term.value == "1" else "false"
-            return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(_BOOLEAN))
+    boolean = isinstance(term, pyoxigraph.Literal) and term.datatype.value == _BOOLEAN
+    if boolean and term.value in ("1", "0"):
+        value = "true" if term.value == "1" else "false"
+        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(_BOOLEAN))
     return term
