@@ -82,7 +82,7 @@ for row in answer:
 
 
 def timed_process(command: list[str], env: dict[str, str], stdin: str | None = None):
-    """(seconds, peak RSS in MB, stdout) of one whole process."""
+    """(seconds, stdout) of one whole process."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -94,11 +94,9 @@ def timed_process(command: list[str], env: dict[str, str], stdin: str | None = N
     )
     out, err = process.communicate(stdin.encode() if stdin is not None else None)
     elapsed = time.perf_counter() - started
-    _, status, usage = os.wait4(process.pid, 0) if process.returncode is None else (0, 0, None)
     if process.returncode:
         raise RuntimeError(f"{command[:3]} failed: {err.decode()[-500:]}")
-    rss = usage.ru_maxrss / 1024 if usage else 0.0
-    return elapsed, rss, out.decode()
+    return elapsed, out.decode()
 
 
 def peak_rss_child(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
