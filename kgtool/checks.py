@@ -146,7 +146,10 @@ def _ill_typed_dates_store(store, shapes: Graph) -> Iterator[tuple]:
 
     skip = _checked_by_shapes(shapes)
     listed = ", ".join(f"<{d}>" for d in DATE_TYPES)
-    text = f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER (isLiteral(?o) && datatype(?o) IN ({listed})) }}"
+    text = (
+        "SELECT DISTINCT ?o WHERE { ?s ?p ?o "
+        f"FILTER (isLiteral(?o) && datatype(?o) IN ({listed})) }}"
+    )
     bad = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -337,7 +340,7 @@ CHECKS: tuple[Check, ...] = (
         "TermIsDeclared",
         {
             "sv": "Klassen eller egenskapen är inte deklarerad i ontologin eller i sitt vokabulär.",
-            "en": "The class or property is declared neither in the ontology nor in its vocabulary.",
+            "en": "The class or property is not declared in the ontology or its vocabulary.",
         },
         _undeclared_terms,
         _undeclared_terms_store,

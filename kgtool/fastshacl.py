@@ -13,6 +13,7 @@ are collected once, checked in Python, and the ill-typed ones are named in the q
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,18 +205,15 @@ class _Conditions:
             if value == XSD.string:
                 return f"(isLiteral({var}) && datatype({var}) = <{XSD.string}>)"
             if value == RDF.langString:
-                return f"(isLiteral({var}) && lang({var}) != \"\")"
+                return f'(isLiteral({var}) && lang({var}) != "")'
             # the ill-typed literals are known only once the store is read: a placeholder
             return (
-                f"(isLiteral({var}) && datatype({var}) = {_term(value)}"
-                f" && !(__ILL_TYPED__{var}__))"
+                f"(isLiteral({var}) && datatype({var}) = {_term(value)} && !(__ILL_TYPED__{var}__))"
             )
         if parameter == SH.pattern:
             flags = shapes.value(shape, SH.flags)
             flag_text = f", {Literal(str(flags)).n3()}" if flags is not None else ""
-            return (
-                f"(!isBlank({var}) && REGEX(STR({var}), {Literal(str(value)).n3()}{flag_text}))"
-            )
+            return f"(!isBlank({var}) && REGEX(STR({var}), {Literal(str(value)).n3()}{flag_text}))"
         if parameter == SH["in"]:
             members = list(Collection(shapes, value))
             tests = [f"sameTerm({var}, {_term(m)})" for m in members] or ["false"]
@@ -286,9 +284,7 @@ def _compile_shape(shapes: Graph, shape, conditions: _Conditions, prefixes: str)
     reported_path = path_node if is_property else None
 
     def query(component: str, text: str, node_shape: bool = False) -> CompiledQuery:
-        return CompiledQuery(
-            shape, severity, str(SH[component]), text, reported_path, node_shape
-        )
+        return CompiledQuery(shape, severity, str(SH[component]), text, reported_path, node_shape)
 
     for parameter, value in shapes.predicate_objects(shape):
         if parameter in _PASSIVE:
@@ -308,7 +304,9 @@ def _compile_shape(shapes: Graph, shape, conditions: _Conditions, prefixes: str)
             if not is_property:
                 raise Unsupported("count on a node shape")
             operator = "<" if parameter == SH.minCount else ">"
-            component = "MinCountConstraintComponent" if operator == "<" else "MaxCountConstraintComponent"
+            component = (
+                "MinCountConstraintComponent" if operator == "<" else "MaxCountConstraintComponent"
+            )
             yield query(
                 component,
                 f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path} ?v }} }} "
@@ -329,8 +327,9 @@ def _compile_shape(shapes: Graph, shape, conditions: _Conditions, prefixes: str)
                     continue
                 yield query(
                     component,
-                    f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path} ?v FILTER {test} }} }}"
-                    f" GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {operator} {int(limit)})",
+                    f"SELECT ?this WHERE {{ {targets} "
+                    f"OPTIONAL {{ ?this {path} ?v FILTER {test} }} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {operator} {int(limit)})",
                 )
         elif parameter == SH.sparql:
             if is_property:
@@ -341,8 +340,11 @@ def _compile_shape(shapes: Graph, shape, conditions: _Conditions, prefixes: str)
             if select is None or (value, SH.message, None) in shapes:
                 raise Unsupported("SPARQL constraint without sh:select or with its own message")
             # $this and ?this are one variable: left unbound, the rule runs over the whole
-            # graph once; the sub-query is joined with the shape's targets
-            text = f"{prefixes}\nSELECT * WHERE {{ {targets} {{ {select} }} }}"
+            # graph once, starting from the shape's targets (put first in its WHERE clause)
+            where = re.search(r"\bWHERE\s*\{", str(select), re.IGNORECASE)
+            if where is None:
+                raise Unsupported("sh:select without WHERE {")
+            text = f"{prefixes}\n{select[: where.end()]} {targets} {select[where.end() :]}"
             yield query("SPARQLConstraintComponent", text, node_shape=True)
         else:
             raise Unsupported(f"parameter {parameter}")
@@ -416,7 +418,9 @@ def _rdflib_ill_typed(lexical: str, datatype: str) -> bool:
         return False
 
 
-def run_plan(store, plan: Plan, progress: Callable[[str], None] | None = None) -> Iterator[RawResult]:
+def run_plan(
+    store, plan: Plan, progress: Callable[[str], None] | None = None
+) -> Iterator[RawResult]:
     """Run every compiled query; yield one RawResult per distinct row."""
     for compiled in plan.queries:
         if progress is not None:

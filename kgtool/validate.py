@@ -88,7 +88,11 @@ def validate_project(
     if engine != "fast":
         raise ValueError(f"unknown engine {engine!r}")
     return validate_fast(
-        paths, shapes, project.root, use_shapes=use_shapes, python_checks=python_checks,
+        paths,
+        shapes,
+        project.root,
+        use_shapes=use_shapes,
+        python_checks=python_checks,
         progress=progress,
     )
 
@@ -130,9 +134,8 @@ def validate_fast(
     if python_checks:
         progress("Python checks")
         findings += as_findings(
-            run_store_checks(store, shapes), lambda node, path, value: _describe(
-                view, locator, node, path, value
-            )
+            run_store_checks(store, shapes),
+            lambda node, path, value: _describe(view, locator, node, path, value),
         )
     progress("report")
     return Report(findings)
