@@ -4,16 +4,38 @@
   check digit (only numbers in the right NNNNNN-NNNN form; the form is a SHACL shape).
 - ``kssh:DateLiteralWellFormed``: a literal typed xsd:date, xsd:gYearMonth or xsd:gYear is valid
   under any predicate the shapes do not already check with ``sh:datatype``.
+- ``kssh:TermIsDeclared``: every class and property used is declared: a ``ks:`` term in the
+  ontology, a term of a reused vocabulary (ORG, OWL-Time, PROV-O, SKOS, DCTERMS, FOAF,
+  schema.org, DCAT, VoID, RDF, RDFS, OWL) in rdflib's closed list of its terms. The message
+  suggests the closest declared term when one is close.
+
+Each check runs on an rdflib Graph (the reference engine) and on a pyoxigraph Store (the fast
+engine), giving the same results. (An IRI with a space or a forbidden character never gets this
+far: Oxigraph's strict parser refuses the file.)
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    TIME,
+    VOID,
+    XSD,
+)
 
 from kgtool.namespaces import KS, SH
 from kgtool.report import SHAPES_NS, Finding
@@ -34,7 +56,8 @@ class Check:
 
     name: str
     messages: dict[str, str]
-    run: Callable[[Graph, Graph], Iterator[tuple[URIRef, URIRef, Literal]]]
+    run: Callable[[Graph, Graph], Iterator[tuple]]
+    run_store: Callable[[object, Graph], Iterator[tuple]]
 
     @property
     def iri(self) -> str:
@@ -91,6 +114,162 @@ def _ill_typed(value: Literal) -> bool:
     return bool(value.ill_typed)
 
 
+# -- the same checks on a pyoxigraph Store --
+
+
+def _rows(store, text: str):
+    from kgtool.fastshacl import to_rdflib
+
+    for row in store.query(text, use_default_graph_as_union=True):
+        yield tuple(to_rdflib(term) for term in row)
+
+
+def _bad_check_digits_store(store, shapes: Graph) -> Iterator[tuple]:
+    text = f"SELECT DISTINCT ?s ?n WHERE {{ ?s <{KS.organisationNumber}> ?n }}"
+    for subject, number in _rows(store, text):
+        digits = str(number)
+        if ORG_NUMBER.fullmatch(digits) and not luhn_valid(digits.replace("-", "")):
+            yield subject, KS.organisationNumber, number
+
+
+def _ill_typed_dates_store(store, shapes: Graph) -> Iterator[tuple]:
+    import warnings
+
+    skip = _checked_by_shapes(shapes)
+    listed = ", ".join(f"<{d}>" for d in DATE_TYPES)
+    text = (
+        "SELECT DISTINCT ?o WHERE { ?s ?p ?o "
+        f"FILTER (isLiteral(?o) && datatype(?o) IN ({listed})) }}"
+    )
+    bad = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for (value,) in _rows(store, text):
+            if _ill_typed(value):
+                bad.append(value)
+    if not bad:
+        return
+    values = " ".join(value.n3() for value in bad)
+    text = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o }}"
+    for subject, predicate, value in _rows(store, text):
+        if predicate not in skip:
+            yield subject, predicate, value
+
+
+# -- declared vocabulary --
+
+# Namespaces whose terms rdflib lists completely (closed namespaces).
+CLOSED_VOCABULARIES = (ORG, TIME, PROV, SKOS, DCTERMS, FOAF, SDO, DCAT, VOID, RDF, RDFS, OWL)
+_DECLARING_TYPES = (
+    OWL.Class,
+    RDFS.Class,
+    RDF.Property,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+)
+
+
+def _vocabulary_of(term: URIRef):
+    for vocabulary in CLOSED_VOCABULARIES:
+        if str(term).startswith(str(vocabulary)):
+            return vocabulary
+    return None
+
+
+def vocabulary_terms(vocabulary) -> list[str]:
+    """The full IRIs of every term of a closed rdflib namespace."""
+    names = [n for n in dir(vocabulary) if not n.startswith("_")]
+    return [str(vocabulary) + name for name in names]
+
+
+def _undeclared(used: Iterable[tuple], declared: set[str]) -> Iterator[tuple]:
+    """(subject, predicate, term, messages) for each use of a term nobody declares."""
+    verdicts: dict[URIRef, dict[str, str] | None] = {}
+    for subject, predicate, term in used:
+        if term not in verdicts:
+            verdicts[term] = _verdict(term, declared)
+        messages = verdicts[term]
+        if messages is not None:
+            yield subject, predicate, term, messages
+
+
+def _verdict(term: URIRef, declared: set[str]) -> dict[str, str] | None:
+    import difflib
+
+    if str(term).startswith(str(KS)):
+        if str(term) in declared:
+            return None
+        known = [t for t in declared if t.startswith(str(KS))]
+        where_sv, where_en, prefix, namespace = "i ontologin", "in the ontology", "ks:", str(KS)
+    else:
+        vocabulary = _vocabulary_of(term)
+        if vocabulary is None or term in vocabulary:
+            return None
+        known = vocabulary_terms(vocabulary)
+        prefix, namespace = "", ""
+        where_sv = where_en = f"<{vocabulary}>"
+    local = str(term).removeprefix(namespace) if namespace else str(term)
+    names = [k.removeprefix(namespace) if namespace else k for k in known]
+    close = difflib.get_close_matches(local, names, n=1, cutoff=0.8)
+    shown = f"{prefix}{local}" if prefix else f"<{term}>"
+    sv = f"{shown} är inte deklarerad {where_sv}."
+    en = f"{shown} is not declared {where_en}."
+    if close:
+        suggestion = f"{prefix}{close[0]}" if prefix else f"<{close[0]}>"
+        sv += f" Menade du {suggestion}?"
+        en += f" Did you mean {suggestion}?"
+    return {"sv": sv, "en": en}
+
+
+def _used_terms_graph(data: Graph) -> Iterator[tuple]:
+    for subject, predicate, value in data:
+        yield subject, predicate, predicate
+        if predicate == RDF.type and isinstance(value, URIRef):
+            yield subject, predicate, value
+
+
+def _declared_graph(data: Graph) -> set[str]:
+    return {str(s) for t in _DECLARING_TYPES for s in data.subjects(RDF.type, t)}
+
+
+def _undeclared_terms(data: Graph, shapes: Graph) -> Iterator[tuple]:
+    declared = _declared_graph(data)
+    suspects = {p for p in set(data.predicates())} | set(data.objects(None, RDF.type))
+    bad = {t for t in suspects if isinstance(t, URIRef) and _verdict(t, declared) is not None}
+    used = (
+        (s, p, t)
+        for t in bad
+        for s, p in (
+            [(s, t) for s in data.subjects(t, None)]
+            + [(s, RDF.type) for s in data.subjects(RDF.type, t)]
+        )
+    )
+    yield from _undeclared(used, declared)
+
+
+def _undeclared_terms_store(store, shapes: Graph) -> Iterator[tuple]:
+    listed = " ".join(f"<{t}>" for t in _DECLARING_TYPES)
+    declared = {
+        str(row[0])
+        for row in _rows(store, f"SELECT DISTINCT ?s WHERE {{ VALUES ?t {{ {listed} }} ?s a ?t }}")
+    }
+    suspects = {row[0] for row in _rows(store, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }")}
+    suspects |= {row[0] for row in _rows(store, "SELECT DISTINCT ?c WHERE { ?s a ?c }")}
+    bad = {t for t in suspects if isinstance(t, URIRef) and _verdict(t, declared) is not None}
+    used = []
+    for term in sorted(bad):
+        used += [
+            (s, term, term)
+            for (s,) in _rows(store, f"SELECT DISTINCT ?s WHERE {{ ?s <{term}> ?o }}")
+        ]
+        used += [
+            (s, RDF.type, term)
+            for (s,) in _rows(store, f"SELECT DISTINCT ?s WHERE {{ ?s a <{term}> }}")
+        ]
+    yield from _undeclared(used, declared)
+
+
 CHECKS: tuple[Check, ...] = (
     Check(
         "OrganisationNumberCheckDigit",
@@ -99,6 +278,7 @@ CHECKS: tuple[Check, ...] = (
             "en": "The organisation number's last digit is not its check digit (Luhn).",
         },
         _bad_check_digits,
+        _bad_check_digits_store,
     ),
     Check(
         "DateLiteralWellFormed",
@@ -107,15 +287,36 @@ CHECKS: tuple[Check, ...] = (
             "en": "The date is not a valid xsd:date, xsd:gYearMonth or xsd:gYear.",
         },
         _ill_typed_dates,
+        _ill_typed_dates_store,
+    ),
+    Check(
+        "TermIsDeclared",
+        {
+            "sv": "Klassen eller egenskapen är inte deklarerad i ontologin eller i sitt vokabulär.",
+            "en": "The class or property is not declared in the ontology or its vocabulary.",
+        },
+        _undeclared_terms,
+        _undeclared_terms_store,
     ),
 )
 
 
-def run_checks(data: Graph, shapes: Graph) -> Iterator[tuple[Check, URIRef, URIRef, Literal]]:
-    """Every Python check's results as (check, focus, path, value)."""
+def run_checks(data: Graph, shapes: Graph) -> Iterator[tuple]:
+    """Every Python check's results on an rdflib graph as (check, focus, path, value, messages)."""
     for check in CHECKS:
-        for focus, path, value in check.run(data, shapes):
-            yield check, focus, path, value
+        for result in check.run(data, shapes):
+            yield check, *_padded(result)
+
+
+def run_store_checks(store, shapes: Graph) -> Iterator[tuple]:
+    """The same on a pyoxigraph Store."""
+    for check in CHECKS:
+        for result in check.run_store(store, shapes):
+            yield check, *_padded(result)
+
+
+def _padded(result: tuple) -> tuple:
+    return result if len(result) == 4 else (*result, None)
 
 
 def _n3(value) -> str | None:
@@ -125,18 +326,18 @@ def _n3(value) -> str | None:
     return value.n3()
 
 
-def as_findings(results, describe: Callable[[object], dict]) -> list[Finding]:
-    """Findings for Python check results; ``describe(focus)`` gives label/file/line."""
+def as_findings(results, describe: Callable[..., dict]) -> list[Finding]:
+    """Findings for Python check results; ``describe(focus, path, value)`` places them."""
     return [
         Finding(
             shape=check.iri,
             severity="violation",
-            messages=dict(check.messages),
+            messages=dict(messages or check.messages),
             path=str(path),
             value=str(value),
             value_n3=_n3(value),
             component=SHAPES_NS + "PythonCheck",
-            **describe(focus),
+            **describe(focus, path, value),
         )
-        for check, focus, path, value in results
+        for check, focus, path, value, messages in results
     ]

@@ -7,14 +7,23 @@ inference ``none``. Every finding names the file and line where its resource is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from kgtool.checks import CHECKS, as_findings, run_checks
-from kgtool.graph import LoadedGraph, Location, load_project, new_graph, parse_turtle, subject_lines
+from kgtool.graph import (
+    LoadedGraph,
+    Location,
+    load_files,
+    load_project,
+    new_graph,
+    parse_turtle,
+    subject_lines,
+)
+from kgtool.locate import Locator
 from kgtool.namespaces import SH
 from kgtool.project import Project
 from kgtool.report import SHAPES_NS, Finding, Report
@@ -44,24 +53,112 @@ def rule_names(shapes: Graph) -> set[str]:
     return names | {check.name for check in CHECKS}
 
 
+ENGINES = ("fast", "pyshacl")
+
+
 def validate_project(
     project: Project,
     extra_files: Sequence[Path] = (),
     use_shapes: Iterable[str] | None = None,
     python_checks: bool = True,
+    engine: str = "fast",
+    progress: Progress | None = None,
 ) -> Report:
     """Validate the project's ontology and data (plus ``extra_files``) against ``shapes/``.
 
-    ``use_shapes`` restricts SHACL to the named shapes (short names or IRIs); ``python_checks``
-    turns the Python checks off (benchmarks time them apart). Raises InputError on bad Turtle.
+    ``engine`` is ``fast`` (whole-graph SPARQL on Oxigraph, :mod:`kgtool.fastshacl`) or
+    ``pyshacl`` (the reference). ``use_shapes`` restricts SHACL to the named shapes (short
+    names or IRIs); ``python_checks`` turns the Python checks off (benchmarks time them apart).
+    Raises InputError on bad Turtle.
     """
     import logging
 
     # rdflib logs a traceback for every ill-typed literal it parses; the report says it better
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+    progress = progress or _silent
     shapes = load_shapes(project)
-    loaded = load_project(project, extra=[Path(p) for p in extra_files])
-    return validate_loaded(loaded, shapes, use_shapes=use_shapes, python_checks=python_checks)
+    paths = [*project.graph_files(), *(Path(p) for p in extra_files)]
+    if engine == "pyshacl":
+        progress("load (rdflib)")
+        loaded = load_project(project, extra=[Path(p) for p in extra_files])
+        progress("SHACL (pySHACL)")
+        return validate_loaded(
+            loaded, shapes, use_shapes=use_shapes, python_checks=python_checks, root=project.root
+        )
+    if engine != "fast":
+        raise ValueError(f"unknown engine {engine!r}")
+    return validate_fast(
+        paths,
+        shapes,
+        project.root,
+        use_shapes=use_shapes,
+        python_checks=python_checks,
+        progress=progress,
+    )
+
+
+Progress = Callable[[str], None]
+
+
+def _silent(_phase: str) -> None:
+    pass
+
+
+def validate_fast(
+    paths: Sequence[Path],
+    shapes: Graph,
+    root: Path | None = None,
+    use_shapes: Iterable[str] | None = None,
+    python_checks: bool = True,
+    progress: Progress = _silent,
+) -> Report:
+    """The fast engine on Turtle files: Oxigraph for the shapes it can translate, pySHACL for
+    any other shape (on an rdflib graph, loaded only then), the Python checks on the store."""
+    from kgtool import fastshacl
+    from kgtool.checks import run_store_checks
+    from kgtool.store import open_files
+
+    shown = [str(_relative(p, root)) if root is not None else str(p) for p in paths]
+    progress("load (Oxigraph)")
+    store = open_files(paths, root=root).store  # strict parse, cached while the files are unchanged
+    view = StoreView(store)
+    chosen = _selected(use_shapes)
+    if chosen is not None:
+        shapes = _only(shapes, chosen)
+    raw, unsupported = fastshacl.validate_store(store, shapes, progress)
+    locator = Locator(paths, shown)
+    findings = [_from_raw(r, shapes, view, locator) for r in raw]
+    if unsupported:  # shapes the translation does not cover: the reference engine does them
+        progress("SHACL (pySHACL, untranslated shapes)")
+        loaded = load_files(paths, root=root)
+        findings += shacl_findings(loaded, shapes, [str(s) for s in unsupported], locator)
+    if python_checks:
+        progress("Python checks")
+        findings += as_findings(
+            run_store_checks(store, shapes),
+            lambda node, path, value: _describe(view, locator, node, path, value),
+        )
+    progress("report")
+    return Report(findings)
+
+
+def _selected(use_shapes: Iterable[str] | None) -> list[str] | None:
+    if use_shapes is None:
+        return None
+    return [s if "://" in s else SHAPES_NS + s for s in use_shapes]
+
+
+def _only(shapes: Graph, chosen: list[str]) -> Graph:
+    """A copy of ``shapes`` where only the ``chosen`` shapes keep their targets."""
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+    copy = Graph()
+    copy += shapes
+    keep = {URIRef(c) for c in chosen}
+    for target in targets:
+        for shape, value in list(copy.subject_objects(target)):
+            if shape not in keep:
+                copy.remove((shape, target, value))
+    return copy
 
 
 def with_files(loaded: LoadedGraph, paths: Iterable[Path], root: Path | None = None) -> LoadedGraph:
@@ -87,26 +184,45 @@ def validate_loaded(
     shapes: Graph,
     use_shapes: Iterable[str] | None = None,
     python_checks: bool = True,
+    root: Path | None = None,
 ) -> Report:
-    """Validate an already loaded union graph (ontology included) against ``shapes``."""
+    """The reference engine: pySHACL on an already loaded union graph (ontology included).
+
+    ``root`` is the folder the shown file names are relative to (for placing findings).
+    """
+    locator = _locator_for(loaded, root)
     chosen = None if use_shapes is None else list(use_shapes)
-    findings = shacl_findings(loaded, shapes, chosen) if chosen is None or chosen else []
+    findings = shacl_findings(loaded, shapes, chosen, locator) if chosen is None or chosen else []
     if python_checks:
+        view = GraphView(loaded.graph)
         findings += as_findings(
-            run_checks(loaded.graph, shapes), lambda node: describe(loaded, node)
+            run_checks(loaded.graph, shapes),
+            lambda node, path, value: _describe(view, locator, node, path, value),
         )
     return Report(findings)
 
 
+def _locator_for(loaded: LoadedGraph, root: Path | None) -> Locator:
+    paths = []
+    for shown in loaded.files:
+        path = Path(shown)
+        if not path.is_absolute() and root is not None:
+            path = root / path
+        paths.append(path)
+    return Locator(paths, [str(f) for f in loaded.files])
+
+
 def shacl_findings(
-    loaded: LoadedGraph, shapes: Graph, use_shapes: Iterable[str] | None = None
+    loaded: LoadedGraph,
+    shapes: Graph,
+    use_shapes: Iterable[str] | None = None,
+    locator: Locator | None = None,
 ) -> list[Finding]:
     """Run pySHACL and turn each sh:ValidationResult into a Finding."""
     import pyshacl
 
-    selected = None
-    if use_shapes is not None:
-        selected = [s if "://" in s else SHAPES_NS + s for s in use_shapes]
+    locator = locator or _locator_for(loaded, None)
+    selected = _selected(use_shapes)
     _conforms, results, _text = pyshacl.validate(
         PreparedQueryGraph(loaded.graph),
         shacl_graph=shapes,
@@ -119,8 +235,9 @@ def shacl_findings(
         do_owl_imports=False,
         use_shapes=selected,
     )
+    view = GraphView(loaded.graph)
     return [
-        _finding(results, result, loaded, shapes)
+        _from_raw(_raw(results, result), shapes, view, locator)
         for result in results.subjects(RDF.type, SH.ValidationResult)
     ]
 
@@ -154,67 +271,129 @@ class PreparedQueryGraph(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def _finding(results: Graph, result, loaded: LoadedGraph, shapes: Graph) -> Finding:
-    """A Finding for one sh:ValidationResult; messages come from the shape, in every language
-    (pySHACL copies only one of a SPARQL constraint's messages into the result)."""
-    focus = results.value(result, SH.focusNode)
-    value = results.value(result, SH.value)
-    path = results.value(result, SH.resultPath)
-    shape = results.value(result, SH.sourceShape)
-    messages: dict[str, str] = {}
-    for message in [*shapes.objects(shape, SH.message), *results.objects(result, SH.resultMessage)]:
-        lang = message.language if isinstance(message, Literal) and message.language else "en"
-        messages.setdefault(lang, str(message))
-    component = results.value(result, SH.sourceConstraintComponent)
-    return Finding(
-        shape=str(shape),
+def _raw(results: Graph, result):
+    """A pySHACL sh:ValidationResult as the engine-neutral RawResult."""
+    from kgtool.fastshacl import RawResult
+
+    return RawResult(
+        focus=results.value(result, SH.focusNode),
+        shape=results.value(result, SH.sourceShape),
         severity=_SEVERITY.get(results.value(result, SH.resultSeverity), "violation"),
-        messages=messages,
-        path=str(path) if isinstance(path, URIRef) else None,
-        value=_show(value) if value is not None else None,
-        value_n3=value.n3() if value is not None else None,
-        component=str(component) if component is not None else None,
-        **describe(loaded, focus),
+        component=str(results.value(result, SH.sourceConstraintComponent)),
+        path=results.value(result, SH.resultPath),
+        value=results.value(result, SH.value),
     )
 
 
-def describe(loaded: LoadedGraph, node) -> dict:
-    """Focus, label, file and line for a focus node.
+def _from_raw(raw, shapes: Graph, view, locator: Locator) -> Finding:
+    """A Finding for one result; messages come from the shape, in every language."""
+    messages: dict[str, str] = {}
+    for message in shapes.objects(raw.shape, SH.message):
+        lang = message.language if isinstance(message, Literal) and message.language else "en"
+        messages.setdefault(lang, str(message))
+    path = raw.path
+    return Finding(
+        shape=str(raw.shape),
+        severity=raw.severity,
+        messages=messages,
+        path=str(path) if isinstance(path, URIRef) else None,
+        value=_show(raw.value) if raw.value is not None else None,
+        value_n3=raw.value.n3() if raw.value is not None else None,
+        component=raw.component,
+        **_describe(view, locator, raw.focus, path, raw.value),
+    )
+
+
+class GraphView:
+    """What placing a finding needs to know of an rdflib graph."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    def referrers(self, node) -> list:
+        return list(self.graph.subjects(None, node))
+
+    def labels(self, node, predicate) -> list:
+        return list(self.graph.objects(node, predicate))
+
+
+class StoreView:
+    """The same for a pyoxigraph Store (terms go in and out as rdflib terms)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def _node(self, term):
+        from pyoxigraph import BlankNode, NamedNode
+
+        return NamedNode(str(term)) if isinstance(term, URIRef) else BlankNode(str(term))
+
+    def referrers(self, node) -> list:
+        from kgtool.fastshacl import to_rdflib
+
+        if isinstance(node, Literal):
+            return []
+        quads = self.store.quads_for_pattern(None, None, self._node(node), None)
+        return list(dict.fromkeys(to_rdflib(q.subject) for q in quads))
+
+    def labels(self, node, predicate) -> list:
+        from pyoxigraph import NamedNode
+
+        from kgtool.fastshacl import to_rdflib
+
+        if isinstance(node, Literal):
+            return []
+        quads = self.store.quads_for_pattern(self._node(node), NamedNode(str(predicate)), None)
+        return list(dict.fromkeys(to_rdflib(q.object) for q in quads))
+
+
+def _describe(view, locator: Locator, node, path=None, value=None) -> dict:
+    """Focus, label, file and line for a focus node and the triple holding ``value``.
 
     A blank node (an interval's instant, say) is reported as the named resource that uses it,
     since that is what a person can find and fix; ``node`` keeps the blank node itself.
     """
-    owner = _named_owner(loaded.graph, node)
-    location = loaded.location(owner) if owner is not None else None
-    label = _label(loaded.graph, node) or (
-        _label(loaded.graph, owner) if owner is not None else None
+    owner = _named_owner(view, node)
+    label = _label(view, node) or (_label(view, owner) if owner is not None else None)
+    shown_value = None
+    if value is not None and not isinstance(value, BNode):
+        shown_value = str(value)
+    file, line = locator.locate(
+        str(owner) if owner is not None else None,
+        str(path) if isinstance(path, URIRef) else None,
+        shown_value,
     )
     return {
         "focus": _show(owner if owner is not None else node),
         "node": _show(node) if isinstance(node, BNode) else None,
         "label": label,
-        "file": str(location.path) if location else None,
-        "line": location.line if location else None,
+        "file": file,
+        "line": line,
     }
 
 
-def _named_owner(graph: Graph, node, depth: int = 4):
+def describe(loaded: LoadedGraph, node) -> dict:
+    """Focus, label, file and line of a node's resource (used by other commands)."""
+    return _describe(GraphView(loaded.graph), _locator_for(loaded, None), node)
+
+
+def _named_owner(view, node, depth: int = 4):
     """``node`` itself when it is an IRI, else the nearest IRI that refers to it."""
     frontier = [node]
     for _ in range(depth + 1):
         for candidate in frontier:
             if isinstance(candidate, URIRef):
                 return candidate
-        frontier = [s for candidate in frontier for s in graph.subjects(None, candidate)]
+        frontier = [s for candidate in frontier for s in view.referrers(candidate)]
     return None
 
 
-def _label(graph: Graph, node) -> str | None:
+def _label(view, node) -> str | None:
     if node is None:
         return None
     for predicate in _LABELS:
-        values = list(graph.objects(node, predicate))
-        for value in sorted(values, key=lambda v: getattr(v, "language", None) != "sv"):
+        values = view.labels(node, predicate)
+        for value in sorted(values, key=lambda v: (getattr(v, "language", None) != "sv", str(v))):
             return str(value)
     return None
 
@@ -225,7 +404,9 @@ def _show(term) -> str:
     return str(term)
 
 
-def _relative(path: Path, root: Path) -> Path:
+def _relative(path: Path, root: Path | None) -> Path:
+    if root is None:
+        return path
     try:
         return path.resolve().relative_to(root.resolve())
     except ValueError:

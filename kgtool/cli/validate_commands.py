@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -17,6 +19,28 @@ def default_lang() -> str:
         if value:
             return "sv" if value.lower().startswith("sv") else "en"
     return "en"
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A progress line on stderr (phase, steps done, elapsed) when stderr is a terminal."""
+    import sys
+
+    if not enabled or not sys.stderr.isatty():
+        yield lambda _phase: None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(file=sys.stderr, unit=" steps", leave=False, bar_format="{desc} {n} steps {elapsed}")
+
+    def step(phase: str) -> None:
+        bar.set_description_str(phase.rsplit("#", 1)[-1], refresh=False)
+        bar.update(1)
+
+    try:
+        yield step
+    finally:
+        bar.close()
 
 
 @cli.command()
@@ -49,6 +73,14 @@ def default_lang() -> str:
     default=None,
     help="Language of the messages (default: from LC_ALL/LANG, sv if Swedish, else en).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="fast: every rule once over the whole graph (Oxigraph); pyshacl: the reference engine.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress display on stderr.")
 @pass_state
 def validate(
     state: CliState,
@@ -56,6 +88,8 @@ def validate(
     output_format: str,
     severity: str,
     lang: str | None,
+    engine: str,
+    quiet: bool,
 ) -> None:
     """Check the graph against shapes/ and list every finding with its file and line.
 
@@ -67,7 +101,10 @@ def validate(
     from kgtool.validate import validate_project  # pyshacl and rdflib load only here
 
     project = state.project()
-    report = validate_project(project, extra_files=[Path(p) for p in data_files])
+    with _progress(enabled=not quiet) as progress:
+        report = validate_project(
+            project, extra_files=[Path(p) for p in data_files], engine=engine, progress=progress
+        )
     shown = report.at_least(severity)
     language = lang or default_lang()
     if output_format == "json":
