@@ -203,12 +203,15 @@ PLANTED = [
 
 
 def _plant(root: Path) -> dict[tuple[str, str], tuple[str, int]]:
-    """Apply PLANTED to the copy; return (shape, focus IRI) -> (file, line of the focus block)."""
+    """Apply PLANTED to the copy; return (shape, focus IRI) -> (file, lines the finding may name):
+    the line of the planted value's triple, or the focus block's first line where the defect is a
+    missing value (there is no triple to point at)."""
     expected = {}
     for file, old, new, shape, focus in PLANTED:
         path = root / file
         text = path.read_text("utf-8")
         assert text.count(old) == 1, (file, old)
+        position = text.index(old)
         text = text.replace(old, new)
         if shape == "DerivedResourceHasSource":  # drop the block's provenance line
             start = text.index(f"<{focus}>")
@@ -219,7 +222,10 @@ def _plant(root: Path) -> dict[tuple[str, str], tuple[str, int]]:
                 + text[text.index("\n", end) + 1 :]
             )
         path.write_text(text, "utf-8")
-        expected[(shape, ID + focus)] = (file, text.splitlines().index(f"<{focus}>") + 1)
+        block = text.splitlines().index(f"<{focus}>") + 1
+        first = text[:position].count("\n") + 1
+        planted = set(range(first, first + new.count("\n") + 1))  # the planted triple(s)
+        expected[(shape, ID + focus)] = (file, {*planted, block})
     return expected
 
 
@@ -241,4 +247,6 @@ def test_planted_defects_are_each_reported_at_their_file_and_line(run_cli, proje
         for f in json.loads(result.stdout)
         if f["severity"] == "violation"
     }
-    assert found == expected
+    assert set(found) == set(expected)
+    for key, (file, line) in found.items():
+        assert file == expected[key][0] and line in expected[key][1], (key, file, line)
