@@ -77,5 +77,6 @@ def test_api_takes_a_year_and_a_date(run_cli):
 
     kg = kgtool.open(ROOT)
     year = kg.query("chair-history", collaboration="fyra-malarstader", as_of=2020)
-    day = kg.query("chair-history", collaboration="fyra-malarstader", as_of=datetime.date(2020, 1, 1))
+    new_year = datetime.date(2020, 1, 1)
+    day = kg.query("chair-history", collaboration="fyra-malarstader", as_of=new_year)
     assert len(year) == 2 and len(day) == 1
