@@ -149,3 +149,21 @@ def test_cli_query_and_sparql_are_thin_over_the_api():
 def test_validate(kg):
     report = kg.validate()
     assert report.conforms and report.findings == []
+
+
+def test_the_query_path_imports_no_heavy_library():
+    """``kgtool query`` stays fast: no pandas, openpyxl or rdflib on its path."""
+    code = (
+        "import sys\n"
+        "from kgtool.cli import main\n"
+        "sys.argv = ['kgtool', 'query', 'collaborations-of-municipality', '-p', "
+        "'municipality=1980', '-f', 'csv']\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
+        "names = ('pandas', 'openpyxl', 'rdflib', 'pyshacl')\n"
+        "heavy = sorted(m for m in names if m in sys.modules)\n"
+        "print('heavy:', heavy, file=sys.stderr)\n"
+    )
+    proc = run_python(code)
+    assert proc.returncode == 0, proc.stderr
+    assert "heavy: []" in proc.stderr
+    assert proc.stdout.startswith("collaboration,collaboration_label,")
