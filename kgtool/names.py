@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -75,31 +74,78 @@ class Entry:
         return next((n for n in self.names if not n.isdigit()), self.iri)
 
 
-@dataclass
 class NameIndex:
-    """Every nameable thing of each kind, with its names, from the store."""
+    """The nameable things of each kind, looked up in the store.
 
-    entries: dict[str, dict[str, Entry]]  # kind -> IRI -> entry
+    An exact IRI, slug, code or label is found with one indexed query; only a name that needs
+    normalising (accents, case, a suffix) or a suggestion reads every name of that kind, once.
+    """
+
+    def __init__(self, project_store: ProjectStore, kinds: tuple[str, ...] = tuple(KINDS)):
+        self.store = project_store
+        self.kinds = kinds
+        self._entries: dict[str, dict[str, Entry]] = {}
 
     @classmethod
     def from_store(cls, project_store: ProjectStore, kinds: tuple[str, ...] = tuple(KINDS)):
-        patterns = " } UNION { ".join(f'{KINDS[kind][0]} BIND("{kind}" AS ?kind)' for kind in kinds)
-        entries: dict[str, dict[str, Entry]] = defaultdict(dict)
-        answer = project_store.store.query(_NAME_QUERY % patterns, use_default_graph_as_union=True)
-        for thing, kind_literal, name in answer:
-            kind = kind_literal.value
+        return cls(project_store, kinds)
+
+    def entries(self, kind: str) -> dict[str, Entry]:
+        """Every thing of ``kind`` (IRI -> entry with its names), read once."""
+        if kind not in self._entries:
+            found: dict[str, Entry] = {}
             folder = KINDS[kind][1]
-            iri = thing.value
-            if folder and not iri.startswith(f"{ID}{folder}/"):
+            answer = self.store.store.query(
+                _NAME_QUERY % f'{KINDS[kind][0]} BIND("{kind}" AS ?kind)',
+                use_default_graph_as_union=True,
+            )
+            for thing, _, name in answer:
+                iri = thing.value
+                if folder and not iri.startswith(f"{ID}{folder}/"):
+                    continue
+                entry = found.setdefault(iri, Entry(iri, [_local(iri)]))
+                if name is not None and name.value not in entry.names:
+                    entry.names.append(name.value)
+            self._entries[kind] = found
+        return self._entries[kind]
+
+    def exact(self, kind: str, value: str) -> set[str]:
+        """Things of ``kind`` whose IRI, slug, code or label is exactly ``value`` (indexed)."""
+        import pyoxigraph
+
+        pattern, folder = KINDS[kind]
+        candidates = []
+        for iri in (value, f"{ID}{folder}/{value}" if folder else KS + value):
+            try:
+                candidates.append(str(pyoxigraph.NamedNode(iri)))
+            except ValueError:
                 continue
-            entry = entries[kind].setdefault(iri, Entry(iri, [_local(iri)]))
-            if name is not None and name.value not in entry.names:
-                entry.names.append(name.value)
-        return cls(dict(entries))
+        literals = [
+            str(pyoxigraph.Literal(value)),
+            *(str(pyoxigraph.Literal(value, language=lang)) for lang in ("sv", "en")),
+        ]
+        names = "rdfs:label|skos:prefLabel|skos:altLabel|ks:officialName"
+        codes = "ks:municipalityCode|ks:countyCode|ks:iso3166Code"
+        branches = [f"VALUES ?thing {{ {' '.join(candidates)} }}"] if candidates else []
+        branches += [f"VALUES ?name {{ {' '.join(literals)} }} ?thing {names}|{codes} ?name"]
+        text = (
+            _NAME_QUERY.split("SELECT")[0]
+            + "SELECT DISTINCT ?thing WHERE { { "
+            + " } UNION { ".join(branches)
+            + f" }} {pattern} }}"
+        )
+        answer = self.store.store.query(text, use_default_graph_as_union=True)
+        found = {row[0].value for row in answer}
+        if folder:
+            found = {iri for iri in found if iri.startswith(f"{ID}{folder}/")}
+        return found
 
     def resolve(self, kind: str, value: str, what: str) -> str:
         """The IRI of the ``kind`` named ``value``; ParameterError (naming ``what``) otherwise."""
-        entries = self.entries.get(kind, {})
+        quick = self.exact(kind, value)
+        if len(quick) == 1:
+            return quick.pop()
+        entries = self.entries(kind)
         if value in entries:
             return value
         wanted = normalise(value)
@@ -123,7 +169,7 @@ class NameIndex:
     def suggest(self, kind: str, value: str) -> str:
         """``; did you mean A, B?`` with the closest names, or a hint what to give."""
         names: dict[str, str] = {}
-        for entry in self.entries.get(kind, {}).values():
+        for entry in self.entries(kind).values():
             for name in entry.names:
                 names.setdefault(normalise(name), entry.title)
         close = difflib.get_close_matches(normalise(value), list(names), n=3, cutoff=0.75)

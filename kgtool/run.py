@@ -297,6 +297,22 @@ def run_remote(
     body = send_query(url, text, "application/sparql-results+json", timeout=timeout, form=form)
     try:
         answer = pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
-        return _collect(answer, None)
+        result = _collect(answer, None)
     except (SyntaxError, ValueError) as error:
         raise EndpointError(f"endpoint {url}: answer is not SPARQL JSON results") from error
+    result.rows = [{name: canonical(term) for name, term in row.items()} for row in result.rows]
+    return result
+
+
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def canonical(term: Term | None) -> Term | None:
+    """A boolean in its canonical form (Virtuoso writes ``"1"`` for ``true``); else unchanged."""
+    import pyoxigraph
+
+    boolean = isinstance(term, pyoxigraph.Literal) and term.datatype.value == _BOOLEAN
+    if boolean and term.value in ("1", "0"):
+        value = "true" if term.value == "1" else "false"
+        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(_BOOLEAN))
+    return term

@@ -63,6 +63,9 @@ class ServeSettings:
     worker_memory_mb: int | None = 1024
 
 
+WARM_PAGES_UP_TO = 200_000  # triples: bigger graphs build the page model on first use
+
+
 class _LazySite:
     """The site model, built on first use (once, under a lock) and then shared."""
 
@@ -450,7 +453,11 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             site.dump_files  # noqa: B018  (computed once, cached)
             parsing(site.queries_html)()
 
-        warm = asyncio.create_task(asyncio.to_thread(warm_up))
+        # The pages' model is an in-memory rdflib graph (about 2 kB a triple): built ahead for a
+        # small graph, and only when a page is first asked for in a big one, so a server used
+        # for /sparql and /api stays small.
+        small = store.triple_count() <= WARM_PAGES_UP_TO
+        warm = asyncio.create_task(asyncio.to_thread(warm_up if small else lambda: None))
         try:
             yield
         finally:

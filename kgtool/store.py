@@ -115,6 +115,15 @@ def _read(source: SourceFile) -> bytes:
         raise InputError(f"{source.shown}: cannot read: {error.strerror or error}") from None
 
 
+def _check_utf8(source: SourceFile, data: bytes) -> None:
+    """InputError naming the file and line of the first byte that is not UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(f"{source.shown}:{line}: not UTF-8 text: {error.reason}") from None
+
+
 def syntax_message(shown: str, error: SyntaxError) -> str:
     """``file:line:column: message`` from an Oxigraph parse error."""
     import re
@@ -137,11 +146,7 @@ def load_file(store: pyoxigraph.Store, source: SourceFile, data: bytes | None = 
     import pyoxigraph
 
     payload = _read(source) if data is None else data
-    try:
-        payload.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = payload[: error.start].count(b"\n") + 1
-        raise InputError(f"{source.shown}:{line}: not UTF-8 text: {error.reason}") from None
+    _check_utf8(source, payload)
     try:
         store.bulk_load(
             payload,
@@ -160,11 +165,7 @@ def check_file(path: Path, shown: str | None = None) -> None:
     parser_format = _rdf_format(path)
     source = SourceFile(path, shown or str(path), GRAPH_PREFIX + "check")
     data = _read(source)
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(f"{source.shown}:{line}: not UTF-8 text: {error.reason}") from None
+    _check_utf8(source, data)
     try:
         for _ in pyoxigraph.parse(data, format=parser_format, base_iri=path.resolve().as_uri()):
             pass

@@ -216,7 +216,9 @@ class Site:
 
         model = self.models[lang]
         here = model.prefix
-        classes = sorted(set(self.graph.objects(None, RDF.type)), key=model.label)
+        classes = sorted(
+            set(self.graph.objects(None, RDF.type)), key=lambda c: (model.label(c), str(c))
+        )
         counts = [
             {"cls": model.value(c, here), "count": len(set(self.graph.subjects(RDF.type, c)))}
             for c in classes

@@ -288,7 +288,9 @@ class KindViews:
         } - {None}
         bodies = []
         posts_done = set()
-        for body in sorted(g.subjects(ORG.unitOf, iri), key=lambda b: self.label(b).lower()):
+        for body in sorted(
+            g.subjects(ORG.unitOf, iri), key=lambda b: (self.label(b).lower(), str(b))
+        ):
             kinds = [t for t in g.objects(body, RDF.type) if str(t).startswith(KS_NS)]
             mandates = []
             for mandate in g.subjects(_ks("mandateOf"), body):
@@ -563,12 +565,14 @@ class SiteModel(KindViews):
             labels=sorted(
                 (self.value(o, here) for o in labels), key=lambda v: (v.note or "", v.text)
             ),
-            types=sorted((self.value(t, here) for t in types), key=lambda v: v.text),
+            types=sorted((self.value(t, here) for t in types), key=lambda v: (v.text, v.iri or "")),
             properties=self._rows(literal, here),
             relations=self._rows(linked, here),
             incoming=self._rows(incoming, here),
             memberships=self.memberships(iri, here),
-            sources=sorted((self.value(s, here) for s in set(sources)), key=lambda v: v.text),
+            sources=sorted(
+                (self.value(s, here) for s in set(sources)), key=lambda v: (v.text, v.iri or "")
+            ),
         )
 
     def memberships(self, iri: URIRef, here: str) -> list[MembershipRow]:
@@ -642,7 +646,9 @@ class SiteModel(KindViews):
                     label_en=self._text(term, (RDFS.label, SKOS.prefLabel), "en"),
                     definition_sv=self._text(term, (SKOS.definition, RDFS.comment), "sv"),
                     definition_en=self._text(term, (SKOS.definition, RDFS.comment), "en"),
-                    types=sorted((self.value(t, here) for t in types), key=lambda v: v.text),
+                    types=sorted(
+                        (self.value(t, here) for t in types), key=lambda v: (v.text, v.iri or "")
+                    ),
                     rows=self._rows(
                         ((p, o) for p, o in g.predicate_objects(term) if p not in shown), here
                     ),

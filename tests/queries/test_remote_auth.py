@@ -84,7 +84,7 @@ def no_ambient_credentials(monkeypatch, tmp_path):
 
 
 def ask(run_cli, url: str):
-    return run_cli("sparql", "ASK {}", "--endpoint", url, "-f", "sparql-csv")
+    return run_cli("sparql", "ASK {}", "--endpoint", url, "-f", "csv")
 
 
 def assert_secret_hidden(result) -> None:
