@@ -125,8 +125,11 @@ class SavedQuery:
                 raise ParameterError(
                     f"--as-of: query '{self.name}' has no time (no 'date' parameter)"
                 )
-            if not _is_date(as_of):
-                raise ParameterError(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
+            if time_literal(as_of) is None:
+                raise ParameterError(
+                    f"--as-of: {as_of!r} is not a day, a month or a year "
+                    "(YYYY-MM-DD, YYYY-MM or YYYY)"
+                )
             if time_param.name in given:
                 raise ParameterError(
                     f"parameter '{time_param.name}': give either --as-of or "
@@ -178,6 +181,22 @@ def _is_date(value: str) -> bool:
     return True
 
 
+def time_literal(value: str) -> tuple[str, str] | None:
+    """``(lexical, XSD datatype name)`` for a day, a month or a year, None for anything else.
+
+    ``2020-09-09`` is an ``xsd:date``, ``2020-09`` an ``xsd:gYearMonth``, ``2020`` an
+    ``xsd:gYear``. Saved queries compare a period with it at the coarser of the two precisions,
+    so a month or a year means "at any time during it".
+    """
+    if _is_date(value):
+        return value, "date"
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        return value, "gYearMonth"
+    if re.fullmatch(r"\d{4}", value):
+        return value, "gYear"
+    return None
+
+
 def _absolute_iri(param: Param, value: str) -> str:
     """An IRI from an absolute IRI, ``id/…`` (relative to the base) or ``…`` (relative to id/)."""
     from kgtool.namespaces import DEFAULT_BASE, ID, expand_prefixed
@@ -205,10 +224,13 @@ def convert(param: Param, value: str, index: NameIndex | None) -> Term:
         return pyoxigraph.Literal(value)
     if kind == "iri":
         return pyoxigraph.NamedNode(_absolute_iri(param, value))
-    if kind == "xsd:date":
-        if not _is_date(value):
-            raise ParameterError(f"{what}: {value!r} is not an xsd:date (YYYY-MM-DD)")
-        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(xsd + "date"))
+    if kind == "xsd:date":  # a day, or a month or a year meaning "at any time during it"
+        found = time_literal(value)
+        if found is None:
+            raise ParameterError(
+                f"{what}: {value!r} is not a day, a month or a year (YYYY-MM-DD, YYYY-MM, YYYY)"
+            )
+        return pyoxigraph.Literal(found[0], datatype=pyoxigraph.NamedNode(xsd + found[1]))
     if kind == "xsd:gYear":
         if not re.fullmatch(r"\d{4}", value):
             raise ParameterError(f"{what}: {value!r} is not an xsd:gYear (YYYY)")

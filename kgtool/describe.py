@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, TIME
@@ -17,6 +18,9 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, TIME
 from kgtool.errors import KgtoolError
 from kgtool.graph import LoadedGraph
 from kgtool.namespaces import ID, KS, PREFIXES, expand_prefixed
+
+if TYPE_CHECKING:
+    from kgtool.names import NameIndex
 
 #: Properties whose values name a resource, in order of preference.
 NAME_PROPERTIES = (RDFS.label, SKOS.prefLabel, FOAF.name, KS.officialName)
@@ -127,11 +131,60 @@ def _exists(graph: Graph, iri: URIRef) -> bool:
     return (iri, None, None) in graph or (None, None, iri) in graph
 
 
-def find_resource(graph: Graph, thing: str) -> URIRef:
-    """The IRI ``thing`` stands for, or UnknownResource / AmbiguousResource (exit 2)."""
+#: Kinds the name matcher (``kgtool.names``) tries for describe, in this order.
+NAMED_KINDS = ("municipality", "county", "region", "collaboration", "source")
+
+
+def find_resource(graph: Graph, thing: str, names: NameIndex | None = None) -> URIRef:
+    """The IRI ``thing`` stands for, or UnknownResource / AmbiguousResource (exit 2).
+
+    With ``names`` (the matcher ``query`` uses), a municipality, county, region, collaboration
+    or source is found as ``query`` finds it: ``Vasteras``, ``VÄSTERÅS``, ``västerås kommun``
+    and ``1980`` are Västerås, and a misspelled name suggests the closest ones.
+    """
     text = thing.strip()
     if not text:
         raise UnknownResource("THING is empty: give an IRI, a code such as 1980, or a name")
+    if names is not None and not re.match(r"https?://", text) and expand_prefixed(text) is None:
+        found = _by_matcher(names, text, thing)
+        if found is not None:
+            return URIRef(found)
+        try:
+            return _find_resource(graph, thing)
+        except UnknownResource as error:
+            hint = _suggestions(names, text)
+            if hint:
+                raise UnknownResource(f"THING {thing!r}: nothing has that name{hint}") from error
+            raise
+    return _find_resource(graph, thing)
+
+
+def _by_matcher(names: NameIndex, text: str, thing: str) -> str | None:
+    """The first kind (in NAMED_KINDS order) with a thing of that name or code: ``19`` is the
+    county before the region. A name that fits several things of one kind is ambiguous."""
+    from kgtool.errors import ParameterError
+
+    for kind in NAMED_KINDS:
+        try:
+            return names.resolve(kind, text, f"THING {thing!r}")
+        except ParameterError as error:
+            if " fits several " in error.message:
+                raise AmbiguousResource(error.message) from None
+    return None
+
+
+def _suggestions(names: NameIndex, text: str) -> str:
+    """``; did you mean …?`` from the closest names of every kind, or ''."""
+    titles: list[str] = []
+    for kind in NAMED_KINDS:
+        hint = names.suggest(kind, text)
+        if hint.startswith("; did you mean "):
+            titles += hint[len("; did you mean ") : -1].split(", ")
+    return f"; did you mean {', '.join(dict.fromkeys(titles))}?" if titles else ""
+
+
+def _find_resource(graph: Graph, thing: str) -> URIRef:
+    text = thing.strip()
     kind = "resource"
     candidates: list[URIRef | None] = []
     if re.match(r"https?://", text):
@@ -196,10 +249,11 @@ def _sorted(relations: list[Relation]) -> list[Relation]:
     return sorted(relations, key=lambda r: (r.predicate.short, r.other.short, r.other.iri))
 
 
-def describe(loaded: LoadedGraph, thing: str) -> Description:
-    """Find ``thing`` and gather its labels, types, relations both ways and sources."""
+def describe(loaded: LoadedGraph, thing: str, names: NameIndex | None = None) -> Description:
+    """Find ``thing`` (with ``names``, the matcher ``query`` uses) and gather its labels, types,
+    relations both ways and sources."""
     graph = loaded.graph
-    iri = find_resource(graph, thing)
+    iri = find_resource(graph, thing, names)
     location = loaded.location(iri)
     result = Description(term(graph, iri), str(location) if location else None)
     label_props = {RDFS.label, SKOS.prefLabel, FOAF.name}

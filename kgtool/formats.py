@@ -39,25 +39,29 @@ def short(term: Term | None) -> str:
     """A readable form: ``ks:Municipality``, ``id:municipality/1980``, a literal's text."""
     import pyoxigraph
 
-    from kgtool.prefixes import DEFAULT_BASE, PREFIX_IRIS
-
     if term is None:
         return ""
     if isinstance(term, pyoxigraph.NamedNode):
-        text = term.value
-        if text.startswith(DEFAULT_BASE + "id/"):
-            return "id:" + text[len(DEFAULT_BASE) + 3 :]
-        best = max(
-            ((p, ns) for p, ns in PREFIX_IRIS.items() if text.startswith(ns)),
-            key=lambda pair: len(pair[1]),
-            default=None,
-        )
-        if best and "/" not in text[len(best[1]) :]:
-            return f"{best[0]}:{text[len(best[1]) :]}"
-        return f"<{text}>"
+        return short_iri(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
         return f"_:{term.value}"
     return term.value
+
+
+def short_iri(text: str) -> str:
+    """An IRI shortened with the project's prefixes (``<…>`` when no prefix fits)."""
+    from kgtool.prefixes import DEFAULT_BASE, PREFIX_IRIS
+
+    if text.startswith(DEFAULT_BASE + "id/"):
+        return "id:" + text[len(DEFAULT_BASE) + 3 :]
+    best = max(
+        ((p, ns) for p, ns in PREFIX_IRIS.items() if text.startswith(ns)),
+        key=lambda pair: len(pair[1]),
+        default=None,
+    )
+    if best and "/" not in text[len(best[1]) :]:
+        return f"{best[0]}:{text[len(best[1]) :]}"
+    return f"<{text}>"
 
 
 def _csv_value(term: Term | None) -> str:

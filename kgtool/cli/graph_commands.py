@@ -76,13 +76,13 @@ def describe(state: CliState, thing: str) -> None:
     """Show one resource: labels, types, relations both ways, and its sources.
 
     THING is an IRI, a relative IRI (municipality/1980), a prefixed term (ks:Region), a code
-    (1980 for a municipality, 19 for a county, 004 for a source) or a name (Västerås).
+    (1980 for a municipality, 19 for a county, 004 for a source) or a name (Västerås), matched
+    as 'kgtool query' matches names: Vasteras, VÄSTERÅS and "Västerås kommun" are Västerås.
     """
-    from kgtool.describe import describe as describe_thing
-    from kgtool.graph import load_project
+    from kgtool.api import KnowledgeGraph
 
-    loaded = load_project(state.project())
-    click.echo(render_description(describe_thing(loaded, thing)))
+    graph = KnowledgeGraph(state.project())
+    click.echo(render_description(graph.describe(thing)))
 
 
 @cli.command()

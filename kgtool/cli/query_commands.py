@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from kgtool.cli import cli
 from kgtool.cli.options import CliState, data_option, pass_state
 from kgtool.errors import ParameterError
 
-NAMED_TYPES = {"municipality", "collaboration", "county", "area", "source", "role"}
-
-
-def open_project_store(project, data_files: tuple[str, ...] = ()):
-    """The project's Oxigraph store (built or reused from the cache), plus ``--data`` files."""
-    from pathlib import Path
-
-    from kgtool.store import open_project_store as open_store
-
-    return open_store(project, [Path(p) for p in data_files])
-
-
-FORMAT_CHOICES = ("table", "csv", "tsv", "json", "md", "ttl", "xml")
+FORMAT_CHOICES = (
+    "table", "csv", "json", "md", "xlsx", "tsv", "xml", "sparql-csv", "sparql-json", "ttl",
+)  # fmt: skip
+FORMAT_HELP = (
+    "Output format [default: from -o FILE's suffix, else table; ttl for CONSTRUCT]. table, csv, "
+    "json, md and xlsx are analysis-ready (a _label and a _code column after each IRI column); "
+    "tsv, xml, sparql-csv and sparql-json are the W3C SPARQL result formats."
+)
 
 
 def endpoint_options(function):
@@ -40,6 +37,32 @@ def endpoint_options(function):
     )(function)
 
 
+def output_options(function):
+    """``-f FORMAT``, ``-o FILE``, ``--raw`` and ``--excel``: how a result is written."""
+    for decorator in reversed(
+        (
+            click.option(
+                "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES), help=FORMAT_HELP
+            ),
+            click.option(
+                "-o", "--output", "output", type=click.Path(dir_okay=False, path_type=str),
+                help="Write to FILE (replaced atomically); .csv .tsv .json .xlsx .md .ttl .xml "
+                "pick the format.",
+            ),
+            click.option(
+                "--raw", is_flag=True,
+                help="csv and json in the W3C SPARQL form (sparql-csv, sparql-json).",
+            ),
+            click.option(
+                "--excel", is_flag=True,
+                help="Start CSV with a byte-order mark so Excel reads it as UTF-8.",
+            ),
+        )
+    ):  # fmt: skip
+        function = decorator(function)
+    return function
+
+
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     values: dict[str, str] = {}
     for pair in pairs:
@@ -50,11 +73,44 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-def _emit(result, fmt: str | None) -> None:
-    from kgtool.formats import render
+def _terminal_width() -> int | None:
+    """The width to fit ``table`` output in: $COLUMNS, else the terminal's; None when piped."""
+    import os
+    import shutil
+    import sys
 
+    if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def emit(result, fmt: str | None, output: str | None, raw: bool, excel: bool) -> None:
+    """Write ``result`` (a ``kgtool.api.Result``) to stdout or ``output`` in the chosen format."""
+    from pathlib import Path
+
+    from kgtool.api import SUFFIX_FORMATS
+
+    if fmt is None and output is not None:
+        suffix = Path(output).suffix.lower()
+        if suffix not in SUFFIX_FORMATS:
+            raise ParameterError(
+                f"-o {output}: cannot tell the format from {suffix or 'no suffix'!r} "
+                f"(use {' '.join(SUFFIX_FORMATS)} or give -f)"
+            )
+        fmt = SUFFIX_FORMATS[suffix]
     chosen = fmt or ("ttl" if result.kind == "CONSTRUCT" else "table")
-    click.echo(render(result, chosen), nl=False)
+    if raw and chosen in ("csv", "json"):
+        chosen = f"sparql-{chosen}"
+    if chosen == "xlsx" and output is None:
+        raise ParameterError("-f xlsx writes a binary workbook: give -o FILE.xlsx")
+    width = _terminal_width() if chosen == "table" and output is None else None
+    data = result.render(chosen, excel=excel, width=width)
+    if output is None:
+        click.echo(data, nl=False)
+        return
+    from kgtool.atomic import write_atomic
+
+    write_atomic(Path(output), data)
 
 
 @cli.command()
@@ -111,13 +167,11 @@ def queries(state: CliState, fmt: str) -> None:
     help="A parameter value (repeatable); see 'kgtool queries' for each query's parameters.",
 )  # fmt: skip
 @click.option(
-    "--as-of", metavar="YYYY-MM-DD",
-    help="Restrict time-bound facts to this date (binds the query's 'date' parameter).",
+    "--as-of", metavar="WHEN",
+    help="Restrict time-bound facts to a day (2020-09-09), a month (2020-09) or a year (2020), "
+    "meaning at any time during it (binds the query's 'date' parameter).",
 )  # fmt: skip
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES),
-    help="Output format [default: table; ttl for CONSTRUCT].",
-)  # fmt: skip
+@output_options
 @endpoint_options
 @data_option
 @pass_state
@@ -127,6 +181,9 @@ def query(
     params: tuple[str, ...],
     as_of: str | None,
     fmt: str | None,
+    output: str | None,
+    raw: bool,
+    excel: bool,
     endpoint: str | None,
     timeout: float,
     data_files: tuple[str, ...],
@@ -138,35 +195,40 @@ def query(
     Names (municipality, collaboration, county) are looked up in the project's graph, also when
     the query runs on --endpoint.
     """
-    from kgtool.catalogue import get_query
-    from kgtool.errors import InputError, QueryRefused
-    from kgtool.run import check_read_only
-
-    project = state.project()
-    saved = get_query(project, name)
-    try:
-        check_read_only(saved.text, allow_remote=endpoint is not None, hint=None)
-    except (InputError, QueryRefused) as error:  # name the file: the line is the file's line
-        shown = (
-            saved.path.relative_to(project.root)
-            if saved.path.is_relative_to(project.root)
-            else saved.path
-        )
-        raise type(error)(f"{shown}: {error.message}") from None
+    graph = _open(state, data_files, endpoint, timeout)
+    saved = graph.saved_query(name)
     values = _parse_params(params)
-    needs_names = any(p.type in NAMED_TYPES for p in saved.params)
-    needed = endpoint is None or needs_names
-    store = open_project_store(project, data_files) if needed else None
-    bindings = saved.bind(values, as_of=as_of, store=store)
-    if endpoint is not None:
-        from kgtool.run import run_remote
+    if as_of is not None and saved.time_param is not None and saved.time_param.name in values:
+        raise ParameterError(
+            f"parameter '{saved.time_param.name}': give either --as-of or "
+            f"-p {saved.time_param.name}=…, not both"
+        )
+    if as_of is not None and saved.time_param is not None:
+        values[saved.time_param.name] = _as_of(as_of)
+    elif as_of is not None:
+        raise ParameterError(f"--as-of: query '{name}' has no time (no 'date' parameter)")
+    emit(graph.query(name, **values), fmt, output, raw, excel)
 
-        result = run_remote(endpoint, saved.text, bindings, timeout=timeout)
-    else:
-        from kgtool.run import run_local
 
-        result = run_local(store, saved.text, bindings)
-    _emit(result, fmt)
+def _as_of(value: str) -> str:
+    from kgtool.catalogue import time_literal
+
+    if time_literal(value) is None:
+        raise ParameterError(
+            f"--as-of: {value!r} is not a day, a month or a year (YYYY-MM-DD, YYYY-MM or YYYY)"
+        )
+    return value
+
+
+def _open(state: CliState, data_files: tuple[str, ...], endpoint: str | None, timeout: float):
+    from kgtool.api import KnowledgeGraph
+
+    return KnowledgeGraph(
+        state.project(),
+        tuple(Path(p) for p in data_files),
+        endpoint=endpoint,
+        timeout=timeout,
+    )
 
 
 @cli.command()
@@ -175,10 +237,7 @@ def query(
     "-i", "--file", "query_file", type=click.File("r", encoding="utf-8"),
     help="Read the query from this file ('-' for stdin).",
 )  # fmt: skip
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES),
-    help="Output format [default: table; ttl for CONSTRUCT].",
-)  # fmt: skip
+@output_options
 @click.option(
     "--allow-remote", is_flag=True,
     help="Allow SERVICE and FROM/FROM NAMED (data fetched from other servers or graphs).",
@@ -191,6 +250,9 @@ def sparql(
     query_text: str | None,
     query_file,
     fmt: str | None,
+    output: str | None,
+    raw: bool,
+    excel: bool,
     allow_remote: bool,
     endpoint: str | None,
     timeout: float,
@@ -201,9 +263,6 @@ def sparql(
     The project's prefixes (ks, id, org, time, prov, skos, rdfs, dct, schema, xsd, owl, foaf,
     …) are predeclared; a PREFIX in the query wins.
     """
-    from kgtool.prefixes import PREFIX_IRIS
-    from kgtool.run import check_read_only
-
     if (query_text is None) == (query_file is None):
         raise click.UsageError("give either a QUERY argument or -i FILE")
     if query_text is not None:
@@ -215,21 +274,8 @@ def sparql(
             from kgtool.errors import InputError
 
             raise InputError(f"{query_file.name}: not UTF-8 text: {error.reason}") from None
-    check_read_only(text, allow_remote=allow_remote, prefixes=PREFIX_IRIS)
-    if endpoint is not None:
-        from kgtool.run import run_remote
-
-        result = run_remote(endpoint, text, timeout=timeout, prefixes=PREFIX_IRIS)
-    else:
-        from kgtool.run import run_local
-
-        result = run_local(
-            open_project_store(state.project(), data_files),
-            text,
-            prefixes=PREFIX_IRIS,
-            allow_remote=allow_remote,
-        )
-    _emit(result, fmt)
+    graph = _open(state, data_files, endpoint, timeout)
+    emit(graph.sparql(text, allow_remote=allow_remote), fmt, output, raw, excel)
 
 
 @cli.command()

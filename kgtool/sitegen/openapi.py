@@ -26,8 +26,10 @@ GRAPH_MEDIA = {
     "nt": "application/n-triples",
     "jsonld": "application/ld+json",
 }
+DATE_PATTERN = "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 SCHEMAS: dict[str, dict[str, Any]] = {
-    "xsd:date": {"type": "string", "format": "date"},
+    # a day, a month or a year (meaning at any time during it), as kgtool.catalogue accepts
+    "xsd:date": {"type": "string", "pattern": DATE_PATTERN},
     "xsd:gYear": {"type": "string", "pattern": "^[0-9]{4}$"},
     "xsd:integer": {"type": "integer"},
     "iri": {"type": "string", "format": "iri-reference"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import httpx
 import pytest
@@ -37,7 +38,11 @@ def test_openapi_types_parameters(served):
     params = {
         p["name"]: p for p in served["paths"]["/api/bodies-and-mandates"]["get"]["parameters"]
     }
-    assert params["date"]["schema"] == {"type": "string", "format": "date"}
+    pattern = params["date"]["schema"]["pattern"]
+    assert params["date"]["schema"] == {"type": "string", "pattern": pattern}
+    for when in ("2020", "2020-09", "2020-09-09"):
+        assert re.fullmatch(pattern.strip("^$"), when)
+    assert not re.fullmatch(pattern.strip("^$"), "2020-13")
     assert params["collaboration"]["schema"]["default"] == "malardalsradet"
     assert "malardalsradet" in params["collaboration"]["schema"]["examples"]
     assert params["format"]["schema"]["enum"] == ["json", "xml", "csv", "tsv"]

@@ -12,7 +12,7 @@ ID = "https://w3id.org/kommunsamverkan/id/"
 
 def rows(run_cli, *args: str) -> list[dict[str, str]]:
     """The query's rows as {variable: value} from SPARQL JSON (missing = unbound)."""
-    result = run_cli("query", *args, "-f", "json")
+    result = run_cli("query", *args, "-f", "sparql-json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.output)
     return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
@@ -177,9 +177,9 @@ def test_no_collaboration_in_stockholms_lan(run_cli):
 
 
 def test_is_member_ask(run_cli):
-    yes = run_cli("query", "is-member", "-f", "json")
+    yes = run_cli("query", "is-member", "-f", "sparql-json")
     assert json.loads(yes.output) == {"head": {}, "boolean": True}
-    no = run_cli("query", "is-member", "-p", "municipality=Lund", "-f", "json")
+    no = run_cli("query", "is-member", "-p", "municipality=Lund", "-f", "sparql-json")
     assert json.loads(no.output)["boolean"] is False
 
 

@@ -127,7 +127,7 @@ def test_bind_rejects_unknown_and_badly_typed(project_dir):
     store = open_project_store(Project(project_dir))
     with pytest.raises(ParameterError, match="parameter 'municipality'"):
         query.bind({"municipality": "9999"}, store=store)
-    with pytest.raises(ParameterError, match=r"parameter 'date'.*not an xsd:date"):
+    with pytest.raises(ParameterError, match=r"parameter 'date'.*not a day, a month or a year"):
         query.bind({"date": "2020-02-30"}, store=store)
     with pytest.raises(ParameterError, match="parameter 'colour'"):
         query.bind({"colour": "blue"}, store=store)
@@ -137,7 +137,8 @@ def test_bad_date_is_usage_error_naming_parameter(run_cli):
     result = run_cli("query", "collaborations-of-municipality", "-p", "date=2020-13-01")
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        "Error: parameter 'date': '2020-13-01' is not an xsd:date (YYYY-MM-DD)"
+        "Error: parameter 'date': '2020-13-01' is not a day, a month or a year "
+        "(YYYY-MM-DD, YYYY-MM, YYYY)"
     )
     assert "Traceback" not in result.output
 

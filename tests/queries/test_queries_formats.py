@@ -32,13 +32,13 @@ def run(run_cli, fmt: str) -> str:
 
 def test_table(run_cli):
     lines = run(run_cli, "table").splitlines()
-    assert lines[0].split() == ["m", "name", "code", "none"]
-    assert lines[2].split() == ["id:municipality/0486", "Strängnäs", "0486"]
+    assert lines[0].split() == ["m", "m_label", "m_code", "name", "code", "none"]
+    assert lines[2].split() == ["id:municipality/0486", "Strängnäs", "0486", "Strängnäs", "0486"]
     assert lines[-1] == "(2 rows)"
 
 
 def test_csv_is_sparql_csv(run_cli):
-    reader = list(csv.reader(io.StringIO(run(run_cli, "csv"))))
+    reader = list(csv.reader(io.StringIO(run(run_cli, "sparql-csv"))))
     assert reader == [
         ["m", "name", "code", "none"],
         [MUNI + "0486", "Strängnäs", "0486", ""],
@@ -53,7 +53,7 @@ def test_tsv_keeps_terms(run_cli):
 
 
 def test_json_round_trips(run_cli):
-    data = json.loads(run(run_cli, "json"))
+    data = json.loads(run(run_cli, "sparql-json"))
     assert data["head"]["vars"] == ["m", "name", "code", "none"]
     first = data["results"]["bindings"][0]
     assert first["name"] == {"type": "literal", "value": "Strängnäs", "xml:lang": "sv"}
@@ -79,8 +79,11 @@ def test_xml_is_sparql_results_xml(run_cli):
 
 def test_markdown(run_cli):
     lines = run(run_cli, "md").splitlines()
-    assert lines[:2] == ["| m | name | code | none |", "|---|---|---|---|"]
-    assert lines[2] == "| id:municipality/0486 | Strängnäs | 0486 |  |"
+    assert lines[:2] == [
+        "| m | m_label | m_code | name | code | none |",
+        "|---|---|---|---|---|---|",
+    ]
+    assert lines[2] == "| id:municipality/0486 | Strängnäs | 0486 | Strängnäs | 0486 |  |"
 
 
 def test_ttl_for_select_is_usage_error(run_cli):
@@ -98,7 +101,7 @@ def test_construct_as_ttl_and_as_rows(run_cli):
     assert ttl.exit_code == 0, ttl.stderr
     graph = Graph().parse(data=ttl.output, format="turtle")
     assert set(graph.objects()) == {Literal("Västerås", lang="sv")}
-    table = run_cli("sparql", query, "-f", "csv")
+    table = run_cli("sparql", query, "-f", "sparql-csv")
     assert table.output.splitlines()[0] == "subject,predicate,object"
 
 

@@ -17,11 +17,13 @@ def rows(result) -> list[dict[str, str]]:
 
 def test_role_given_as_prefixed_name_selects_the_associates(run_cli):
     found = rows(
-        run_cli("query", "members-of-collaboration", "-p", "role=ks:AssociateMember", "-f", "csv")
+        run_cli(
+            "query", "members-of-collaboration", "-p", "role=ks:AssociateMember", "-f", "sparql-csv"
+        )
     )
     assert len(found) == 11
     full = rows(
-        run_cli("query", "members-of-collaboration", "-p", "role=ks:FullMember", "-f", "csv")
+        run_cli("query", "members-of-collaboration", "-p", "role=ks:FullMember", "-f", "sparql-csv")
     )
     assert len(full) == 55
 
@@ -33,7 +35,12 @@ def test_role_given_as_prefixed_name_selects_the_associates(run_cli):
 def test_municipality_in_every_printed_form(run_cli, value):
     found = rows(
         run_cli(
-            "query", "collaborations-of-municipality", "-p", f"municipality={value}", "-f", "csv"
+            "query",
+            "collaborations-of-municipality",
+            "-p",
+            f"municipality={value}",
+            "-f",
+            "sparql-csv",
         )
     )
     assert {row["name"] for row in found} == {"Fyra Mälarstäder", "Mälardalsrådet"}

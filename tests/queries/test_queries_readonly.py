@@ -68,7 +68,7 @@ def test_allow_remote_lets_service_through_the_check():
 
 def test_service_hidden_in_a_string_or_comment_is_not_service(run_cli):
     query = 'SELECT ?x WHERE { BIND("SERVICE <http://x>" AS ?x) } # SERVICE <http://y>'
-    result = run_cli("sparql", query, "-f", "csv")
+    result = run_cli("sparql", query, "-f", "sparql-csv")
     assert result.exit_code == 0, result.stderr
     assert result.output == "x\nSERVICE <http://x>\n"  # CliRunner shows CRLF as LF
 
@@ -82,7 +82,7 @@ def test_malformed_query_shows_parser_message(run_cli):
 
 def test_project_prefixes_are_predeclared_but_others_are_not(run_cli):
     """ks:, id: … work without PREFIX lines; an unknown prefix is a malformed query."""
-    result = run_cli("sparql", "SELECT ?c WHERE { ?c a ks:Collaboration }", "-f", "csv")
+    result = run_cli("sparql", "SELECT ?c WHERE { ?c a ks:Collaboration }", "-f", "sparql-csv")
     assert result.exit_code == 0, result.stderr
     assert len(result.output.splitlines()) == 5  # header and the four collaborations
     unknown = run_cli("sparql", "SELECT ?m WHERE { ?m a nope:Municipality }")
@@ -92,7 +92,7 @@ def test_project_prefixes_are_predeclared_but_others_are_not(run_cli):
 
 def test_own_prefix_wins_over_the_predeclared_one(run_cli):
     query = "PREFIX ks: <http://example.org/> SELECT ?c WHERE { ?c a ks:Collaboration }"
-    result = run_cli("sparql", query, "-f", "csv")
+    result = run_cli("sparql", query, "-f", "sparql-csv")
     assert result.exit_code == 0, result.stderr
     assert result.output.splitlines() == ["c"]
 
@@ -104,7 +104,7 @@ def test_sparql_from_file_and_count(run_cli, tmp_path):
         "SELECT (COUNT(?m) AS ?n) WHERE { ?m a ks:Municipality }\n",
         encoding="utf-8",
     )
-    result = run_cli("sparql", "-i", str(path), "-f", "csv")
+    result = run_cli("sparql", "-i", str(path), "-f", "sparql-csv")
     assert result.exit_code == 0, result.stderr
     assert result.output == "n\n290\n"
 
@@ -146,13 +146,13 @@ def test_values_refuse_an_iri_that_would_break_out():
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_match_as_plain_values_locally(run_cli, value):
-    result = run_cli("query", "find-by-name", "-p", f"name={value}", "-f", "csv")
+    result = run_cli("query", "find-by-name", "-p", f"name={value}", "-f", "sparql-csv")
     assert result.exit_code == 0, result.stderr
     assert result.output.splitlines() == [result.output.splitlines()[0]]  # header, no rows
 
 
 def test_plain_value_does_match(run_cli):
-    result = run_cli("query", "find-by-name", "-p", "name=Västerås", "-f", "csv")
+    result = run_cli("query", "find-by-name", "-p", "name=Västerås", "-f", "sparql-csv")
     assert result.exit_code == 0, result.stderr
     assert "https://w3id.org/kommunsamverkan/id/municipality/1980" in result.output
 

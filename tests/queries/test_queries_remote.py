@@ -46,7 +46,7 @@ def test_push_to_named_graph_with_query_url(pushed, project_dir, run_cli):
         "--endpoint",
         pushed.url,
         "-f",
-        "csv",
+        "sparql-csv",
     )
     assert count.output == f"n\n{triples}\n"
     assert pushed.count() == triples, "the default graph is untouched"
@@ -76,7 +76,7 @@ def test_as_of_same_rows_remote(pushed, run_cli, project_dir):
 def test_hostile_values_match_as_plain_values_remotely(pushed, run_cli, value):
     before = pushed.count()
     result = run_cli(
-        "query", "find-by-name", "-p", f"name={value}", "-f", "csv", "--endpoint", pushed.url
+        "query", "find-by-name", "-p", f"name={value}", "-f", "sparql-csv", "--endpoint", pushed.url
     )
     assert result.exit_code == 0, result.stderr
     assert result.output == "thing,type,label\n"
@@ -304,7 +304,7 @@ def test_saved_query_with_from_still_runs_on_an_endpoint(run_cli, answering_serv
     )
     body = b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}'
     url = answering_server(body, "application/sparql-results+json")
-    remote = run_cli("query", "named", "--endpoint", url, "-f", "csv", project=tmp_path)
+    remote = run_cli("query", "named", "--endpoint", url, "-f", "sparql-csv", project=tmp_path)
     assert remote.exit_code == 0, remote.output
     assert remote.output == "s\n"
     local = run_cli("query", "named", project=tmp_path)

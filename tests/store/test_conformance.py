@@ -60,6 +60,6 @@ def test_negative_syntax_is_exit_2_with_file_and_line(run_cli, path):
 
 @pytest.mark.parametrize("path", POSITIVE, ids=lambda p: p.name)
 def test_positive_syntax_loads(run_cli, path):
-    result = run_cli("sparql", "--data", str(path), "ASK { ?s ?p ?o }", "-f", "csv")
+    result = run_cli("sparql", "--data", str(path), "ASK { ?s ?p ?o }", "-f", "sparql-csv")
     assert result.exit_code == 0, result.stderr
     assert result.output == "true\n"

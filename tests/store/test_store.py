@@ -141,7 +141,7 @@ def test_a_second_process_reads_while_the_first_holds_the_store(cache, project):
     held = open_project_store(Project(project))
     result = subprocess.run(
         [str(Path(sys.executable).parent / "kgtool"), "--project", str(project), "query",
-         "collaborations-of-municipality", "-f", "csv"],
+         "collaborations-of-municipality", "-f", "sparql-csv"],
         capture_output=True, text=True, env={**os.environ, "KGTOOL_CACHE_DIR": str(cache)},
         timeout=60,
     )  # fmt: skip

@@ -1,0 +1,344 @@
+"""The Python API: open a project, run saved queries and SPARQL, describe, validate.
+
+    >>> import kgtool
+    >>> kg = kgtool.open()
+    >>> members = kg.query("members-of-collaboration", collaboration="Mälardalsrådet")
+    >>> members.to_pandas()[["member_label", "member_code", "role_label"]].head(3)
+
+``Result.rows`` are dicts of plain Python values (see ``kgtool.tables``): an IRI as its full
+string, numbers as ``int``/``float``, booleans as ``bool``, dates and other literals as their
+text, unbound as ``None``, and after each IRI column its ``_label`` and, for municipalities,
+counties and regions, ``_code`` (kommunkod or länskod). ``Result.terms`` keeps the pyoxigraph
+terms, and ``sparql_json()`` (and ``sparql_csv``/``sparql_tsv``/``sparql_xml``) the W3C forms.
+
+The ``kgtool query`` and ``kgtool sparql`` commands are thin layers over this module.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import os
+
+    from kgtool.catalogue import SavedQuery
+    from kgtool.describe import Description
+    from kgtool.names import NameIndex
+    from kgtool.project import Project
+    from kgtool.report import Report
+    from kgtool.run import QueryResult, Row
+    from kgtool.store import ProjectStore
+    from kgtool.tables import Table, Value
+
+#: Output formats of ``Result.render``: analysis-ready tables, W3C SPARQL results, Turtle.
+TABLE_FORMATS = ("table", "csv", "json", "md", "xlsx")
+SPARQL_FORMATS = ("tsv", "xml", "sparql-csv", "sparql-json")
+FORMATS = (*TABLE_FORMATS, *SPARQL_FORMATS, "ttl")
+#: ``-o FILE`` picks the format from the file's suffix.
+SUFFIX_FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".json": "json",
+    ".xlsx": "xlsx",
+    ".md": "md",
+    ".ttl": "ttl",
+    ".xml": "xml",
+    ".srj": "sparql-json",
+}
+
+
+@dataclass
+class Result:
+    """The answer of a query: a SELECT's rows, an ASK's boolean or a CONSTRUCT's triples."""
+
+    raw: QueryResult
+    names_store: ProjectStore | None = field(default=None, repr=False)
+    lang: str = "en"
+
+    @property
+    def kind(self) -> str:
+        """``SELECT``, ``ASK`` or ``CONSTRUCT`` (DESCRIBE results are ``CONSTRUCT`` too)."""
+        return self.raw.kind
+
+    @property
+    def boolean(self) -> bool | None:
+        """An ASK query's answer (None for other queries)."""
+        return self.raw.boolean
+
+    @property
+    def truncated(self) -> bool:
+        return self.raw.truncated
+
+    @cached_property
+    def table(self) -> Table:
+        """The analysis-ready table (labels and codes added; see ``kgtool.tables``)."""
+        from kgtool.tables import build_table
+
+        return build_table(self.raw, self.names_store, self.lang)
+
+    @property
+    def columns(self) -> list[str]:
+        """The table's column names: the query's variables plus ``_label``/``_code`` columns."""
+        return self.table.columns
+
+    @property
+    def rows(self) -> list[dict[str, Value]]:
+        """One dict of plain values per row (see the module docstring)."""
+        return self.table.rows
+
+    @property
+    def terms(self) -> list[Row]:
+        """The rows as the query gave them: pyoxigraph terms keyed by variable (no extras)."""
+        return self.raw.rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def to_pandas(self) -> Any:
+        """A ``pandas.DataFrame`` of ``rows`` (``pip install 'kgtool[pandas]'``)."""
+        from kgtool.tables import to_pandas
+
+        return to_pandas(self.table)
+
+    def to_csv(self, excel: bool = False) -> str:
+        """RFC 4180 CSV of ``rows``; ``excel=True`` starts it with a BOM so Excel reads UTF-8."""
+        from kgtool.tables import to_csv
+
+        return to_csv(self.table, excel=excel)
+
+    def to_json(self) -> str:
+        """``rows`` as a JSON array of objects."""
+        from kgtool.tables import to_json
+
+        return to_json(self.table)
+
+    def to_xlsx(self) -> bytes:
+        """An Excel workbook of ``rows`` (``pip install 'kgtool[xlsx]'``)."""
+        from kgtool.tables import to_xlsx
+
+        return to_xlsx(self.table)
+
+    def to_markdown(self) -> str:
+        """A Markdown table of ``rows`` (IRIs shortened with the project's prefixes)."""
+        from kgtool.tables import to_markdown
+
+        return to_markdown(self.table)
+
+    def sparql_json(self) -> str:
+        """The W3C SPARQL 1.1 Query Results JSON."""
+        from kgtool.formats import to_json
+
+        return to_json(self.raw)
+
+    def sparql_csv(self) -> str:
+        """The W3C SPARQL 1.1 CSV (lexical values only, no labels)."""
+        from kgtool.formats import to_csv
+
+        return to_csv(self.raw)
+
+    def sparql_tsv(self) -> str:
+        """The W3C SPARQL 1.1 TSV (terms in N-Triples form)."""
+        from kgtool.formats import to_csv
+
+        return to_csv(self.raw, "\t")
+
+    def render(self, fmt: str, *, excel: bool = False, width: int | None = None) -> str | bytes:
+        """The result in one of ``FORMATS`` (``xlsx`` as bytes, the others as text).
+
+        ``table`` fits ``width`` characters (long cells end in …); no other format shortens.
+        """
+        from kgtool import formats, tables
+
+        if fmt not in FORMATS:
+            from kgtool.errors import ParameterError
+
+            raise ParameterError(f"format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        if fmt == "ttl" or (self.kind == "ASK" and fmt != "xlsx"):  # a yes or no: W3C forms
+            return formats.render(self.raw, fmt.removeprefix("sparql-"))
+        renderers = {
+            "table": lambda: tables.to_text(self.table, width),
+            "csv": lambda: self.to_csv(excel=excel),
+            "json": self.to_json,
+            "md": self.to_markdown,
+            "xlsx": self.to_xlsx,
+            "tsv": self.sparql_tsv,
+            "xml": lambda: formats.to_xml(self.raw),
+            "sparql-csv": self.sparql_csv,
+            "sparql-json": self.sparql_json,
+        }
+        return renderers[fmt]()
+
+
+class KnowledgeGraph:
+    """A kgtool project opened for reading: saved queries, SPARQL, describe and validate.
+
+    Queries run on the project's Oxigraph store (built once, then reused from the cache), or on
+    ``endpoint`` when one is given; names (``Västerås``, ``1980``) are looked up in the project.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        data: tuple[Path, ...] = (),
+        *,
+        endpoint: str | None = None,
+        timeout: float = 30,
+        lang: str = "en",
+    ) -> None:
+        self.project = project
+        self.data = tuple(data)
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.lang = lang
+
+    def __repr__(self) -> str:
+        where = f", endpoint={self.endpoint!r}" if self.endpoint else ""
+        return f"KnowledgeGraph({str(self.project.root)!r}{where})"
+
+    @cached_property
+    def store(self) -> ProjectStore:
+        """The project's Oxigraph store (plus the ``data`` files)."""
+        from kgtool.store import open_project_store
+
+        return open_project_store(self.project, list(self.data))
+
+    @cached_property
+    def names(self) -> NameIndex:
+        """The name matcher (``kgtool.names``) over the project's graph."""
+        from kgtool.names import NameIndex
+
+        return NameIndex.from_store(self.store)
+
+    def queries(self) -> list[SavedQuery]:
+        """The saved queries, sorted by name (``.name``, ``.summary``, ``.params``)."""
+        from kgtool.catalogue import load_catalogue
+
+        return load_catalogue(self.project)
+
+    def saved_query(self, name: str) -> SavedQuery:
+        """One saved query by name (ParameterError with close names if there is none)."""
+        from kgtool.catalogue import get_query
+
+        return get_query(self.project, name)
+
+    def query(self, name: str, /, *, as_of: str | None = None, **params: Any) -> Result:
+        """Run the saved query ``name`` with its parameters as keywords.
+
+        Values may be strings, numbers or dates: ``collaboration="Mälardalsrådet"``,
+        ``municipality=1980``, ``role="associate"``. ``as_of`` is a day, a month or a year
+        (``"2020"``, ``"2020-09"``, ``"2020-09-09"`` or a ``datetime.date``) and binds the
+        query's time parameter. Raises ParameterError for an unknown or ill-typed value.
+        """
+        from kgtool.catalogue import NAMED_TYPES
+        from kgtool.errors import InputError, QueryRefused
+        from kgtool.run import check_read_only
+
+        saved = self.saved_query(name)
+        try:
+            check_read_only(saved.text, allow_remote=self.endpoint is not None, hint=None)
+        except (InputError, QueryRefused) as error:  # the line is the file's line
+            path = saved.path
+            shown = (
+                path.relative_to(self.project.root)
+                if path.is_relative_to(self.project.root)
+                else path
+            )
+            raise type(error)(f"{shown}: {error.message}") from None
+        values = {key: _text(value) for key, value in params.items() if value is not None}
+        if as_of is not None and saved.param("as_of") is not None and "as_of" not in values:
+            values["as_of"], as_of = _text(as_of), None
+        needs_names = any(p.type in NAMED_TYPES for p in saved.params)
+        names = self.names if needs_names else None
+        bindings = saved.bind(values, as_of=None if as_of is None else _text(as_of), store=names)
+        if self.endpoint is not None:
+            from kgtool.run import run_remote
+
+            raw = run_remote(self.endpoint, saved.text, bindings, timeout=self.timeout)
+        else:
+            from kgtool.run import run_local
+
+            raw = run_local(self.store, saved.text, bindings)
+        return Result(raw, self._names_store(), self.lang)
+
+    def sparql(self, text: str, *, allow_remote: bool = False) -> Result:
+        """Run a read-only SPARQL query; the project's prefixes (``ks:``, ``id:``, …) are
+        predeclared and a ``PREFIX`` in ``text`` wins. Updates are refused, and so are
+        ``SERVICE`` and ``FROM`` unless ``allow_remote``."""
+        from kgtool.prefixes import PREFIX_IRIS
+        from kgtool.run import check_read_only
+
+        check_read_only(text, allow_remote=allow_remote, prefixes=PREFIX_IRIS)
+        if self.endpoint is not None:
+            from kgtool.run import run_remote
+
+            raw = run_remote(self.endpoint, text, timeout=self.timeout, prefixes=PREFIX_IRIS)
+        else:
+            from kgtool.run import run_local
+
+            raw = run_local(self.store, text, prefixes=PREFIX_IRIS, allow_remote=allow_remote)
+        return Result(raw, self._names_store(), self.lang)
+
+    def resolve(self, kind: str, value: str) -> str:
+        """The IRI of the ``kind`` (municipality, collaboration, county, region, area, source,
+        role) named ``value``: ``resolve("municipality", "Vasteras")``."""
+        return self.names.resolve(kind, str(value), kind)
+
+    def describe(self, name_or_iri: str) -> Description:
+        """One resource (an IRI, ``municipality/1980``, ``ks:Region``, a code or a name such as
+        ``Vasteras``) with its labels, types, relations both ways and sources."""
+        from kgtool.describe import describe
+        from kgtool.graph import load_project
+
+        loaded = load_project(self.project, extra=list(self.data))
+        return describe(loaded, name_or_iri, names=self.names)
+
+    def validate(self) -> Report:
+        """Validate the project (plus ``data`` files) against its SHACL shapes and checks."""
+        from kgtool.validate import validate_project
+
+        return validate_project(self.project, extra_files=list(self.data))
+
+    def _names_store(self) -> ProjectStore | None:
+        """Where labels and codes come from: the local store (also for endpoint results)."""
+        try:
+            return self.store
+        except Exception:  # no local graph to read names from: plain rows, no labels
+            if self.endpoint is None:
+                raise
+            return None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def open(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    data: tuple[str | os.PathLike[str], ...] = (),
+    endpoint: str | None = None,
+    timeout: float = 30,
+    lang: str = "en",
+) -> KnowledgeGraph:
+    """Open a kgtool project for reading.
+
+    ``path`` is a project folder (ontology/, data/, shapes/, queries/); without one, like the
+    CLI: ``$KGTOOL_PROJECT``, the project the current folder is in, else the bundled graph.
+    ``data`` adds Turtle or N-Triples files; ``endpoint`` runs queries on a SPARQL endpoint
+    instead; ``lang`` is the preferred language of labels (then Swedish, then English).
+    """
+    from kgtool.project import find_project
+
+    project = find_project(path)
+    return KnowledgeGraph(
+        project, tuple(Path(p) for p in data), endpoint=endpoint, timeout=timeout, lang=lang
+    )
