@@ -61,6 +61,10 @@ class ServeSettings:
     max_request_bytes: int = 64 * 1024
     workers: int = 2
     worker_memory_mb: int | None = 1024
+    quick_workers: int = 2
+    quick_seconds: float = 1.0
+    queue_wait: float = 2.0
+    queue_size: int = 64
 
 
 class _LazySite:
@@ -70,6 +74,10 @@ class _LazySite:
         self._build = build
         self._lock = threading.Lock()
         self._site = None
+
+    @property
+    def ready(self) -> bool:
+        return self._site is not None
 
     def load(self):
         with self._lock:
@@ -124,7 +132,15 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     # is loaded in a thread after start, so /sparql and /api answer at once.
     site = _LazySite(lambda: Site(project))
     pool = QueryPool(
-        project.root, settings.workers, settings.timeout, store.location, settings.worker_memory_mb
+        project.root,
+        settings.workers,
+        settings.timeout,
+        store.location,
+        settings.worker_memory_mb,
+        quick=settings.quick_workers,
+        quick_seconds=settings.quick_seconds,
+        queue_wait=settings.queue_wait,
+        queue_size=settings.queue_size,
     )
     vary = {"Vary": "Accept"}
     lang_vary = {"Vary": "Accept, Accept-Language"}
@@ -148,6 +164,11 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     @functools.cache
     def def_terms() -> frozenset[URIRef]:
         return frozenset(site.model.def_terms())
+
+    async def loaded() -> None:
+        """Wait (in a thread, once) for the site model; pages never wait for a query worker."""
+        if not site.ready:
+            await asyncio.to_thread(site.load)
 
     def html(text: str) -> Response:
         headers = {**vary, "Content-Security-Policy": page_policy(text)}
@@ -175,12 +196,12 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     async def index(request: Request) -> Response:
         if request.url.path == "/" and wants_english(request):
             return RedirectResponse("/en/", status_code=303, headers=lang_vary)
-        await asyncio.to_thread(site.load)
+        await loaded()
         return html(site.index_html())
 
     async def english(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
         """``/en/…``: the English page of whatever the Swedish path shows."""
+        await loaded()
         rest = request.path_params.get("rest", "")
         rest = rest.removesuffix("index.html")
         if rest == "":
@@ -210,7 +231,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return html(await asyncio.to_thread(parsing(site.editor_html)))
 
     async def assets(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
+        await loaded()
         name = request.url.path.lstrip("/")
         if name == "search.json":
             return Response(site.search_index, media_type="application/json")
@@ -222,7 +243,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return Response(data, media_type=media)
 
     async def thing(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
+        await loaded()
         path = request.path_params["path"]
         folder, _, last = path.rpartition("/")
         if last.startswith("index.") and folder:
@@ -246,7 +267,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         )
 
     async def ontology(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
+        await loaded()
         term = request.path_params.get("term", "")
         if not term:
             if request.url.path.endswith("/"):
@@ -266,8 +287,8 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return await negotiate_resource(request, lambda: site.term_graph(iri), f"/def/#{term}")
 
     async def term_file(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
         """``/def/<Term>/`` and ``/def/<Term>/index.*``: the files ``kgtool publish`` writes."""
+        await loaded()
         term = request.path_params["term"]
         name = request.path_params.get("name") or "index.html"
         iri = URIRef(site.model.def_base + term)
@@ -282,7 +303,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return rdf(site.term_graph(iri), media)
 
     async def static(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
+        await loaded()
         name = request.url.path.lstrip("/")
         if name == "void.ttl":
             return Response(rdfio.to_turtle(site.void), media_type=ng.TURTLE)
@@ -296,7 +317,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return _plain(404, f"no such file: {request.url.path}")
 
     async def queries_page(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
+        await loaded()
         # Answers are computed once, in a thread, so the event loop keeps serving meanwhile.
         return html(await asyncio.to_thread(parsing(site.queries_html)))
 
@@ -325,10 +346,11 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             reply = await pool.run(job)
         except QueryTimeout:
             return _plain(503, f"query stopped: it ran longer than {settings.timeout:g} s")
-        except PoolBusy:
-            return _plain(503, f"server busy: no query worker free within {settings.timeout:g} s")
+        except PoolBusy as error:
+            return _plain(503, str(error), {"Retry-After": str(error.retry_after)})
         except WorkerStartFailed as error:
-            return _plain(503, f"{error}; it is tried again on the next request")
+            message = f"{error}; it is tried again on the next request"
+            return _plain(503, message, {"Retry-After": "5"})
         except (EOFError, OSError):  # the worker died mid-query (e.g. out of memory); replaced
             return _plain(503, "query stopped: its worker process ended unexpectedly")
         headers = dict(vary)

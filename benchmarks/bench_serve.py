@@ -1,0 +1,296 @@
+"""Load and fault test of ``kgtool serve``: many clients while runaway queries hold workers.
+
+    .venv/bin/python benchmarks/bench_serve.py [--clients 50] [--seconds 30] [--runaway 2]
+
+Starts ``kgtool serve`` on a free port of 127.0.0.1 (only there; nothing else is contacted),
+waits until it answers, then keeps ``--runaway`` runaway queries running (each is sent again
+as soon as the server stops it at its timeout) and, meanwhile, ``--clients`` concurrent
+clients (httpx, async, one connection each, no think time) send requests one after another
+for ``--seconds``, in a fixed mix:
+
+* **page**: resource pages in HTML (Swedish and English), the same resources as Turtle and
+  JSON-LD by content negotiation, the ontology page, a static file;
+* **api**: saved queries at ``/api/<name>`` with their default parameters;
+* **sparql**: short queries at ``/sparql`` (ASK, a small SELECT, a CONSTRUCT).
+
+Bounded in time (``--seconds``, at most 300) and in count (``--max-requests``). Prints, per
+kind, requests, requests/s, p50/p99/max latency and errors (any answer other than 200, or no
+answer), what the runaway queries got, and whether the target holds (with the runaway queries
+running: p99 under 1 s and no errors); writes ``benchmarks/results/serve.md`` with the machine
+and the date. Exit code 0 when the target holds, 1 when not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import itertools
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+KGTOOL = str(Path(sys.executable).parent / "kgtool")
+RESULTS = ROOT / "benchmarks" / "results" / "serve.md"
+HOST = "127.0.0.1"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+KS = "https://w3id.org/kommunsamverkan/"
+HTML, TURTLE, JSONLD = "text/html", "text/turtle", "application/ld+json"
+PAGES = [
+    ("/id/municipality/1980/", HTML),
+    ("/en/id/municipality/1980/", HTML),
+    ("/id/collaboration/fyra-malarstader/", HTML),
+    ("/id/municipality/0180", TURTLE),
+    ("/id/collaboration/fyra-malarstader", JSONLD),
+    ("/def/", HTML),
+    ("/static/site.css", "*/*"),
+]
+API = [
+    "members-of-collaboration",
+    "collaborations-of-municipality",
+    "collaboration-overview",
+    "members-per-county",
+    "is-member",
+]
+SPARQL = [
+    "ASK { ?s ?p ?o }",
+    f"SELECT ?m WHERE {{ ?m a <{KS}def/Municipality> }} LIMIT 20",
+    f"CONSTRUCT {{ <{KS}id/municipality/1980> ?p ?o }} WHERE {{ <{KS}id/municipality/1980> ?p ?o }}",
+]
+KINDS = ("page", "api", "sparql")
+TARGET_P99 = 1.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start_server(project: Path, port: int, options: list[str], log: Path) -> subprocess.Popen:
+    command = [KGTOOL, "--project", str(project), "serve", "--host", HOST, "--port", str(port)]
+    handle = log.open("w")  # the server's own log, for a look when something fails
+    return subprocess.Popen([*command, *options], stdout=handle, stderr=subprocess.STDOUT)
+
+
+def wait_ready(process: subprocess.Popen, url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"bench_serve: kgtool serve exited with {process.returncode}")
+        try:
+            if httpx.get(url + "/", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    sys.exit(f"bench_serve: kgtool serve did not answer within {seconds:g} s")
+
+
+def requests_mix():
+    """The requests the clients send, in turn: (kind, method, path, params, headers)."""
+    pages = [("page", path, None, {"Accept": accept}) for path, accept in PAGES]
+    apis = [("api", f"/api/{name}", None, {"Accept": "application/json"}) for name in API]
+    queries = [
+        ("sparql", "/sparql", {"query": text}, {"Accept": "application/sparql-results+json"})
+        if not text.startswith("CONSTRUCT")
+        else ("sparql", "/sparql", {"query": text}, {"Accept": TURTLE})
+        for text in SPARQL
+    ]
+    # Pages are the most common requests on a linked-data site; queries come next.
+    return [*pages, *apis, *queries, *pages[:3]]
+
+
+class Runaways:
+    """Threads that keep ``count`` runaway queries running until ``stop`` is set."""
+
+    def __init__(self, url: str, count: int) -> None:
+        self.url = url
+        self.stop = threading.Event()
+        self.answers: list[tuple[int, str, float]] = []
+        self.running = 0
+        self._lock = threading.Lock()
+        self.threads = [threading.Thread(target=self._loop, daemon=True) for _ in range(count)]
+
+    def _loop(self) -> None:
+        with httpx.Client(base_url=self.url, timeout=120) as client:
+            while not self.stop.is_set():
+                started = time.monotonic()
+                with self._lock:
+                    self.running += 1
+                try:
+                    response = client.get("/sparql", params={"query": RUNAWAY})
+                    answer = (response.status_code, response.text.strip()[:80])
+                except httpx.HTTPError as error:
+                    answer = (0, type(error).__name__)
+                finally:
+                    with self._lock:
+                        self.running -= 1
+                self.answers.append((*answer, time.monotonic() - started))
+
+    def start(self) -> None:
+        for thread in self.threads:
+            thread.start()
+
+
+async def client_loop(client, mix, offset: int, until: float, budget, samples, runaways):
+    for kind, path, params, headers in itertools.islice(itertools.cycle(mix), offset, None):
+        if time.monotonic() >= until or not budget():
+            return
+        held = runaways.running  # runaway queries in flight when this request was sent
+        started = time.monotonic()
+        try:
+            response = await client.get(path, params=params, headers=headers)
+            status = response.status_code
+        except httpx.HTTPError as error:
+            status = type(error).__name__
+        samples.append((kind, status, time.monotonic() - started, held))
+
+
+async def run_clients(url: str, clients: int, seconds: float, max_requests: int, runaways):
+    mix = requests_mix()
+    samples: list[tuple[str, object, float, int]] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+        started = time.monotonic()
+        until = started + seconds
+        tasks = [
+            client_loop(
+                client, mix, i, until, lambda: len(samples) < max_requests, samples, runaways
+            )
+            for i in range(clients)
+        ]
+        await asyncio.gather(*tasks)
+        return samples, time.monotonic() - started
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def table(samples, elapsed: float) -> tuple[str, bool]:
+    lines = [
+        "| kind | requests | requests/s | p50 ms | p99 ms | max ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    ok = True
+    for kind in (*KINDS, "all"):
+        rows = [s for s in samples if kind in ("all", s[0])]
+        if not rows:
+            continue
+        took = [s[2] for s in rows]
+        errors: dict[str, int] = {}
+        for s in rows:
+            if s[1] != 200:
+                errors[str(s[1])] = errors.get(str(s[1]), 0) + 1
+        p99 = percentile(took, 0.99)
+        ok = ok and not errors and p99 < TARGET_P99
+        errs = ", ".join(f"{n} × {e}" for e, n in sorted(errors.items())) or "0"
+        lines.append(
+            f"| {kind} | {len(rows)} | {len(rows) / elapsed:.0f} | "
+            f"{statistics.median(took) * 1000:.0f} | {p99 * 1000:.0f} | "
+            f"{max(took) * 1000:.0f} | {errs} |"
+        )
+    return "\n".join(lines), ok
+
+
+def machine() -> str:
+    model = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{platform.platform()}, {model or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--runaway", type=int, default=2, help="runaway queries kept running")
+    parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument("--project", type=Path, default=ROOT)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("serve_options", nargs="*", help="more kgtool serve options (after --)")
+    args = parser.parse_args()
+    if not (1 <= args.clients <= 500 and 1 <= args.seconds <= 300 and 0 <= args.runaway <= 8):
+        sys.exit("bench_serve: --clients 1..500, --seconds 1..300, --runaway 0..8")
+
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    log = ROOT / "benchmarks" / "out" / "serve.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    server = start_server(args.project, port, args.serve_options, log)
+    try:
+        wait_ready(server, url)
+        for kind, path, params, headers in requests_mix():  # every request works when idle
+            response = httpx.get(url + path, params=params, headers=headers, timeout=60)
+            if response.status_code != 200:
+                sys.exit(f"bench_serve: {path} answered {response.status_code} when idle")
+        runaways = Runaways(url, args.runaway)
+        runaways.start()
+        time.sleep(2.0)  # past the server's short-query budget: the runaways hold long slots
+        samples, elapsed = asyncio.run(
+            run_clients(url, args.clients, args.seconds, args.max_requests, runaways)
+        )
+        runaways.stop.set()
+        held = [s for s in samples if s[3] >= args.runaway]
+        for thread in runaways.threads:
+            thread.join(60)
+    finally:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+    text, ok = table(samples, elapsed)
+    stopped: dict[str, int] = {}
+    for status, message, _ in runaways.answers:
+        key = f"{status} {message}"
+        stopped[key] = stopped.get(key, 0) + 1
+    runaway_lines = "\n".join(f"- {n} × {key}" for key, n in sorted(stopped.items()))
+    share = len(held) / len(samples) if samples else 0.0
+    verdict = "holds" if ok else "MISSED"
+    report = (
+        f"# kgtool serve under load\n\n"
+        f"{datetime.date.today().isoformat()}, {machine()}; a shared machine (other work ran "
+        f"on it meanwhile).\n\n"
+        f"`python benchmarks/bench_serve.py --clients {args.clients} --seconds {args.seconds:g} "
+        f"--runaway {args.runaway}`"
+        + (f" `-- {' '.join(args.serve_options)}`" if args.serve_options else "")
+        + f": {args.clients} concurrent clients (no think time) for {elapsed:.1f} s, server with "
+        f"default options{' plus the ones above' if args.serve_options else ''}, while "
+        f"{args.runaway} runaway queries ran (`{RUNAWAY}`, each sent again when stopped).\n\n"
+        f"{text}\n\n"
+        f"Requests sent while all {args.runaway} runaway queries were in flight: "
+        f"{share:.0%}.\n\n"
+        f"Runaway queries answered:\n{runaway_lines or '- none'}\n\n"
+        f"Target (p99 under {TARGET_P99:g} s and no errors, for every kind): **{verdict}**.\n"
+    )
+    print(report)
+    if not args.no_write:
+        from kgtool.atomic import write_atomic
+
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(RESULTS, report)
+        print(f"written to {RESULTS}")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
