@@ -5,8 +5,8 @@
 Starts ``kgtool serve`` on a free port of 127.0.0.1 (only there; nothing else is contacted),
 waits until it answers, then keeps ``--runaway`` runaway queries running (each is sent again
 as soon as the server stops it at its timeout) and, meanwhile, ``--clients`` concurrent
-clients (httpx, async, one connection each, no think time) send requests one after another
-for ``--seconds``, in a fixed mix:
+clients (threads, http.client, one keep-alive connection each, no think time) send requests
+one after another for ``--seconds``, in a fixed mix:
 
 * **page**: resource pages in HTML (Swedish and English), the same resources as Turtle and
   JSON-LD by content negotiation, the ontology page, a static file;
@@ -23,8 +23,8 @@ and the date. Exit code 0 when the target holds, 1 when not.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime
+import http.client
 import itertools
 import os
 import platform
@@ -34,6 +34,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import httpx
@@ -64,7 +65,7 @@ API = [
 SPARQL = [
     "ASK { ?s ?p ?o }",
     f"SELECT ?m WHERE {{ ?m a <{KS}def/Municipality> }} LIMIT 20",
-    f"CONSTRUCT {{ <{KS}id/municipality/1980> ?p ?o }} WHERE {{ <{KS}id/municipality/1980> ?p ?o }}",
+    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ BIND(<{KS}id/municipality/1980> AS ?s) ?s ?p ?o }}",
 ]
 KINDS = ("page", "api", "sparql")
 TARGET_P99 = 1.0
@@ -117,60 +118,73 @@ class Runaways:
         self.url = url
         self.stop = threading.Event()
         self.answers: list[tuple[int, str, float]] = []
-        self.running = 0
-        self._lock = threading.Lock()
+        self.spans: list[tuple[float, float]] = []  # when each runaway query was in flight
         self.threads = [threading.Thread(target=self._loop, daemon=True) for _ in range(count)]
 
     def _loop(self) -> None:
         with httpx.Client(base_url=self.url, timeout=120) as client:
             while not self.stop.is_set():
                 started = time.monotonic()
-                with self._lock:
-                    self.running += 1
                 try:
                     response = client.get("/sparql", params={"query": RUNAWAY})
                     answer = (response.status_code, response.text.strip()[:80])
                 except httpx.HTTPError as error:
                     answer = (0, type(error).__name__)
-                finally:
-                    with self._lock:
-                        self.running -= 1
-                self.answers.append((*answer, time.monotonic() - started))
+                ended = time.monotonic()
+                self.spans.append((started, ended))
+                self.answers.append((*answer, ended - started))
+
+    def in_flight(self, moment: float) -> int:
+        """How many runaway queries were in flight at ``moment``."""
+        return sum(1 for start, end in self.spans if start <= moment < end)
 
     def start(self) -> None:
         for thread in self.threads:
             thread.start()
 
 
-async def client_loop(client, mix, offset: int, until: float, budget, samples, runaways):
+def client_loop(host: str, port: int, mix, offset: int, until: float, budget, samples) -> None:
+    """One client: one keep-alive connection, requests one after another until time is up."""
+    connection = http.client.HTTPConnection(host, port, timeout=30)
     for kind, path, params, headers in itertools.islice(itertools.cycle(mix), offset, None):
         if time.monotonic() >= until or not budget():
-            return
-        held = runaways.running  # runaway queries in flight when this request was sent
+            break
+        target = path + ("?" + urllib.parse.urlencode(params) if params else "")
         started = time.monotonic()
         try:
-            response = await client.get(path, params=params, headers=headers)
-            status = response.status_code
-        except httpx.HTTPError as error:
+            connection.request("GET", target, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            status: object = response.status
+        except (OSError, http.client.HTTPException) as error:
             status = type(error).__name__
-        samples.append((kind, status, time.monotonic() - started, held))
+            connection.close()  # reconnects on the next request
+        samples.append((kind, status, time.monotonic() - started, started))
+    connection.close()
 
 
-async def run_clients(url: str, clients: int, seconds: float, max_requests: int, runaways):
+def run_clients(url: str, clients: int, seconds: float, max_requests: int):
+    """``clients`` threads, each a client with its own connection (http.client: the
+    lightest real HTTP client, so that the clients measure the server, not themselves)."""
+    parts = urllib.parse.urlsplit(url)
     mix = requests_mix()
-    samples: list[tuple[str, object, float, int]] = []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
-        started = time.monotonic()
-        until = started + seconds
-        tasks = [
-            client_loop(
-                client, mix, i, until, lambda: len(samples) < max_requests, samples, runaways
-            )
-            for i in range(clients)
-        ]
-        await asyncio.gather(*tasks)
-        return samples, time.monotonic() - started
+    samples: list[tuple[str, object, float, float]] = []
+    started = time.monotonic()
+    until = started + seconds
+    threads = [
+        threading.Thread(
+            target=client_loop,
+            args=(parts.hostname, parts.port, mix, i, until, lambda: len(samples) < max_requests),
+            kwargs={"samples": samples},
+            daemon=True,
+        )
+        for i in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 60)
+    return samples, time.monotonic() - started
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -237,20 +251,18 @@ def main() -> None:
     server = start_server(args.project, port, args.serve_options, log)
     try:
         wait_ready(server, url)
-        for kind, path, params, headers in requests_mix():  # every request works when idle
+        for _kind, path, params, headers in requests_mix():  # every request works when idle
             response = httpx.get(url + path, params=params, headers=headers, timeout=60)
             if response.status_code != 200:
                 sys.exit(f"bench_serve: {path} answered {response.status_code} when idle")
         runaways = Runaways(url, args.runaway)
         runaways.start()
         time.sleep(2.0)  # past the server's short-query budget: the runaways hold long slots
-        samples, elapsed = asyncio.run(
-            run_clients(url, args.clients, args.seconds, args.max_requests, runaways)
-        )
+        samples, elapsed = run_clients(url, args.clients, args.seconds, args.max_requests)
         runaways.stop.set()
-        held = [s for s in samples if s[3] >= args.runaway]
         for thread in runaways.threads:
-            thread.join(60)
+            thread.join(120)
+        held = [s for s in samples if runaways.in_flight(s[3]) >= args.runaway]
     finally:
         server.terminate()
         try:

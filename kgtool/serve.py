@@ -65,6 +65,7 @@ class ServeSettings:
     quick_seconds: float = 1.0
     queue_wait: float = 2.0
     queue_size: int = 64
+    cache_mb: int = 32
 
 
 class _LazySite:
@@ -123,7 +124,14 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     from kgtool.serve_protocol import ProtocolError, SecurityHeaders, page_policy
     from kgtool.sitegen import rdfio
     from kgtool.sitegen.build import Site
-    from kgtool.sitegen.workers import Job, PoolBusy, QueryPool, QueryTimeout, WorkerStartFailed
+    from kgtool.sitegen.workers import (
+        Job,
+        PoolBusy,
+        QueryPool,
+        QueryTimeout,
+        ReplyCache,
+        WorkerStartFailed,
+    )
     from kgtool.store import open_project_store
 
     settings = settings or ServeSettings()
@@ -142,6 +150,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         queue_wait=settings.queue_wait,
         queue_size=settings.queue_size,
     )
+    answers = ReplyCache(settings.cache_mb * 1024 * 1024) if settings.cache_mb else None
     vary = {"Vary": "Accept"}
     lang_vary = {"Vary": "Accept, Accept-Language"}
     parse_lock = threading.Lock()  # rdflib's SPARQL parser (pyparsing) is not thread-safe
@@ -154,6 +163,21 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
                 return function(*args)
 
         return locked
+
+    @functools.lru_cache(maxsize=256)
+    def saved_query(name: str):
+        """A saved query as it was when first asked for (the store is fixed while serving too)."""
+        from kgtool.catalogue import get_query
+
+        return get_query(project, name)
+
+    @functools.lru_cache(maxsize=1024)
+    def query_form(text: str) -> str:
+        """The query's form after the read-only check (QueryRefused or KgtoolError if not)."""
+        from kgtool.prefixes import PREFIX_IRIS
+        from kgtool.run import check_read_only
+
+        return check_read_only(text, False, None, PREFIX_IRIS)
 
     @functools.cache
     def names():
@@ -170,9 +194,26 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         if not site.ready:
             await asyncio.to_thread(site.load)
 
+    policy = functools.lru_cache(maxsize=4096)(page_policy)  # pages repeat: hash each once
+
     def html(text: str) -> Response:
-        headers = {**vary, "Content-Security-Policy": page_policy(text)}
+        headers = {**vary, "Content-Security-Policy": policy(text)}
         return Response(text, media_type="text/html; charset=utf-8", headers=headers)
+
+    @functools.lru_cache(maxsize=4096)
+    def rendered(page: str, *args) -> str:
+        """``site.<page>(*args)``, rendered once: the site model does not change while serving."""
+        return getattr(site, page)(*args)
+
+    def resource_page(subject: URIRef, lang: str) -> str:
+        return rendered("resource_html", subject, lang)
+
+    @functools.lru_cache(maxsize=2048)
+    def resource_bytes(subject: URIRef, media: str) -> bytes:
+        return rdfio.serialise(site.resource_graph(subject), ng.RDF_TYPES[media])
+
+    def resource_rdf(subject: URIRef, media: str) -> Response:
+        return Response(resource_bytes(subject, media), media_type=media, headers=vary)
 
     def rdf(graph, media: str) -> Response:
         return Response(rdfio.serialise(graph, ng.RDF_TYPES[media]), media_type=media, headers=vary)
@@ -180,7 +221,9 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     def not_acceptable(offers: list[str]) -> Response:
         return _plain(406, "not acceptable: this resource is offered as " + ", ".join(offers), vary)
 
-    async def negotiate_resource(request: Request, graph_of, html_url: str) -> Response:
+    async def negotiate_resource(
+        request: Request, graph_of, html_url: str, subject: URIRef | None = None
+    ) -> Response:
         media = ng.choose(request.headers.get("accept"), RESOURCE_OFFERS)
         if media is None:
             return not_acceptable(RESOURCE_OFFERS)
@@ -188,6 +231,8 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             if wants_english(request) and not html_url.startswith("/en/"):
                 html_url = "/en" + html_url
             return RedirectResponse(html_url, status_code=303, headers=lang_vary)
+        if subject is not None:
+            return resource_rdf(subject, media)
         return rdf(graph_of(), media)
 
     def wants_english(request: Request) -> bool:
@@ -197,7 +242,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         if request.url.path == "/" and wants_english(request):
             return RedirectResponse("/en/", status_code=303, headers=lang_vary)
         await loaded()
-        return html(site.index_html())
+        return html(rendered("index_html"))
 
     async def english(request: Request) -> Response:
         """``/en/…``: the English page of whatever the Swedish path shows."""
@@ -205,30 +250,30 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         rest = request.path_params.get("rest", "")
         rest = rest.removesuffix("index.html")
         if rest == "":
-            return html(site.index_html("en"))
+            return html(rendered("index_html", "en"))
         if rest == "def/":
-            return html(site.ontology_html("en"))
+            return html(rendered("ontology_html", "en"))
         if rest == "queries/":
-            return html(await asyncio.to_thread(parsing(lambda: site.queries_html("en"))))
+            return html(await asyncio.to_thread(parsing(lambda: rendered("queries_html", "en"))))
         if rest == "sparql/":
-            return html(await asyncio.to_thread(parsing(lambda: site.editor_html("en"))))
+            return html(await asyncio.to_thread(parsing(lambda: rendered("editor_html", "en"))))
         if rest.startswith("queries/") and rest.endswith("/"):
             name = rest[len("queries/") : -1]
-            page = await asyncio.to_thread(parsing(lambda: site.query_html(name, "en")))
+            page = await asyncio.to_thread(parsing(lambda: rendered("query_html", name, "en")))
             return html(page) if page else _plain(404, f"no such query: {name}")
         if rest.startswith("id/") and rest.endswith("/"):
             subject = URIRef(site.base + rest.rstrip("/"))
             if subject in site.model.pages:
-                return html(site.resource_html(subject, "en"))
+                return html(resource_page(subject, "en"))
         return _plain(404, f"no such page: {request.url.path}")
 
     async def query_page(request: Request) -> Response:
         name = request.path_params["name"]
-        page = await asyncio.to_thread(parsing(lambda: site.query_html(name)))
+        page = await asyncio.to_thread(parsing(lambda: rendered("query_html", name)))
         return html(page) if page else _plain(404, f"no such query: {name}")
 
     async def editor(request: Request) -> Response:
-        return html(await asyncio.to_thread(parsing(site.editor_html)))
+        return html(await asyncio.to_thread(parsing(lambda: rendered("editor_html"))))
 
     async def assets(request: Request) -> Response:
         await loaded()
@@ -252,18 +297,18 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
                 return _plain(404, f"no such resource: {subject}")
             ext = last.removeprefix("index.")
             if ext == "html":
-                return html(site.resource_html(subject))
+                return html(resource_page(subject, "sv"))
             media = ng.TYPE_OF_EXT.get(ext)
             if media is None:
                 return _plain(404, f"no such file: {request.url.path}")
-            return rdf(site.resource_graph(subject), media)
+            return resource_rdf(subject, media)
         subject = URIRef(site.base + "id/" + path.rstrip("/"))
         if subject not in site.model.pages:
             return _plain(404, f"no such resource: {subject}")
         if path.endswith("/"):
-            return html(site.resource_html(subject))
+            return html(resource_page(subject, "sv"))
         return await negotiate_resource(
-            request, lambda: site.resource_graph(subject), request.url.path + "/"
+            request, lambda: site.resource_graph(subject), request.url.path + "/", subject
         )
 
     async def ontology(request: Request) -> Response:
@@ -271,12 +316,12 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         term = request.path_params.get("term", "")
         if not term:
             if request.url.path.endswith("/"):
-                return html(site.ontology_html())
+                return html(rendered("ontology_html"))
             return await negotiate_resource(request, lambda: site.ontology_graph, "/def/")
         if term.startswith("index."):
             ext = term.removeprefix("index.")
             if ext == "html":
-                return html(site.ontology_html())
+                return html(rendered("ontology_html"))
             media = ng.TYPE_OF_EXT.get(ext)
             if media is None:
                 return _plain(404, f"no such file: {request.url.path}")
@@ -296,7 +341,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             return _plain(404, f"no such term: {iri}")
         ext = name.removeprefix("index.") if name.startswith("index.") else ""
         if ext == "html":
-            return html(site.term_html(iri))
+            return html(rendered("term_html", iri))
         media = ng.TYPE_OF_EXT.get(ext)
         if media is None:
             return _plain(404, f"no such file: {request.url.path}")
@@ -319,15 +364,12 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     async def queries_page(request: Request) -> Response:
         await loaded()
         # Answers are computed once, in a thread, so the event loop keeps serving meanwhile.
-        return html(await asyncio.to_thread(parsing(site.queries_html)))
+        return html(await asyncio.to_thread(parsing(lambda: rendered("queries_html"))))
 
     async def execute(request: Request, job_text: str, bindings, explicit: str | None):
         """Pick the result format, run the query in a worker, map errors to HTTP statuses."""
-        from kgtool.prefixes import PREFIX_IRIS
-        from kgtool.run import check_read_only
-
-        try:  # parsing is pure Python: in a thread, so a long query text cannot stall the loop
-            form = await asyncio.to_thread(check_read_only, job_text, False, None, PREFIX_IRIS)
+        try:  # parsed in a thread, so a long query text cannot stall the loop
+            form = await asyncio.to_thread(query_form, job_text)
         except QueryRefused as error:
             return _plain(403, error.format_message())
         except KgtoolError as error:
@@ -342,8 +384,12 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         if media is None:
             return not_acceptable(offers)
         job = Job(job_text, FORMAT_OF[media], settings.max_rows, bindings)
+        reply = answers.get(job) if answers else None
         try:
-            reply = await pool.run(job)
+            if reply is None:
+                reply = await pool.run(job)
+                if answers:
+                    answers.put(job, reply)
         except QueryTimeout:
             return _plain(503, f"query stopped: it ran longer than {settings.timeout:g} s")
         except PoolBusy as error:
@@ -405,13 +451,12 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
                 accept = request.headers.get("accept") or ""
                 if "text/html" in accept:  # a browser: the editor
                     lang = "en" if wants_english(request) else "sv"
-                    page = await asyncio.to_thread(parsing(lambda: site.editor_html(lang)))
+                    page = await asyncio.to_thread(parsing(lambda: rendered("editor_html", lang)))
                     return html(page)
             return _plain(400, "missing parameter 'query'")
         return await execute(request, query, None, params.get("format"))
 
     async def api(request: Request) -> Response:
-        from kgtool.catalogue import get_query
         from kgtool.serve_protocol import check_single
 
         name = request.path_params["name"]
@@ -419,7 +464,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         if len(request.url.query.encode()) > limit:
             return _plain(414, f"request too large: the query string is over {limit} bytes")
         try:
-            query = get_query(project, name)
+            query = saved_query(name)
         except KgtoolError as error:
             return _plain(404, error.format_message())
         try:
@@ -470,7 +515,10 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         def warm_up() -> None:
             site.load()
             site.dump_files  # noqa: B018  (computed once, cached)
-            parsing(site.queries_html)()
+            parsing(lambda: rendered("queries_html"))()
+            for lang in ("sv", "en"):  # the slowest pages, rendered before anyone waits
+                rendered("index_html", lang)
+                rendered("ontology_html", lang)
 
         warm = asyncio.create_task(asyncio.to_thread(warm_up))
         try:

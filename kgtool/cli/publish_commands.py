@@ -104,6 +104,13 @@ def publish(state: CliState, out_dir: str, base: str | None, contact_email: str 
     help="Queries that may wait for a worker at once; more get 503 with Retry-After.",
 )
 @click.option(
+    "--cache-mb",
+    default=32,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="MiB of query answers kept to answer the same query again without a worker (0: none).",
+)
+@click.option(
     "--worker-memory",
     default=1024,
     show_default=True,
@@ -124,6 +131,7 @@ def serve(
     quick_seconds: float,
     queue_wait: float,
     queue_size: int,
+    cache_mb: int,
 ) -> None:
     """Serve the site read-only: pages and RDF by content negotiation, /sparql, /api/<query>."""
     from kgtool.serve import ServeSettings, check_listen, run_server
@@ -140,6 +148,7 @@ def serve(
         quick_seconds,
         queue_wait,
         queue_size,
+        cache_mb,
     )
     project = state.project()
     check_listen(settings)

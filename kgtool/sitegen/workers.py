@@ -385,3 +385,41 @@ async def _readable(conn: Connection, seconds: float) -> bool:
         return False
     finally:
         loop.remove_reader(fd)
+
+
+class ReplyCache:
+    """Answers already computed, by query, bound parameters, format and row limit: the store
+    does not change while the server runs, so an answer stays right. Least recently used
+    answers go first once the bodies pass ``max_bytes``; only 200 answers are kept."""
+
+    def __init__(self, max_bytes: int) -> None:
+        from collections import OrderedDict
+
+        self.max_bytes = max_bytes
+        self._bytes = 0
+        self._replies: OrderedDict[tuple, Reply] = OrderedDict()
+
+    @staticmethod
+    def key(job: Job) -> tuple:
+        bound = tuple(sorted((name, str(term)) for name, term in (job.bindings or {}).items()))
+        return (job.text, bound, job.fmt, job.max_rows)
+
+    def get(self, job: Job) -> Reply | None:
+        key = self.key(job)
+        reply = self._replies.get(key)
+        if reply is not None:
+            self._replies.move_to_end(key)
+        return reply
+
+    def put(self, job: Job, reply: Reply) -> None:
+        size = len(reply.body)
+        if reply.status != 200 or size > self.max_bytes // 4:
+            return
+        key = self.key(job)
+        if key in self._replies:
+            return
+        self._replies[key] = reply
+        self._bytes += size
+        while self._bytes > self.max_bytes:
+            _, old = self._replies.popitem(last=False)
+            self._bytes -= len(old.body)
