@@ -17,7 +17,9 @@ Bounded in time (``--seconds``, at most 300) and in count (``--max-requests``). 
 kind, requests, requests/s, p50/p99/max latency and errors (any answer other than 200, or no
 answer), what the runaway queries got, and whether the target holds (with the runaway queries
 running: p99 under 1 s and no errors); writes ``benchmarks/results/serve.md`` with the machine
-and the date. Exit code 0 when the target holds, 1 when not.
+and the date. ``--also-uncached`` measures a second server without the answers cache
+(``--cache-mb 0``: every query runs in a worker). Exit code 0 when the target holds (first
+server), 1 when not.
 """
 
 from __future__ import annotations
@@ -239,16 +241,50 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--project", type=Path, default=ROOT)
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--also-uncached", action="store_true", help="then the same with --cache-mb 0"
+    )
     parser.add_argument("serve_options", nargs="*", help="more kgtool serve options (after --)")
     args = parser.parse_args()
     if not (1 <= args.clients <= 500 and 1 <= args.seconds <= 300 and 0 <= args.runaway <= 8):
         sys.exit("bench_serve: --clients 1..500, --seconds 1..300, --runaway 0..8")
 
+    runs = [("default options", list(args.serve_options))]
+    if args.also_uncached:
+        runs.append(("no answers cache", [*args.serve_options, "--cache-mb", "0"]))
+    sections, verdicts = [], []
+    for title, options in runs:
+        section, ok = measure(args, options, title)
+        sections.append(section)
+        verdicts.append(ok)
+    command = " ".join(sys.argv[1:])
+    report = (
+        f"# kgtool serve under load\n\n"
+        f"{datetime.date.today().isoformat()}, {machine()}; a shared machine (other work ran "
+        f"on it meanwhile).\n\n"
+        f"`python benchmarks/bench_serve.py {command}`: {args.clients} concurrent clients "
+        f"(threads, one keep-alive connection each, no think time) for {args.seconds:g} s, "
+        f"while {args.runaway} runaway queries ran (`{RUNAWAY}`, each sent again when the "
+        f"server stopped it). Latency is from sending a request to its last byte.\n\n"
+        + "\n".join(sections)
+    )
+    print(report)
+    if not args.no_write:
+        from kgtool.atomic import write_atomic
+
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(RESULTS, report)
+        print(f"written to {RESULTS}")
+    sys.exit(0 if verdicts[0] else 1)
+
+
+def measure(args, options: list[str], title: str) -> tuple[str, bool]:
+    """One server with ``options``, loaded as ``args`` say: a report section, target met."""
     port = free_port()
     url = f"http://{HOST}:{port}"
     log = ROOT / "benchmarks" / "out" / "serve.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    server = start_server(args.project, port, args.serve_options, log)
+    server = start_server(args.project, port, options, log)
     try:
         wait_ready(server, url)
         for _kind, path, params, headers in requests_mix():  # every request works when idle
@@ -278,30 +314,15 @@ def main() -> None:
     runaway_lines = "\n".join(f"- {n} × {key}" for key, n in sorted(stopped.items()))
     share = len(held) / len(samples) if samples else 0.0
     verdict = "holds" if ok else "MISSED"
-    report = (
-        f"# kgtool serve under load\n\n"
-        f"{datetime.date.today().isoformat()}, {machine()}; a shared machine (other work ran "
-        f"on it meanwhile).\n\n"
-        f"`python benchmarks/bench_serve.py --clients {args.clients} --seconds {args.seconds:g} "
-        f"--runaway {args.runaway}`"
-        + (f" `-- {' '.join(args.serve_options)}`" if args.serve_options else "")
-        + f": {args.clients} concurrent clients (no think time) for {elapsed:.1f} s, server with "
-        f"default options{' plus the ones above' if args.serve_options else ''}, while "
-        f"{args.runaway} runaway queries ran (`{RUNAWAY}`, each sent again when stopped).\n\n"
+    shown = " ".join(options) or "none"
+    section = (
+        f"## {title} (server options: {shown}; {elapsed:.1f} s)\n\n"
         f"{text}\n\n"
         f"Requests sent while all {args.runaway} runaway queries were in flight: "
-        f"{share:.0%}.\n\n"
-        f"Runaway queries answered:\n{runaway_lines or '- none'}\n\n"
+        f"{share:.0%}. Runaway queries answered:\n{runaway_lines or '- none'}\n\n"
         f"Target (p99 under {TARGET_P99:g} s and no errors, for every kind): **{verdict}**.\n"
     )
-    print(report)
-    if not args.no_write:
-        from kgtool.atomic import write_atomic
-
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(RESULTS, report)
-        print(f"written to {RESULTS}")
-    sys.exit(0 if ok else 1)
+    return section, ok
 
 
 if __name__ == "__main__":

@@ -2,8 +2,25 @@
 saved queries, read-only and with limits.
 
 Stack: starlette on uvicorn (both already dependencies). Async request handling lets the server
-keep answering while a query runs in a worker process (``kgtool.sitegen.workers``); rdflib
-cannot stop a query in a thread, so only a separate process makes the timeout real.
+keep answering while a query runs in a worker process (``kgtool.sitegen.workers``); a query
+cannot be stopped in a thread, so only a separate process makes the timeout real.
+
+Fairness, so that simple requests keep being answered while runaway queries run:
+
+* Pages, RDF of resources, dumps and static files never touch a query worker: they come from
+  the site model (rdflib, built lazily in a thread by ``_LazySite``), each rendered once and
+  then served from memory (the data does not change while the server runs).
+* Queries (``/sparql`` and ``/api/<name>``) go to ``QueryPool``: ``--workers`` long-query
+  slots plus ``--quick-workers`` processes that only short queries use. A query still running
+  after ``--quick-seconds`` needs a free long-query slot or is stopped at once with 503 and
+  ``Retry-After``; so runaway queries hold at most ``--workers`` processes, at lower CPU
+  priority. A query waits at most ``--queue-wait`` seconds for a worker, and at most
+  ``--queue-size`` wait at once; beyond either: 503 with ``Retry-After``.
+* Answers (200 only, by query text, bound parameters, format and row limit) are kept in a
+  least-recently-used cache of ``--cache-mb``: the same query again needs no worker.
+
+No per-client limit: behind a proxy every client has the same address, and the lanes above
+already bound what one client's runaway queries can hold.
 """
 
 from __future__ import annotations

@@ -83,21 +83,28 @@ def test_simple_requests_are_answered_while_two_runaway_queries_run(fair_server)
         assert seconds >= TIMEOUT - 0.5
 
 
-def test_a_full_queue_is_refused_with_retry_after(tmp_path):
-    """With no worker free and no room to wait, a query gets 503 and Retry-After at once."""
+def test_a_full_queue_is_refused_with_retry_after_and_known_answers_still_come():
+    """With no worker free and no room to wait, a new query gets 503 and Retry-After at once;
+    a query answered before comes from the answers cache, and pages never need a worker."""
     options = ("--timeout", "10", "--workers", "1", "--quick-workers", "0")
     running = Server(ROOT, *options, "--queue-size", "0", "--queue-wait", "0.5")
+    known = {"query": "ASK { ?s ?p ?o }"}
     try:
         running.wait_ready()
-        runaway = Runaway(running.url)
-        runaway.start()
-        time.sleep(1.5)
         with httpx.Client(base_url=running.url, timeout=30) as client:
-            busy, busy_took = _timed(client, "/sparql", params={"query": "ASK { ?s ?p ?o }"})
+            first = client.get("/sparql", params=known)
+            runaway = Runaway(running.url)
+            runaway.start()
+            time.sleep(1.5)
+            new = {"query": "ASK { ?s a ?o }"}
+            busy, busy_took = _timed(client, "/sparql", params=new)
+            again = client.get("/sparql", params=known)
             page, _ = _timed(client, "/id/municipality/1980/")
         runaway.join(30)
     finally:
         running.stop()
+    assert first.status_code == 200 and again.status_code == 200
+    assert again.content == first.content
     assert busy.status_code == 503 and "server busy" in busy.text, busy.text
     assert busy.headers["retry-after"] == "1"
     assert busy_took < QUICK
