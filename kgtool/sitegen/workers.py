@@ -27,6 +27,7 @@ import json
 import multiprocessing
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -229,6 +230,9 @@ class QueryPool:
         self.queue_wait = queue_wait
         self.queue_size = queue_size
         self._ctx = multiprocessing.get_context("spawn")
+        # Starting a worker blocks a thread until it holds the graph: threads of their own, so
+        # replacements never hold up the requests' short hops to threads.
+        self._starter = ThreadPoolExecutor(self.size, thread_name_prefix="kgtool-start")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
@@ -249,12 +253,13 @@ class QueryPool:
             raise
         return worker
 
+    def _in_starter(self) -> asyncio.Future[_Worker]:
+        return asyncio.get_running_loop().run_in_executor(self._starter, self._start_worker)
+
     async def start(self) -> None:
         """Start every worker (in parallel) and wait until each holds the graph."""
         self._idle = asyncio.Queue()
-        workers = await asyncio.gather(
-            *(asyncio.to_thread(self._start_worker) for _ in range(self.size))
-        )
+        workers = await asyncio.gather(*(self._in_starter() for _ in range(self.size)))
         for worker in workers:
             self._idle.put_nowait(worker)
         self._ready = len(workers)
@@ -269,7 +274,7 @@ class QueryPool:
 
     async def _respawn(self) -> None:
         try:
-            fresh = await asyncio.to_thread(self._start_worker)
+            fresh = await self._in_starter()
         except Exception as error:
             self.start_error = str(error)
             print(f"kgtool serve: {error}", file=sys.stderr, flush=True)
@@ -299,7 +304,10 @@ class QueryPool:
         if self._failed():
             raise WorkerStartFailed(self.start_error)
         if self._idle.empty() and self._waiting >= self.queue_size:
-            raise PoolBusy(f"server busy: {self._waiting} requests are waiting for a worker")
+            waiting = f"{self._waiting} waiting"
+            raise PoolBusy(
+                f"server busy: every query worker is in use and the queue is full ({waiting})"
+            )
         self._waiting += 1
         try:
             return await asyncio.wait_for(self._idle.get(), self.queue_wait)
@@ -358,6 +366,7 @@ class QueryPool:
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
+        self._starter.shutdown(wait=False, cancel_futures=True)
 
 
 LONG_QUERY_NICE = 10  # how much lower a long query's worker is scheduled than the server
