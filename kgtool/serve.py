@@ -211,13 +211,13 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         if not site.ready:
             await asyncio.to_thread(site.load)
 
-    policy = functools.lru_cache(maxsize=4096)(page_policy)  # pages repeat: hash each once
+    policy = functools.lru_cache(maxsize=1024)(page_policy)  # pages repeat: hash each once
 
     def html(text: str) -> Response:
         headers = {**vary, "Content-Security-Policy": policy(text)}
         return Response(text, media_type="text/html; charset=utf-8", headers=headers)
 
-    @functools.lru_cache(maxsize=4096)
+    @functools.lru_cache(maxsize=1024)  # a page is some 10-50 kB: bounded, most visited kept
     def rendered(page: str, *args) -> str:
         """``site.<page>(*args)``, rendered once: the site model does not change while serving."""
         return getattr(site, page)(*args)
@@ -225,7 +225,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     def resource_page(subject: URIRef, lang: str) -> str:
         return rendered("resource_html", subject, lang)
 
-    @functools.lru_cache(maxsize=2048)
+    @functools.lru_cache(maxsize=1024)
     def resource_bytes(subject: URIRef, media: str) -> bytes:
         return rdfio.serialise(site.resource_graph(subject), ng.RDF_TYPES[media])
 
