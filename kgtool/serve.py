@@ -2,8 +2,25 @@
 saved queries, read-only and with limits.
 
 Stack: starlette on uvicorn (both already dependencies). Async request handling lets the server
-keep answering while a query runs in a worker process (``kgtool.sitegen.workers``); rdflib
-cannot stop a query in a thread, so only a separate process makes the timeout real.
+keep answering while a query runs in a worker process (``kgtool.sitegen.workers``); a query
+cannot be stopped in a thread, so only a separate process makes the timeout real.
+
+Fairness, so that simple requests keep being answered while runaway queries run:
+
+* Pages, RDF of resources, dumps and static files never touch a query worker: they come from
+  the site model (rdflib, built lazily in a thread by ``_LazySite``), each rendered once and
+  then served from memory (the data does not change while the server runs).
+* Queries (``/sparql`` and ``/api/<name>``) go to ``QueryPool``: ``--workers`` long-query
+  slots plus ``--quick-workers`` processes that only short queries use. A query still running
+  after ``--quick-seconds`` needs a free long-query slot or is stopped at once with 503 and
+  ``Retry-After``; so runaway queries hold at most ``--workers`` processes, at lower CPU
+  priority. A query waits at most ``--queue-wait`` seconds for a worker, and at most
+  ``--queue-size`` wait at once; beyond either: 503 with ``Retry-After``.
+* Answers (200 only, by query text, bound parameters, format and row limit) are kept in a
+  least-recently-used cache of ``--cache-mb``: the same query again needs no worker.
+
+No per-client limit: behind a proxy every client has the same address, and the lanes above
+already bound what one client's runaway queries can hold.
 """
 
 from __future__ import annotations
@@ -61,6 +78,11 @@ class ServeSettings:
     max_request_bytes: int = 64 * 1024
     workers: int = 2
     worker_memory_mb: int | None = 1024
+    quick_workers: int = 2
+    quick_seconds: float = 1.0
+    queue_wait: float = 2.0
+    queue_size: int = 64
+    cache_mb: int = 32
 
 
 WARM_PAGES_UP_TO = 200_000  # triples: bigger graphs build the page model on first use
@@ -73,6 +95,10 @@ class _LazySite:
         self._build = build
         self._lock = threading.Lock()
         self._site = None
+
+    @property
+    def ready(self) -> bool:
+        return self._site is not None
 
     def load(self):
         with self._lock:
@@ -118,7 +144,14 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     from kgtool.serve_protocol import ProtocolError, SecurityHeaders, page_policy
     from kgtool.sitegen import rdfio
     from kgtool.sitegen.build import Site
-    from kgtool.sitegen.workers import Job, PoolBusy, QueryPool, QueryTimeout, WorkerStartFailed
+    from kgtool.sitegen.workers import (
+        Job,
+        PoolBusy,
+        QueryPool,
+        QueryTimeout,
+        ReplyCache,
+        WorkerStartFailed,
+    )
     from kgtool.store import open_project_store
 
     settings = settings or ServeSettings()
@@ -127,8 +160,17 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     # is loaded in a thread after start, so /sparql and /api answer at once.
     site = _LazySite(lambda: Site(project))
     pool = QueryPool(
-        project.root, settings.workers, settings.timeout, store.location, settings.worker_memory_mb
+        project.root,
+        settings.workers,
+        settings.timeout,
+        store.location,
+        settings.worker_memory_mb,
+        quick=settings.quick_workers,
+        quick_seconds=settings.quick_seconds,
+        queue_wait=settings.queue_wait,
+        queue_size=settings.queue_size,
     )
+    answers = ReplyCache(settings.cache_mb * 1024 * 1024) if settings.cache_mb else None
     vary = {"Vary": "Accept"}
     lang_vary = {"Vary": "Accept, Accept-Language"}
     parse_lock = threading.Lock()  # rdflib's SPARQL parser (pyparsing) is not thread-safe
@@ -142,6 +184,21 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
 
         return locked
 
+    @functools.lru_cache(maxsize=256)
+    def saved_query(name: str):
+        """A saved query as it was when first asked for (the store is fixed while serving too)."""
+        from kgtool.catalogue import get_query
+
+        return get_query(project, name)
+
+    @functools.lru_cache(maxsize=1024)
+    def query_form(text: str) -> str:
+        """The query's form after the read-only check (QueryRefused or KgtoolError if not)."""
+        from kgtool.prefixes import PREFIX_IRIS
+        from kgtool.run import check_read_only
+
+        return check_read_only(text, False, None, PREFIX_IRIS)
+
     @functools.cache
     def names():
         from kgtool.names import NameIndex
@@ -152,9 +209,31 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     def def_terms() -> frozenset[URIRef]:
         return frozenset(site.model.def_terms())
 
+    async def loaded() -> None:
+        """Wait (in a thread, once) for the site model; pages never wait for a query worker."""
+        if not site.ready:
+            await asyncio.to_thread(site.load)
+
+    policy = functools.lru_cache(maxsize=1024)(page_policy)  # pages repeat: hash each once
+
     def html(text: str) -> Response:
-        headers = {**vary, "Content-Security-Policy": page_policy(text)}
+        headers = {**vary, "Content-Security-Policy": policy(text)}
         return Response(text, media_type="text/html; charset=utf-8", headers=headers)
+
+    @functools.lru_cache(maxsize=1024)  # a page is some 10-50 kB: bounded, most visited kept
+    def rendered(page: str, *args) -> str:
+        """``site.<page>(*args)``, rendered once: the site model does not change while serving."""
+        return getattr(site, page)(*args)
+
+    def resource_page(subject: URIRef, lang: str) -> str:
+        return rendered("resource_html", subject, lang)
+
+    @functools.lru_cache(maxsize=1024)
+    def resource_bytes(subject: URIRef, media: str) -> bytes:
+        return rdfio.serialise(site.resource_graph(subject), ng.RDF_TYPES[media])
+
+    def resource_rdf(subject: URIRef, media: str) -> Response:
+        return Response(resource_bytes(subject, media), media_type=media, headers=vary)
 
     def rdf(graph, media: str) -> Response:
         return Response(rdfio.serialise(graph, ng.RDF_TYPES[media]), media_type=media, headers=vary)
@@ -162,7 +241,9 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     def not_acceptable(offers: list[str]) -> Response:
         return _plain(406, "not acceptable: this resource is offered as " + ", ".join(offers), vary)
 
-    async def negotiate_resource(request: Request, graph_of, html_url: str) -> Response:
+    async def negotiate_resource(
+        request: Request, graph_of, html_url: str, subject: URIRef | None = None
+    ) -> Response:
         media = ng.choose(request.headers.get("accept"), RESOURCE_OFFERS)
         if media is None:
             return not_acceptable(RESOURCE_OFFERS)
@@ -170,6 +251,8 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             if wants_english(request) and not html_url.startswith("/en/"):
                 html_url = "/en" + html_url
             return RedirectResponse(html_url, status_code=303, headers=lang_vary)
+        if subject is not None:
+            return resource_rdf(subject, media)
         return rdf(graph_of(), media)
 
     def wants_english(request: Request) -> bool:
@@ -178,42 +261,42 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     async def index(request: Request) -> Response:
         if request.url.path == "/" and wants_english(request):
             return RedirectResponse("/en/", status_code=303, headers=lang_vary)
-        await asyncio.to_thread(site.load)
-        return html(site.index_html())
+        await loaded()
+        return html(rendered("index_html"))
 
     async def english(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
         """``/en/…``: the English page of whatever the Swedish path shows."""
+        await loaded()
         rest = request.path_params.get("rest", "")
         rest = rest.removesuffix("index.html")
         if rest == "":
-            return html(site.index_html("en"))
+            return html(rendered("index_html", "en"))
         if rest == "def/":
-            return html(site.ontology_html("en"))
+            return html(rendered("ontology_html", "en"))
         if rest == "queries/":
-            return html(await asyncio.to_thread(parsing(lambda: site.queries_html("en"))))
+            return html(await asyncio.to_thread(parsing(lambda: rendered("queries_html", "en"))))
         if rest == "sparql/":
-            return html(await asyncio.to_thread(parsing(lambda: site.editor_html("en"))))
+            return html(await asyncio.to_thread(parsing(lambda: rendered("editor_html", "en"))))
         if rest.startswith("queries/") and rest.endswith("/"):
             name = rest[len("queries/") : -1]
-            page = await asyncio.to_thread(parsing(lambda: site.query_html(name, "en")))
+            page = await asyncio.to_thread(parsing(lambda: rendered("query_html", name, "en")))
             return html(page) if page else _plain(404, f"no such query: {name}")
         if rest.startswith("id/") and rest.endswith("/"):
             subject = URIRef(site.base + rest.rstrip("/"))
             if subject in site.model.pages:
-                return html(site.resource_html(subject, "en"))
+                return html(resource_page(subject, "en"))
         return _plain(404, f"no such page: {request.url.path}")
 
     async def query_page(request: Request) -> Response:
         name = request.path_params["name"]
-        page = await asyncio.to_thread(parsing(lambda: site.query_html(name)))
+        page = await asyncio.to_thread(parsing(lambda: rendered("query_html", name)))
         return html(page) if page else _plain(404, f"no such query: {name}")
 
     async def editor(request: Request) -> Response:
-        return html(await asyncio.to_thread(parsing(site.editor_html)))
+        return html(await asyncio.to_thread(parsing(lambda: rendered("editor_html"))))
 
     async def assets(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
+        await loaded()
         name = request.url.path.lstrip("/")
         if name == "search.json":
             return Response(site.search_index, media_type="application/json")
@@ -225,7 +308,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return Response(data, media_type=media)
 
     async def thing(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
+        await loaded()
         path = request.path_params["path"]
         folder, _, last = path.rpartition("/")
         if last.startswith("index.") and folder:
@@ -234,31 +317,31 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
                 return _plain(404, f"no such resource: {subject}")
             ext = last.removeprefix("index.")
             if ext == "html":
-                return html(site.resource_html(subject))
+                return html(resource_page(subject, "sv"))
             media = ng.TYPE_OF_EXT.get(ext)
             if media is None:
                 return _plain(404, f"no such file: {request.url.path}")
-            return rdf(site.resource_graph(subject), media)
+            return resource_rdf(subject, media)
         subject = URIRef(site.base + "id/" + path.rstrip("/"))
         if subject not in site.model.pages:
             return _plain(404, f"no such resource: {subject}")
         if path.endswith("/"):
-            return html(site.resource_html(subject))
+            return html(resource_page(subject, "sv"))
         return await negotiate_resource(
-            request, lambda: site.resource_graph(subject), request.url.path + "/"
+            request, lambda: site.resource_graph(subject), request.url.path + "/", subject
         )
 
     async def ontology(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
+        await loaded()
         term = request.path_params.get("term", "")
         if not term:
             if request.url.path.endswith("/"):
-                return html(site.ontology_html())
+                return html(rendered("ontology_html"))
             return await negotiate_resource(request, lambda: site.ontology_graph, "/def/")
         if term.startswith("index."):
             ext = term.removeprefix("index.")
             if ext == "html":
-                return html(site.ontology_html())
+                return html(rendered("ontology_html"))
             media = ng.TYPE_OF_EXT.get(ext)
             if media is None:
                 return _plain(404, f"no such file: {request.url.path}")
@@ -269,8 +352,8 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return await negotiate_resource(request, lambda: site.term_graph(iri), f"/def/#{term}")
 
     async def term_file(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
         """``/def/<Term>/`` and ``/def/<Term>/index.*``: the files ``kgtool publish`` writes."""
+        await loaded()
         term = request.path_params["term"]
         name = request.path_params.get("name") or "index.html"
         iri = URIRef(site.model.def_base + term)
@@ -278,14 +361,14 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             return _plain(404, f"no such term: {iri}")
         ext = name.removeprefix("index.") if name.startswith("index.") else ""
         if ext == "html":
-            return html(site.term_html(iri))
+            return html(rendered("term_html", iri))
         media = ng.TYPE_OF_EXT.get(ext)
         if media is None:
             return _plain(404, f"no such file: {request.url.path}")
         return rdf(site.term_graph(iri), media)
 
     async def static(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
+        await loaded()
         name = request.url.path.lstrip("/")
         if name == "void.ttl":
             return Response(rdfio.to_turtle(site.void), media_type=ng.TURTLE)
@@ -299,17 +382,14 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return _plain(404, f"no such file: {request.url.path}")
 
     async def queries_page(request: Request) -> Response:
-        await asyncio.to_thread(site.load)
+        await loaded()
         # Answers are computed once, in a thread, so the event loop keeps serving meanwhile.
-        return html(await asyncio.to_thread(parsing(site.queries_html)))
+        return html(await asyncio.to_thread(parsing(lambda: rendered("queries_html"))))
 
     async def execute(request: Request, job_text: str, bindings, explicit: str | None):
         """Pick the result format, run the query in a worker, map errors to HTTP statuses."""
-        from kgtool.prefixes import PREFIX_IRIS
-        from kgtool.run import check_read_only
-
-        try:  # parsing is pure Python: in a thread, so a long query text cannot stall the loop
-            form = await asyncio.to_thread(check_read_only, job_text, False, None, PREFIX_IRIS)
+        try:  # parsed in a thread, so a long query text cannot stall the loop
+            form = await asyncio.to_thread(query_form, job_text)
         except QueryRefused as error:
             return _plain(403, error.format_message())
         except KgtoolError as error:
@@ -324,14 +404,19 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         if media is None:
             return not_acceptable(offers)
         job = Job(job_text, FORMAT_OF[media], settings.max_rows, bindings)
+        reply = answers.get(job) if answers else None
         try:
-            reply = await pool.run(job)
+            if reply is None:
+                reply = await pool.run(job)
+                if answers:
+                    answers.put(job, reply)
         except QueryTimeout:
             return _plain(503, f"query stopped: it ran longer than {settings.timeout:g} s")
-        except PoolBusy:
-            return _plain(503, f"server busy: no query worker free within {settings.timeout:g} s")
+        except PoolBusy as error:
+            return _plain(503, str(error), {"Retry-After": str(error.retry_after)})
         except WorkerStartFailed as error:
-            return _plain(503, f"{error}; it is tried again on the next request")
+            message = f"{error}; it is tried again on the next request"
+            return _plain(503, message, {"Retry-After": "5"})
         except (EOFError, OSError):  # the worker died mid-query (e.g. out of memory); replaced
             return _plain(503, "query stopped: its worker process ended unexpectedly")
         headers = dict(vary)
@@ -386,13 +471,12 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
                 accept = request.headers.get("accept") or ""
                 if "text/html" in accept:  # a browser: the editor
                     lang = "en" if wants_english(request) else "sv"
-                    page = await asyncio.to_thread(parsing(lambda: site.editor_html(lang)))
+                    page = await asyncio.to_thread(parsing(lambda: rendered("editor_html", lang)))
                     return html(page)
             return _plain(400, "missing parameter 'query'")
         return await execute(request, query, None, params.get("format"))
 
     async def api(request: Request) -> Response:
-        from kgtool.catalogue import get_query
         from kgtool.serve_protocol import check_single
 
         name = request.path_params["name"]
@@ -400,7 +484,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         if len(request.url.query.encode()) > limit:
             return _plain(414, f"request too large: the query string is over {limit} bytes")
         try:
-            query = get_query(project, name)
+            query = saved_query(name)
         except KgtoolError as error:
             return _plain(404, error.format_message())
         try:
@@ -451,7 +535,10 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         def warm_up() -> None:
             site.load()
             site.dump_files  # noqa: B018  (computed once, cached)
-            parsing(site.queries_html)()
+            parsing(lambda: rendered("queries_html"))()
+            for lang in ("sv", "en"):  # the slowest pages, rendered before anyone waits
+                rendered("index_html", lang)
+                rendered("ontology_html", lang)
 
         # The pages' model is an in-memory rdflib graph (about 2 kB a triple): built ahead for a
         # small graph, and only when a page is first asked for in a big one, so a server used

@@ -73,7 +73,42 @@ def publish(state: CliState, out_dir: str, base: str | None, contact_email: str 
     default=2,
     show_default=True,
     type=click.IntRange(1, 32),
-    help="Query worker processes (each opens the store read-only).",
+    help="Queries that may run longer than --quick-seconds at once (one worker process each).",
+)
+@click.option(
+    "--quick-workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(0, 32),
+    help="More worker processes, kept for queries that finish within --quick-seconds.",
+)
+@click.option(
+    "--quick-seconds",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.01),
+    help="A query running longer needs one of the --workers long-query slots, or gets 503.",
+)
+@click.option(
+    "--queue-wait",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds a query waits for a free worker before 503 with Retry-After.",
+)
+@click.option(
+    "--queue-size",
+    default=64,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Queries that may wait for a worker at once; more get 503 with Retry-After.",
+)
+@click.option(
+    "--cache-mb",
+    default=32,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="MiB of query answers kept to answer the same query again without a worker (0: none).",
 )
 @click.option(
     "--worker-memory",
@@ -92,12 +127,28 @@ def serve(
     max_request_bytes: int,
     workers: int,
     worker_memory: int,
+    quick_workers: int,
+    quick_seconds: float,
+    queue_wait: float,
+    queue_size: int,
+    cache_mb: int,
 ) -> None:
     """Serve the site read-only: pages and RDF by content negotiation, /sparql, /api/<query>."""
     from kgtool.serve import ServeSettings, check_listen, run_server
 
     settings = ServeSettings(
-        host, port, timeout, max_rows, max_request_bytes, workers, worker_memory or None
+        host,
+        port,
+        timeout,
+        max_rows,
+        max_request_bytes,
+        workers,
+        worker_memory or None,
+        quick_workers,
+        quick_seconds,
+        queue_wait,
+        queue_size,
+        cache_mb,
     )
     project = state.project()
     check_listen(settings)

@@ -2,12 +2,21 @@
 
 A query cannot be interrupted from another thread, so the server hands each query to an idle
 worker process, which opens the persistent store read-only (no parse, no copy of the graph),
-and waits for the answer without blocking its event loop. Rows are read as a stream and cut at
-the row limit; each worker's address space is capped (``memory_mb``), so a query that needs
-more memory ends its worker (the request gets 503) instead of the machine. A query that runs
-past the timeout has its worker killed and replaced; other requests go to the other workers
-meanwhile. A replacement that cannot open the store is reported on stderr and tried again on
-the next request; while no worker is ready, requests get WorkerStartFailed with the reason.
+and waits for the answer on its event loop (the pipe is watched, no thread is held). Rows are
+read as a stream and cut at the row limit; each worker's address space is capped
+(``memory_mb``), so a query that needs more memory ends its worker (the request gets 503)
+instead of the machine. A query that runs past the timeout has its worker killed and replaced.
+A replacement that cannot open the store is reported on stderr and tried again on the next
+request; while no worker is ready, requests get WorkerStartFailed with the reason.
+
+Fairness (two lanes, one set of processes): the pool keeps ``size`` long-query slots plus
+``quick`` more workers. Every query starts as a short one on any idle worker; one still running
+after ``quick_seconds`` takes a long-query slot, and its worker is lowered in priority (nice 10)
+and retired once it answers. When every long slot is taken, the query is stopped at once with
+PoolBusy (503 and Retry-After: when the first long query ends), so runaway queries never hold
+more than ``size`` workers and the other ``quick`` keep answering short queries. A request
+waits at most ``queue_wait`` seconds for an idle worker, and at most ``queue_size`` requests
+wait at once; beyond either it gets PoolBusy (503, Retry-After: 1).
 """
 
 from __future__ import annotations
@@ -16,7 +25,9 @@ import asyncio
 import contextlib
 import json
 import multiprocessing
+import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -59,7 +70,12 @@ class QueryTimeout(Exception):
 
 
 class PoolBusy(Exception):
-    """No worker became free within the timeout."""
+    """No worker or long-query slot is free: the message says which, ``retry_after`` when to
+    try again (seconds)."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class WorkerStartFailed(Exception):
@@ -155,6 +171,8 @@ def _worker_main(
 
 
 class _Worker:
+    lowered = False  # set once it has run a long query at lower priority
+
     def __init__(self, ctx, project_root: str, location: str | None, memory_mb: int | None):
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
@@ -185,7 +203,10 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of worker processes; ``run`` waits at most ``timeout`` seconds."""
+    """Worker processes in two lanes: every query starts as a short one; past ``quick_seconds``
+    it needs one of ``long_slots`` long-query slots or it is stopped (PoolBusy), so at least
+    ``quick`` workers always remain for short queries. Requests wait at most ``queue_wait``
+    seconds for an idle worker, and at most ``queue_size`` of them wait at once."""
 
     def __init__(
         self,
@@ -194,18 +215,31 @@ class QueryPool:
         timeout: float = 10.0,
         location: Path | None = None,
         memory_mb: int | None = None,
+        quick: int = 2,
+        quick_seconds: float = 1.0,
+        queue_wait: float = 2.0,
+        queue_size: int = 64,
     ) -> None:
         self.project_root = str(project_root)
         self.location = None if location is None else str(location)
         self.memory_mb = memory_mb
-        self.size = max(1, size)
+        self.long_slots = max(1, size)
+        self.size = self.long_slots + max(0, quick)  # processes kept running
         self.timeout = timeout
+        self.quick_seconds = min(quick_seconds, timeout)
+        self.queue_wait = queue_wait
+        self.queue_size = queue_size
         self._ctx = multiprocessing.get_context("spawn")
+        # Starting a worker blocks a thread until it holds the graph: threads of their own, so
+        # replacements never hold up the requests' short hops to threads.
+        self._starter = ThreadPoolExecutor(self.size, thread_name_prefix="kgtool-start")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
         self._ready = 0  # workers holding the graph, idle or busy
         self._starting = 0  # replacements being started
+        self._waiting = 0  # requests waiting for an idle worker
+        self._long_ends: dict[_Worker, float] = {}  # long queries running: when each is stopped
         self.start_error: str | None = None  # why the last replacement failed, if it did
 
     def _start_worker(self) -> _Worker:
@@ -219,12 +253,13 @@ class QueryPool:
             raise
         return worker
 
+    def _in_starter(self) -> asyncio.Future[_Worker]:
+        return asyncio.get_running_loop().run_in_executor(self._starter, self._start_worker)
+
     async def start(self) -> None:
         """Start every worker (in parallel) and wait until each holds the graph."""
         self._idle = asyncio.Queue()
-        workers = await asyncio.gather(
-            *(asyncio.to_thread(self._start_worker) for _ in range(self.size))
-        )
+        workers = await asyncio.gather(*(self._in_starter() for _ in range(self.size)))
         for worker in workers:
             self._idle.put_nowait(worker)
         self._ready = len(workers)
@@ -239,7 +274,7 @@ class QueryPool:
 
     async def _respawn(self) -> None:
         try:
-            fresh = await asyncio.to_thread(self._start_worker)
+            fresh = await self._in_starter()
         except Exception as error:
             self.start_error = str(error)
             print(f"kgtool serve: {error}", file=sys.stderr, flush=True)
@@ -260,38 +295,68 @@ class QueryPool:
     def _failed(self) -> bool:
         return self._ready == 0 and self.start_error is not None
 
-    async def run(self, job: Job) -> Reply:
-        """Run ``job`` on an idle worker; QueryTimeout or PoolBusy when time runs out, and
-        WorkerStartFailed when no worker holds the graph because none could load it."""
+    async def _acquire(self) -> _Worker:
+        """An idle worker, waiting at most ``queue_wait`` seconds in a queue of bounded size."""
         assert self._idle is not None, "QueryPool.start() was not awaited"
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout
         self._refill()  # a replacement that failed earlier is tried again now
-        if self._failed() and self._tasks:  # wait for that retry rather than the whole timeout
+        if self._failed() and self._tasks:  # wait for that retry rather than the whole wait
             await asyncio.wait(set(self._tasks), timeout=self.timeout)
         if self._failed():
             raise WorkerStartFailed(self.start_error)
+        if self._idle.empty() and self._waiting >= self.queue_size:
+            waiting = f"{self._waiting} waiting"
+            raise PoolBusy(
+                f"server busy: every query worker is in use and the queue is full ({waiting})"
+            )
+        self._waiting += 1
         try:
-            remaining = max(0.0, deadline - loop.time())
-            worker = await asyncio.wait_for(self._idle.get(), remaining)
+            return await asyncio.wait_for(self._idle.get(), self.queue_wait)
         except TimeoutError:
             if self._failed():
                 raise WorkerStartFailed(self.start_error) from None
-            raise PoolBusy() from None
+            wait = f"{self.queue_wait:g}"
+            raise PoolBusy(f"server busy: no query worker free within {wait} s") from None
+        finally:
+            self._waiting -= 1
+
+    def _long_busy(self, now: float) -> PoolBusy:
+        free_in = min(self._long_ends.values(), default=now) - now
+        return PoolBusy(
+            f"server busy: {self.long_slots} long queries are running; this one ran past "
+            f"{self.quick_seconds:g} s and was stopped",
+            max(1, int(free_in + 0.999)),
+        )
+
+    async def run(self, job: Job) -> Reply:
+        """Run ``job`` on an idle worker: QueryTimeout past the timeout, PoolBusy when no
+        worker or no long-query slot is free, WorkerStartFailed when none could load the graph.
+        """
+        worker = await self._acquire()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = started + self.timeout
         try:
             worker.conn.send(job)
-            remaining = max(0.0, deadline - loop.time())
-            if not await asyncio.to_thread(worker.conn.poll, remaining):
-                self._replace(worker)
-                raise QueryTimeout()
-            reply = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+            if not await _readable(worker.conn, self.quick_seconds):
+                if len(self._long_ends) >= self.long_slots:
+                    busy = self._long_busy(loop.time())
+                    self._replace(worker)
+                    raise busy
+                self._long_ends[worker] = deadline
+                _lower_priority(worker)
+                if not await _readable(worker.conn, max(0.0, deadline - loop.time())):
+                    self._replace(worker)
+                    raise QueryTimeout()
+            reply = await asyncio.to_thread(worker.conn.recv)
+        except (EOFError, OSError, asyncio.CancelledError):
             self._replace(worker)
             raise
-        except asyncio.CancelledError:
+        finally:
+            self._long_ends.pop(worker, None)
+        if worker.lowered:  # a long query's worker is retired: its successor runs at full priority
             self._replace(worker)
-            raise
-        self._idle.put_nowait(worker)
+        else:
+            self._idle.put_nowait(worker)
         return reply
 
     def close(self) -> None:
@@ -301,3 +366,69 @@ class QueryPool:
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
+        self._starter.shutdown(wait=False, cancel_futures=True)
+
+
+LONG_QUERY_NICE = 10  # how much lower a long query's worker is scheduled than the server
+
+
+def _lower_priority(worker: _Worker) -> None:
+    """Let the operating system prefer pages and short queries to a long query's worker."""
+    worker.lowered = True
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, LONG_QUERY_NICE)
+
+
+async def _readable(conn: Connection, seconds: float) -> bool:
+    """Whether ``conn`` has data within ``seconds``, waited for on the event loop (no thread)."""
+    if conn.poll(0):
+        return True
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    fd = conn.fileno()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+    try:
+        await asyncio.wait_for(ready, seconds)
+        return True
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+
+
+class ReplyCache:
+    """Answers already computed, by query, bound parameters, format and row limit: the store
+    does not change while the server runs, so an answer stays right. Least recently used
+    answers go first once the bodies pass ``max_bytes``; only 200 answers are kept."""
+
+    def __init__(self, max_bytes: int) -> None:
+        from collections import OrderedDict
+
+        self.max_bytes = max_bytes
+        self._bytes = 0
+        self._replies: OrderedDict[tuple, Reply] = OrderedDict()
+
+    @staticmethod
+    def key(job: Job) -> tuple:
+        bound = tuple(sorted((name, str(term)) for name, term in (job.bindings or {}).items()))
+        return (job.text, bound, job.fmt, job.max_rows)
+
+    def get(self, job: Job) -> Reply | None:
+        key = self.key(job)
+        reply = self._replies.get(key)
+        if reply is not None:
+            self._replies.move_to_end(key)
+        return reply
+
+    def put(self, job: Job, reply: Reply) -> None:
+        size = len(reply.body)
+        if reply.status != 200 or size > self.max_bytes // 4:
+            return
+        key = self.key(job)
+        if key in self._replies:
+            return
+        self._replies[key] = reply
+        self._bytes += size
+        while self._bytes > self.max_bytes:
+            _, old = self._replies.popitem(last=False)
+            self._bytes -= len(old.body)

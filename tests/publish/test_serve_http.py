@@ -272,7 +272,8 @@ def test_replacement_workers_answer_from_the_store_the_server_started_with(tmp_p
     for folder in ("ontology", "data", "shapes", "queries"):
         shutil.copytree(ROOT / folder, project / folder)
     sources = project / "data" / "sources.ttl"
-    running = Server(project, "--timeout", "3", "--workers", "1")
+    # No answers cache: every COUNT below is answered by a worker, none from memory.
+    running = Server(project, "--timeout", "3", "--workers", "1", "--cache-mb", "0")
     try:
         running.wait_ready()
         before = httpx.get(
