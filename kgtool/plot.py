@@ -1089,12 +1089,37 @@ def timeline_svg(
 
 
 _ID_OR_REFERENCE = re.compile(r'( id="|href="#|url\(#)')
+_TAG = re.compile(r"<[A-Za-z][^>]*>")
+_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>(.*?)</style>", re.DOTALL)
+
+
+def _declarations(css: str) -> list[tuple[str, str]]:
+    pairs = (part.partition(":") for part in css.split(";"))
+    return [(name.strip(), value.strip()) for name, _, value in pairs if name.strip()]
+
+
+def _presentation_attributes(tag: str) -> str:
+    """A tag's ``style`` as presentation attributes (fill="…"): a page's Content-Security-Policy
+    may refuse inline styles, never attributes (the ones the tag has already win)."""
+    match = _STYLE_ATTRIBUTE.search(tag)
+    if not match:
+        return tag
+    rest = tag[: match.start()] + tag[match.end() :]
+    extra = "".join(
+        f' {name}="{value.replace(chr(34), "&quot;")}"'
+        for name, value in _declarations(match.group(1))
+        if not re.search(rf"\s{re.escape(name)}=", rest)
+    )
+    end = len(rest) - (2 if rest.endswith("/>") else 1)
+    return rest[:end] + extra + rest[end:]
 
 
 def _inline(data: bytes, description: str, prefix: str = "") -> str:
     """SVG text for inside HTML: no XML declaration, DOCTYPE or metadata; ``role="img"`` and a
-    ``<title>`` holding the text alternative; with ``prefix``, every id (glyphs, clip paths,
-    markers) and every reference to one starts with it, so ids stay unique on a page."""
+    ``<title>`` holding the text alternative; styles as presentation attributes (no inline CSS
+    for a strict Content-Security-Policy to refuse); with ``prefix``, every id (glyphs, clip
+    paths, markers) and every reference to one starts with it, so ids stay unique on a page."""
     from html import escape
 
     text = data.decode("utf-8")
@@ -1104,8 +1129,17 @@ def _inline(data: bytes, description: str, prefix: str = "") -> str:
         if not re.fullmatch(r"[A-Za-z][\w-]*", prefix):
             raise ParameterError(f"SVG id prefix {prefix!r}: use letters, digits, - and _")
         text = _ID_OR_REFERENCE.sub(lambda m: m.group(1) + prefix, text)
+    sheet = _STYLE_ELEMENT.search(text)  # matplotlib's '*{stroke-linejoin: …}': to the root
+    root_style = ""
+    if sheet:
+        text = text[: sheet.start()] + text[sheet.end() :]
+        body = re.search(r"\{(.*)\}", sheet.group(1), re.DOTALL)
+        root_style = body.group(1).strip() if body else ""
+    text = _TAG.sub(lambda m: _presentation_attributes(m.group(0)), text)
     tag_end = text.find(">") + 1
     opening = text[:tag_end].replace("<svg ", '<svg role="img" ', 1)
+    if root_style:
+        opening = _presentation_attributes(opening[:-1] + f' style="{root_style}">')
     return f"{opening}\n <title>{escape(description, quote=False)}</title>{text[tag_end:]}"
 
 
