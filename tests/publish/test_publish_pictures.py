@@ -77,7 +77,7 @@ def test_the_index_shows_the_whole_network(site_dir):
     for path, word in (("index.html", "Medlemsnätverk med 4"), ("en/index.html", "of 4")):
         text, page = _page(site_dir, path)
         assert len(page.svgs) == 1 and word in page.titles[0]
-        assert text.index('id="collaborations"') < text.index('<figure class="picture"')
+        assert text.index('id="search"') < text.index('<figure class="picture"')
         assert sorted({i for i in page.ids if page.ids.count(i) > 1}) == []
 
 
