@@ -35,10 +35,82 @@ KS = "https://w3id.org/kommunsamverkan/def/"
 SEED = 11  # the network layout's fixed seed
 SALT = "kgtool"  # matplotlib's SVG id salt: the same ids on every run
 ROLE_NAMES = {KS + "FullMember": "full member", KS + "AssociateMember": "associate member"}
+LANGUAGES = ("en", "sv")  # the languages a picture's words can be in (English by default)
+
+# The words drawn in the pictures and used in their text alternatives, by language.
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "network.title": "Kommunal samverkan: members of the collaborations, coloured by county",
+        "network.focus": "{name}: its members and their other collaborations, by county",
+        "network.legend": "County (länskod) and symbols",
+        "collaboration": "collaboration",
+        "municipality": "municipality",
+        "region": "region",
+        "full member": "full member",
+        "associate member": "associate member",
+        "timeline.title": "{name}: chairs, mandates, plans, decisions and meetings",
+        "timeline.empty": "no dated facts in the graph",
+        "timeline.undated": "Not drawn, no usable date: {shown}{more}",
+        "timeline.more": " and {count} more",
+        "legend.day": "a day (hollow: planned)",
+        "legend.vague": "a month or year the source gives, no exact day",
+        "legend.sure": "certainly within the period",
+        "legend.open": "end not known",
+        "legend.planned": "planned when the source was written",
+        "legend.inferred": "* inferred, not stated (ks:inferred)",
+        "chair": "chair",
+        "post": "post",
+        "mandate period": "mandate period",
+        "plan or report": "plan or report",
+        "decision": "decision",
+        "meeting": "meeting",
+        "event": "event",
+        "minutes": "minutes",
+    },
+    "sv": {
+        "network.title": "Kommunal samverkan: samverkansorganens medlemmar, färgade efter län",
+        "network.focus": "{name}: medlemmarna och deras andra samverkan, efter län",
+        "network.legend": "Län (länskod) och symboler",
+        "collaboration": "samverkan",
+        "municipality": "kommun",
+        "region": "region",
+        "full member": "medlem",
+        "associate member": "associerad medlem",
+        "timeline.title": "{name}: ordförandeskap, mandat, planer, beslut och möten",
+        "timeline.empty": "inga daterade fakta i grafen",
+        "timeline.undated": "Inte ritat, inget användbart datum: {shown}{more}",
+        "timeline.more": " och {count} till",
+        "legend.day": "en dag (ihålig: planerad)",
+        "legend.vague": "en månad eller ett år enligt källan, ingen exakt dag",
+        "legend.sure": "säkert inom perioden",
+        "legend.open": "slutet okänt",
+        "legend.planned": "planerat när källan skrevs",
+        "legend.inferred": "* härlett, inte angivet (ks:inferred)",
+        "chair": "ordförandeskap",
+        "post": "uppdrag",
+        "mandate period": "mandatperiod",
+        "plan or report": "plan eller rapport",
+        "decision": "beslut",
+        "meeting": "möte",
+        "event": "händelse",
+        "minutes": "protokoll",
+    },
+}
+
+
+def _text(lang: str, key: str, **values: Any) -> str:
+    """The words for ``key`` in ``lang`` (ParameterError for a language without words)."""
+    if lang not in TEXT:
+        raise ParameterError(f"language {lang!r}: pictures are in {' or '.join(LANGUAGES)}")
+    return TEXT[lang][key].format(**values) if values else TEXT[lang][key]
 
 
 class PlotError(KgtoolError):
     """A picture that cannot be drawn: the plot extra is missing, or there is nothing to draw."""
+
+
+class NothingToDraw(PlotError):
+    """A picture of nothing: a collaboration without members has no network."""
 
 
 # -- Data access: the one function that runs SPARQL ------------------------------------------
@@ -107,18 +179,33 @@ class NetworkEdge:
 
 @dataclass
 class Network:
-    """The bipartite membership network: nodes in a stable order, then edges."""
+    """The bipartite membership network: nodes in a stable order, then edges; ``focus`` (an IRI)
+    when it is one collaboration's members and their other collaborations."""
 
     nodes: list[NetworkNode] = field(default_factory=list)
     edges: list[NetworkEdge] = field(default_factory=list)
+    focus: str = ""
+    county_codes: tuple[str, ...] = ()  # the codes the colours are chosen from ('': this one's)
 
     def of_kind(self, kind: str) -> list[NetworkNode]:
         return [node for node in self.nodes if node.kind == kind]
 
 
-def network_data(project: Project) -> Network:
-    """The network from the saved query ``network-edges`` (one row per membership)."""
+def network_data(project: Project, collaboration: str | None = None) -> Network:
+    """The network from the saved query ``network-edges`` (one row per membership).
+
+    With ``collaboration`` (slug, name or IRI): only its members, with every collaboration
+    each of them belongs to (the others show only the members they share with it).
+    """
     rows = _select(project, _saved_query_text(project, "network-edges"))
+    focus, codes = "", ()
+    if collaboration is not None:
+        codes = tuple(sorted({row["countyCode"] for row in rows if row.get("countyCode")}))
+        focus = resolve_collaboration(project, collaboration)
+        members = {row["member"] for row in rows if row["collab"] == focus}
+        if not members:
+            raise NothingToDraw(f"{collaboration}: no members, no network to draw")
+        rows = [row for row in rows if row["member"] in members]
     nodes: dict[str, NetworkNode] = {}
     edges: list[NetworkEdge] = []
     for row in rows:
@@ -143,7 +230,7 @@ def network_data(project: Project) -> Network:
         edges.append(NetworkEdge(row["member"], collaboration, role, row["role"]))
     order = {"collaboration": 0, "municipality": 1, "region": 2}
     ordered = sorted(nodes.values(), key=lambda n: (order[n.kind], n.kommunkod or n.lanskod, n.iri))
-    return Network(ordered, edges)
+    return Network(ordered, edges, focus, codes)
 
 
 def network_graph(network: Network) -> nx.Graph:
@@ -166,8 +253,8 @@ def network_graph(network: Network) -> nx.Graph:
     return graph
 
 
-def network_description(network: Network) -> str:
-    """A short text alternative for the network picture."""
+def network_description(network: Network, lang: str = "en") -> str:
+    """A short text alternative for the network picture (English or Swedish)."""
     collaborations = network.of_kind("collaboration")
     members: dict[str, int] = {}
     count: dict[str, int] = {}
@@ -176,6 +263,19 @@ def network_description(network: Network) -> str:
         count[edge.member] = count.get(edge.member, 0) + 1
     sizes = ", ".join(f"{c.label} {members.get(c.iri, 0)}" for c in collaborations)
     shared = [n.label for n in network.nodes if count.get(n.iri, 0) > 1]
+    _text(lang, "region")  # refuses an unknown language
+    if network.focus:
+        return _focus_description(network, lang, members, shared)
+    if lang == "sv":
+        text = (
+            f"Medlemsnätverk med {len(collaborations)} samverkan, "
+            f"{len(network.of_kind('municipality'))} kommuner och "
+            f"{len(network.of_kind('region'))} regioner ({len(network.edges)} medlemskap; "
+            f"medlemmar per samverkan: {sizes})."
+        )
+        if shared:
+            text += f" Medlemmar i mer än en samverkan: {', '.join(shared)}."
+        return text
     text = (
         f"Membership network of {len(collaborations)} collaborations, "
         f"{len(network.of_kind('municipality'))} municipalities and "
@@ -187,11 +287,42 @@ def network_description(network: Network) -> str:
     return text
 
 
+def _focus_description(
+    network: Network, lang: str, members: dict[str, int], shared: list[str]
+) -> str:
+    """The text alternative of one collaboration's network (``network.focus``)."""
+    nodes = {node.iri: node for node in network.nodes}
+    name = nodes[network.focus].label
+    municipalities = len(network.of_kind("municipality"))
+    regions = len(network.of_kind("region"))
+    counties = len({n.lanskod for n in network.nodes if n.lanskod})
+    others = [c for c in network.of_kind("collaboration") if c.iri != network.focus]
+    also = ", ".join(f"{c.label} ({members.get(c.iri, 0)})" for c in others)
+    if lang == "sv":
+        text = (
+            f"Medlemsnätverk för {name}: {municipalities} kommuner"
+            + (f" och {regions} regioner" if regions else "")
+            + f" i {counties} län, färgade efter län."
+        )
+        if also:
+            text += f" Medlemmar också i {also}: {', '.join(shared)}."
+        return text
+    text = (
+        f"Membership network of {name}: {municipalities} municipalities"
+        + (f" and {regions} regions" if regions else "")
+        + f" in {counties} counties, coloured by county."
+    )
+    if also:
+        text += f" Members also in {also}: {', '.join(shared)}."
+    return text
+
+
 def _county_colours(network: Network) -> dict[str, Any]:
-    """One colour per county code, from a qualitative palette, in code order."""
+    """One colour per county code, from a qualitative palette, in code order (the codes of the
+    whole network for one collaboration's: a county has the same colour in every picture)."""
     from matplotlib import colormaps
 
-    codes = sorted({n.lanskod for n in network.nodes if n.lanskod})
+    codes = list(network.county_codes) or sorted({n.lanskod for n in network.nodes if n.lanskod})
     pairs = colormaps["tab20"].colors  # dark and light of ten hues: all darks first
     palette = pairs[0::2] + pairs[1::2]
     return {code: palette[i % len(palette)] for i, code in enumerate(codes)}
@@ -219,7 +350,11 @@ def _network_layout(network: Network) -> _Layout:
         memberships.setdefault(edge.member, []).append(edge.collaboration)
     collaborations = sorted(
         network.of_kind("collaboration"),
-        key=lambda c: (-sum(c.iri in of for of in memberships.values()), c.iri),
+        key=lambda c: (
+            c.iri != network.focus,  # the focus (if any) in the middle
+            -sum(c.iri in of for of in memberships.values()),
+            c.iri,
+        ),
     )
     if not collaborations:
         return layout
@@ -295,8 +430,11 @@ def _network_layout(network: Network) -> _Layout:
     return layout
 
 
-def network_figure(network: Network) -> Figure:
-    """The membership network as a matplotlib Figure (not yet saved)."""
+def network_figure(network: Network, lang: str = "en") -> Figure:
+    """The membership network as a matplotlib Figure (not yet saved).
+
+    One collaboration's network (``network.focus``) is drawn smaller, so that its labels stay
+    readable when a page shows it at the page's width."""
     import math
 
     from matplotlib.figure import Figure
@@ -305,7 +443,13 @@ def network_figure(network: Network) -> Figure:
     layout = _network_layout(network)
     position = layout.position
     colours = _county_colours(network)
-    figure = Figure(figsize=(15, 12.5), dpi=100)
+    size = (15, 12.5)
+    if network.focus:  # as tall as the drawing needs (with room for the legend), at most 10 in
+        xs = [p[0] for p in position.values()]
+        ys = [p[1] for p in position.values()]
+        aspect = (max(ys) - min(ys) + 5.2) / (max(xs) - min(xs) + 5.2)
+        size = (12, min(max(12 * 0.76 * aspect / 0.92 + 0.4, 4.4), 10))
+    figure = Figure(figsize=size, dpi=100)
     axes = figure.add_axes((0.01, 0.01, 0.76, 0.92))
     axes.set_axis_off()
     axes.set_aspect("equal")
@@ -387,24 +531,26 @@ def network_figure(network: Network) -> Figure:
         Line2D([], [], color="#888888", linewidth=1, linestyle=(0, (3, 2))),
     ]
     labels += [
-        "collaboration",
-        "municipality",
-        "region",
-        "full member",
-        "associate member",
+        _text(lang, key)
+        for key in ("collaboration", "municipality", "region", "full member", "associate member")
     ]
     figure.legend(
         handles,
         labels,
         loc="upper left",
         bbox_to_anchor=(0.78, 0.93),
-        title="County (länskod) and symbols",
+        title=_text(lang, "network.legend"),
         fontsize=10,
         title_fontsize=11,
         frameon=False,
     )
+    if network.focus:
+        name = next(n.label for n in network.nodes if n.iri == network.focus)
+        title = _text(lang, "network.focus", name=name)
+    else:
+        title = _text(lang, "network.title")
     figure.suptitle(
-        "Kommunal samverkan: members of the collaborations, coloured by county",
+        title,
         fontsize=15,
         x=0.02,
         ha="left",
@@ -601,8 +747,11 @@ def timeline_data(project: Project, collaboration: str) -> Timeline:
     return timeline
 
 
-def timeline_description(timeline: Timeline) -> str:
-    """A short text alternative for the timeline picture."""
+def timeline_description(timeline: Timeline, lang: str = "en") -> str:
+    """A short text alternative for the timeline picture (English or Swedish)."""
+    _text(lang, "chair")  # refuses an unknown language
+    if lang == "sv":
+        return _timeline_description_sv(timeline)
     if not timeline.items:
         return f"Timeline of {timeline.name}: no dated facts in the graph."
     first = min(i.start.first for i in timeline.items)
@@ -622,6 +771,33 @@ def timeline_description(timeline: Timeline) -> str:
         text += f" Inferred dates: {'; '.join(inferred)}."
     if timeline.undated:
         text += f" Not drawn, no usable date: {'; '.join(i.label for i in timeline.undated)}."
+    return text
+
+
+def _timeline_description_sv(timeline: Timeline) -> str:
+    if not timeline.items:
+        return f"Tidslinje för {timeline.name}: inga daterade fakta i grafen."
+    first = min(i.start.first for i in timeline.items)
+    last = max((i.end or i.start).after for i in timeline.items) - dt.timedelta(days=1)
+    parts = []
+    for category, (name, _) in CATEGORY_STYLE.items():
+        found = [i for i in timeline.items if i.category == category]
+        if found:
+            parts.append(f"{_text('sv', name)} {len(found)}")
+    text = (
+        f"Tidslinje för {timeline.name} {first.year}–{last.year} "
+        f"(antal per slag: {', '.join(parts)})."
+    )
+    planned = sum(i.planned for i in timeline.items)
+    inferred = [i.label for i in timeline.items if i.inferred]
+    if planned:
+        text += f" {planned} fortfarande planerade när källan skrevs."
+    if inferred:
+        text += f" Härledda datum: {'; '.join(inferred)}."
+    if timeline.undated:
+        text += (
+            f" Inte ritade, inget användbart datum: {'; '.join(i.label for i in timeline.undated)}."
+        )
     return text
 
 
@@ -742,7 +918,7 @@ def _draw_item(axes: Any, y: float, item: TimelineItem, right: dt.date, short: i
     outline(start.first, end.after)
 
 
-def timeline_figure(timeline: Timeline) -> Figure:
+def timeline_figure(timeline: Timeline, lang: str = "en") -> Figure:
     """The timeline as a matplotlib Figure (not yet saved)."""
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
     from matplotlib.figure import Figure
@@ -765,7 +941,7 @@ def timeline_figure(timeline: Timeline) -> Figure:
         axes.text(
             0.5,
             0.5,
-            "no dated facts in the graph",
+            _text(lang, "timeline.empty"),
             ha="center",
             va="center",
             transform=axes.transAxes,
@@ -785,7 +961,7 @@ def timeline_figure(timeline: Timeline) -> Figure:
         axes.spines[side].set_visible(False)
     present = [c for c in CATEGORY_STYLE if any(i.category == c for i in items)]
     handles: list[Any] = [Patch(color=CATEGORY_STYLE[c][1]) for c in present]
-    names = [CATEGORY_STYLE[c][0] for c in present]
+    names = [_text(lang, CATEGORY_STYLE[c][0]) for c in present]
     grey = "#555555"
     handles += [
         Line2D([], [], marker="o", linestyle="", color=grey),
@@ -796,12 +972,8 @@ def timeline_figure(timeline: Timeline) -> Figure:
         Patch(fill=False, edgecolor=INFERRED_COLOUR, hatch="////"),
     ]
     names += [
-        "a day (hollow: planned)",
-        "a month or year the source gives, no exact day",
-        "certainly within the period",
-        "end not known",
-        "planned when the source was written",
-        "* inferred, not stated (ks:inferred)",
+        _text(lang, "legend." + key)
+        for key in ("day", "vague", "sure", "open", "planned", "inferred")
     ]
     figure.legend(
         handles,
@@ -813,7 +985,7 @@ def timeline_figure(timeline: Timeline) -> Figure:
         bbox_to_anchor=(0.01, 0.0),
     )
     figure.suptitle(
-        f"{timeline.name}: chairs, mandates, plans, decisions and meetings",
+        _text(lang, "timeline.title", name=timeline.name),
         fontsize=14,
         x=0.01,
         y=1 - 0.12 / height,
@@ -822,11 +994,12 @@ def timeline_figure(timeline: Timeline) -> Figure:
     )
     if timeline.undated:
         shown = "; ".join(i.label for i in timeline.undated[:3])
-        more = f" and {len(timeline.undated) - 3} more" if len(timeline.undated) > 3 else ""
+        count = len(timeline.undated) - 3
+        more = _text(lang, "timeline.more", count=count) if count > 0 else ""
         figure.text(
             0.01,
             1 - 0.62 / height,
-            _shorten(f"Not drawn, no usable date: {shown}{more}", 170),
+            _shorten(_text(lang, "timeline.undated", shown=shown, more=more), 170),
             fontsize=8.5,
             color="#555555",
             ha="left",
@@ -876,43 +1049,97 @@ def render(figure: Figure, fmt: str, description: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def network_picture(project: Project, fmt: str = "svg") -> tuple[bytes, str]:
-    """The membership network as SVG or PNG bytes, with its text alternative."""
+def network_picture(
+    project: Project, fmt: str = "svg", collaboration: str | None = None, lang: str = "en"
+) -> tuple[bytes, str]:
+    """The membership network (or one collaboration's, see ``network_data``) as SVG or PNG
+    bytes, with its text alternative, in English or Swedish."""
     _require_plot_extra()
-    network = network_data(project)
-    description = network_description(network)
-    return render(network_figure(network), fmt, description), description
+    network = network_data(project, collaboration)
+    description = network_description(network, lang)
+    return render(network_figure(network, lang), fmt, description), description
 
 
-def timeline_picture(project: Project, collaboration: str, fmt: str = "svg") -> tuple[bytes, str]:
+def timeline_picture(
+    project: Project, collaboration: str, fmt: str = "svg", lang: str = "en"
+) -> tuple[bytes, str]:
     """A collaboration's timeline as SVG or PNG bytes, with its text alternative."""
     _require_plot_extra()
     timeline = timeline_data(project, collaboration)
-    description = timeline_description(timeline)
-    return render(timeline_figure(timeline), fmt, description), description
+    description = timeline_description(timeline, lang)
+    return render(timeline_figure(timeline, lang), fmt, description), description
 
 
-def network_svg(project: Project) -> Picture:
-    """The network picture as SVG text to inline in a page, and its text alternative."""
-    data, description = network_picture(project, "svg")
-    return Picture(_inline(data, description), description)
+def network_svg(
+    project: Project, collaboration: str | None = None, lang: str = "en", prefix: str = ""
+) -> Picture:
+    """The network picture as SVG text to inline in a page, and its text alternative.
+
+    ``prefix`` starts every id in the SVG, so that several pictures can share a page."""
+    data, description = network_picture(project, "svg", collaboration, lang)
+    return Picture(_inline(data, description, prefix), description)
 
 
-def timeline_svg(project: Project, collaboration: str) -> Picture:
+def timeline_svg(
+    project: Project, collaboration: str, lang: str = "en", prefix: str = ""
+) -> Picture:
     """A collaboration's timeline as SVG text to inline in a page, and its text alternative."""
-    data, description = timeline_picture(project, collaboration, "svg")
-    return Picture(_inline(data, description), description)
+    data, description = timeline_picture(project, collaboration, "svg", lang)
+    return Picture(_inline(data, description, prefix), description)
 
 
-def _inline(data: bytes, description: str) -> str:
-    """SVG text for inside HTML: no XML declaration or DOCTYPE; ``role="img"`` and a ``<title>``
-    holding the text alternative."""
+_ID_OR_REFERENCE = re.compile(r'( id="|href="#|url\(#)')
+_TAG = re.compile(r"<[A-Za-z][^>]*>")
+_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>(.*?)</style>", re.DOTALL)
+
+
+def _declarations(css: str) -> list[tuple[str, str]]:
+    pairs = (part.partition(":") for part in css.split(";"))
+    return [(name.strip(), value.strip()) for name, _, value in pairs if name.strip()]
+
+
+def _presentation_attributes(tag: str) -> str:
+    """A tag's ``style`` as presentation attributes (fill="…"): a page's Content-Security-Policy
+    may refuse inline styles, never attributes (the ones the tag has already win)."""
+    match = _STYLE_ATTRIBUTE.search(tag)
+    if not match:
+        return tag
+    rest = tag[: match.start()] + tag[match.end() :]
+    extra = "".join(
+        f' {name}="{value.replace(chr(34), "&quot;")}"'
+        for name, value in _declarations(match.group(1))
+        if not re.search(rf"\s{re.escape(name)}=", rest)
+    )
+    end = len(rest) - (2 if rest.endswith("/>") else 1)
+    return rest[:end] + extra + rest[end:]
+
+
+def _inline(data: bytes, description: str, prefix: str = "") -> str:
+    """SVG text for inside HTML: no XML declaration, DOCTYPE or metadata; ``role="img"`` and a
+    ``<title>`` holding the text alternative; styles as presentation attributes (no inline CSS
+    for a strict Content-Security-Policy to refuse); with ``prefix``, every id (glyphs, clip
+    paths, markers) and every reference to one starts with it, so ids stay unique on a page."""
     from html import escape
 
     text = data.decode("utf-8")
     text = text[text.find("<svg") :]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.DOTALL)
+    if prefix:
+        if not re.fullmatch(r"[A-Za-z][\w-]*", prefix):
+            raise ParameterError(f"SVG id prefix {prefix!r}: use letters, digits, - and _")
+        text = _ID_OR_REFERENCE.sub(lambda m: m.group(1) + prefix, text)
+    sheet = _STYLE_ELEMENT.search(text)  # matplotlib's '*{stroke-linejoin: …}': to the root
+    root_style = ""
+    if sheet:
+        text = text[: sheet.start()] + text[sheet.end() :]
+        body = re.search(r"\{(.*)\}", sheet.group(1), re.DOTALL)
+        root_style = body.group(1).strip() if body else ""
+    text = _TAG.sub(lambda m: _presentation_attributes(m.group(0)), text)
     tag_end = text.find(">") + 1
     opening = text[:tag_end].replace("<svg ", '<svg role="img" ', 1)
+    if root_style:
+        opening = _presentation_attributes(opening[:-1] + f' style="{root_style}">')
     return f"{opening}\n <title>{escape(description, quote=False)}</title>{text[tag_end:]}"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
@@ -16,6 +17,9 @@ from kgtool.sitegen.metadata import Dump, dataset_dates, dcat_graph, void_graph
 from kgtool.sitegen.model import SiteModel
 from kgtool.sitegen.rebase import rebase
 from kgtool.store import open_project_store
+
+if TYPE_CHECKING:
+    from kgtool.plot import Picture
 
 DUMP_NAME = "dumps/kommunsamverkan"
 INDEX_GROUPS = (
@@ -71,6 +75,7 @@ class Site:
         self.env = jinja_env()
         self.issued, self.modified = dataset_dates(project.root, self.source_graph)
         self.warnings: list[str] = []
+        self._pictures: dict[tuple[str, str], dict[str, Picture]] = {}
 
     def move(self, term):
         """A term of the project graph as published under ``base``."""
@@ -169,13 +174,50 @@ class Site:
             pictures=pictures,
         )
 
-    def pictures(self, iri: URIRef, lang: str) -> dict[str, str]:
-        """Inline SVG pictures of a collaboration ('network', 'timeline'): none yet.
+    def pictures(self, iri: URIRef, lang: str) -> dict[str, Picture]:
+        """A collaboration's pictures, 'network' and 'timeline', in ``lang`` (inline SVG with
+        its text alternative; ids prefixed so both fit on one page). Drawn once per language
+        and kept; a picture of nothing is left out, and all of them (with a warning) without
+        the plot extra."""
+        key = (str(iri), lang)
+        if key not in self._pictures:
+            slug = self._project_iri(iri)
+            self._pictures[key] = {
+                name: picture
+                for name, picture in (
+                    ("network", self._draw("network_svg", slug, lang, "network-")),
+                    ("timeline", self._draw("timeline_svg", slug, lang, "timeline-")),
+                )
+                if picture is not None
+            }
+        return self._pictures[key]
 
-        The lead wires in ``kgtool.plot`` here; the templates show each picture that is given
-        (as trusted SVG text with its own <title>/<desc>) in its place on the page.
-        """
-        return {}
+    def network_picture(self, lang: str) -> Picture | None:
+        """The whole membership network for the index page (None without the plot extra)."""
+        key = ("", lang)
+        if key not in self._pictures:
+            picture = self._draw("network_svg", None, lang, "all-")
+            self._pictures[key] = {"network": picture} if picture else {}
+        return self._pictures[key].get("network")
+
+    def _draw(self, function: str, collaboration: str | None, lang: str, prefix: str):
+        """``kgtool.plot.<function>`` for ``collaboration``, or None if it cannot be drawn."""
+        from kgtool import plot
+
+        try:
+            return getattr(plot, function)(self.project, collaboration, lang, prefix)
+        except plot.NothingToDraw:
+            return None
+        except plot.PlotError as error:
+            message = f"pictures left out: {error.format_message()}"
+            if message not in self.warnings:
+                self.warnings.append(message)
+            return None
+
+    def _project_iri(self, iri: URIRef) -> str:
+        """The IRI of a published resource as the project graph has it (before ``--base``)."""
+        text = str(iri)
+        return DEFAULT_BASE + text[len(self.base) :] if text.startswith(self.base) else text
 
     def ontology_html(self, lang: str = "sv") -> str:
         from kgtool.sitegen.i18n import UI
@@ -254,6 +296,7 @@ class Site:
             triples=len(self.graph),
             counts=counts,
             collaborations=collaborations,
+            network=self.network_picture(lang),
             groups=groups,
             dumps=self.dumps,
         )

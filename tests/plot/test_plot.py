@@ -227,3 +227,83 @@ def test_cli_import_loads_no_plotting_library():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_one_collaborations_network_holds_its_members_and_their_other_collaborations(
+    project_dir,
+):
+    network = network_data(Project(project_dir), "fyra-malarstader")
+    labels = {node.label for node in network.nodes}
+    assert labels == {
+        "Fyra Mälarstäder",
+        "Mälardalsrådet",  # shown for the members it shares, not with all its own
+        "Enköping",
+        "Eskilstuna",
+        "Strängnäs",
+        "Västerås",
+    }
+    assert network.focus.endswith("/collaboration/fyra-malarstader")
+    assert len(network.edges) == 8
+    # the colours come from every county of the whole network: the same county, the same colour
+    assert len(network.county_codes) > len({n.lanskod for n in network.nodes if n.lanskod})
+
+
+def test_a_collaboration_without_members_has_no_network(project_dir, tmp_path):
+    import shutil
+
+    from kgtool.plot import NothingToDraw
+
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(project_dir / folder, tmp_path / folder)
+    (tmp_path / "data" / "collaborations" / "empty.ttl").write_text(
+        "PREFIX ks: <https://w3id.org/kommunsamverkan/def/>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "<https://w3id.org/kommunsamverkan/id/collaboration/empty> a ks:Collaboration ;\n"
+        '    rdfs:label "Tom samverkan"@sv .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(NothingToDraw, match="no members"):
+        network_data(Project(tmp_path), "empty")
+
+
+def test_pictures_in_swedish(project_dir):
+    project = Project(project_dir)
+    network = network_svg(project, "malardalsradet", "sv")
+    assert network.description.startswith("Medlemsnätverk för Mälardalsrådet: 56 kommuner och")
+    assert "Medlemmar också i Fyra Mälarstäder (4), Västra Mälardalen (3)" in network.description
+    timeline = timeline_svg(project, "malmo-lundregionen", "sv")
+    assert timeline.description.startswith("Tidslinje för Malmö-Lundregionen")
+    assert "Härledda datum: Styrelsens beslut om verksamhetsplanen 2019–2023" in (
+        timeline.description
+    )
+    english = network_svg(project, "malardalsradet", "en")
+    assert english.description.startswith("Membership network of Mälardalsrådet")
+    assert english.svg != network.svg  # the legend's words are drawn in the language too
+
+
+def test_a_picture_in_another_language_is_refused(project_dir):
+    from kgtool.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="language 'de'"):
+        timeline_svg(Project(project_dir), "fyra-malarstader", "de")
+
+
+def test_prefixed_ids_let_two_pictures_share_a_page(project_dir):
+    import re
+
+    from kgtool.errors import ParameterError
+
+    project = Project(project_dir)
+    plain = timeline_svg(project, "fyra-malarstader")
+    first = network_svg(project, "fyra-malarstader", prefix="n-")
+    second = timeline_svg(project, "fyra-malarstader", prefix="t-")
+    ids = [re.findall(r' id="([^"]+)"', p.svg) for p in (first, second)]
+    assert ids[0] and ids[1] and not set(ids[0]) & set(ids[1])
+    assert all(i.startswith("n-") for i in ids[0]) and all(i.startswith("t-") for i in ids[1])
+    references = set(re.findall(r'href="#([^"]+)"|url\(#([^)]+)\)', second.svg))
+    assert {r for pair in references for r in pair if r} <= set(ids[1])
+    assert set(re.findall(r' id="([^"]+)"', plain.svg)) & {i[2:] for i in ids[1]}
+    assert "<metadata>" not in second.svg  # the text alternative is the <title>, once
+    ET.fromstring(second.svg)
+    with pytest.raises(ParameterError):
+        timeline_svg(project, "fyra-malarstader", prefix='x" onload="alert(1)')
