@@ -126,18 +126,20 @@ class NameIndex:
         ]
         names = "rdfs:label|skos:prefLabel|skos:altLabel|ks:officialName"
         codes = "ks:municipalityCode|ks:countyCode|ks:iso3166Code"
-        branches = [f"VALUES ?thing {{ {' '.join(candidates)} }}"] if candidates else []
-        branches += [f"VALUES ?name {{ {' '.join(literals)} }} ?thing {names}|{codes} ?name"]
-        text = (
-            _NAME_QUERY.split("SELECT")[0]
-            + "SELECT DISTINCT ?thing WHERE { { "
-            + " } UNION { ".join(branches)
-            + f" }} {pattern} }}"
-        )
-        answer = self.store.store.query(text, use_default_graph_as_union=True)
-        found = {row[0].value for row in answer}
-        if folder:
-            found = {iri for iri in found if iri.startswith(f"{ID}{folder}/")}
+        prologue = _NAME_QUERY.split("SELECT")[0]
+        # Two small queries, not one UNION: Oxigraph plans each from its VALUES (indexed).
+        queries = [f"VALUES ?name {{ {' '.join(literals)} }} ?thing {names}|{codes} ?name ."]
+        if candidates:
+            queries.insert(0, f"VALUES ?thing {{ {' '.join(candidates)} }}")
+        found: set[str] = set()
+        for lookup in queries:
+            text = f"{prologue}SELECT DISTINCT ?thing WHERE {{ {lookup} {pattern} }}"
+            answer = self.store.store.query(text, use_default_graph_as_union=True)
+            found = {row[0].value for row in answer}
+            if folder:
+                found = {iri for iri in found if iri.startswith(f"{ID}{folder}/")}
+            if found:
+                break
         return found
 
     def resolve(self, kind: str, value: str, what: str) -> str:
