@@ -200,7 +200,9 @@ class KindViews:
         return {o for s in subjects for p in SOURCE_PROPERTIES for o in self.graph.objects(s, p)}
 
     def _sorted_values(self, terms, here: str) -> list[Value]:
-        return sorted((self.value(t, here) for t in set(terms)), key=lambda v: v.text.lower())
+        return sorted(
+            (self.value(t, here) for t in set(terms)), key=lambda v: (v.text.lower(), repr(v))
+        )
 
     def _seat_text(self, node, prop) -> str:
         value = self._one(node, prop)
@@ -277,7 +279,7 @@ class KindViews:
         member_groups = [
             MemberGroup(
                 heading=group_keys[key],
-                rows=sorted(groups[key], key=lambda r: r.member.text.lower()),
+                rows=sorted(groups[key], key=lambda r: (r.member.text.lower(), repr(r))),
             )
             for key in sorted(groups)
         ]
@@ -311,7 +313,7 @@ class KindViews:
                         qualifier=self._seat_text(body, _ks("seatsQualifier")),
                     )
                 )
-            mandates.sort(key=lambda r: r.period, reverse=True)
+            mandates.sort(key=lambda r: (r.period, repr(r)), reverse=True)
             posts = [self._post_row(p, here) for p in g.subjects(ORG.postIn, body)]
             posts_done |= set(g.subjects(ORG.postIn, body))
             bodies.append(
@@ -319,7 +321,7 @@ class KindViews:
                     body=self.value(body, here),
                     kind=self.value(kinds[0], here) if kinds else None,
                     mandates=mandates,
-                    posts=sorted(posts, key=lambda r: r.post.text.lower()),
+                    posts=sorted(posts, key=lambda r: (r.post.text.lower(), repr(r))),
                 )
             )
         own_posts = [self._post_row(p, here) for p in g.subjects(ORG.postIn, iri)]
@@ -334,7 +336,7 @@ class KindViews:
                     period=self.period(self._one(c, ORG.memberDuring)),
                 )
             )
-        chairs.sort(key=lambda r: r.period, reverse=True)
+        chairs.sort(key=lambda r: (r.period, repr(r)), reverse=True)
         documents = []
         for doc in g.subjects(_ks("concerns"), iri):
             kinds = [t for t in g.objects(doc, RDF.type) if str(t).startswith(KS_NS)]
@@ -355,7 +357,7 @@ class KindViews:
         sources = self._sources_of(*shown)
         counts = sorted(
             ((self.value(role, here), len(members)) for role, members in by_role.items()),
-            key=lambda pair: -pair[1],
+            key=lambda pair: (-pair[1], repr(pair)),
         )
         return CollaborationView(
             description=self._text(iri, (DCTERMS.description,), self.lang)
@@ -365,11 +367,11 @@ class KindViews:
             member_total=len({self._one(m, ORG.member) for m in memberships} - {None}),
             counties=sorted(
                 (self.value(c, here) for c in counties),
-                key=lambda v: v.text.lower(),
+                key=lambda v: (v.text.lower(), repr(v)),
             ),
             groups=member_groups,
             bodies=bodies,
-            posts=sorted(own_posts, key=lambda r: r.post.text.lower()),
+            posts=sorted(own_posts, key=lambda r: (r.post.text.lower(), repr(r))),
             chairs=chairs,
             areas=self._sorted_values(g.objects(iri, _ks("workArea")), here),
             documents=documents,
@@ -403,7 +405,7 @@ class KindViews:
             county=self.value(county, here) if county is not None else None,
             region=self.value(region, here) if region is not None else None,
             collaborations=collaborations,
-            posts=sorted(posts, key=lambda r: r.post.text.lower()),
+            posts=sorted(posts, key=lambda r: (r.post.text.lower(), repr(r))),
             wikidata=[Value(str(w).rsplit("/", 1)[-1], str(w), str(w)) for w in sorted(wikidata)],
             sources=self._sorted_values(self._sources_of(*shown), here),
         )
@@ -565,7 +567,9 @@ class SiteModel(KindViews):
             labels=sorted(
                 (self.value(o, here) for o in labels), key=lambda v: (v.note or "", v.text)
             ),
-            types=sorted((self.value(t, here) for t in types), key=lambda v: (v.text, v.iri or "")),
+            types=sorted(
+                (self.value(t, here) for t in types), key=lambda v: ((v.text, v.iri or ""), repr(v))
+            ),
             properties=self._rows(literal, here),
             relations=self._rows(linked, here),
             incoming=self._rows(incoming, here),
@@ -597,7 +601,7 @@ class SiteModel(KindViews):
                     period=self.period(period),
                     sources=sorted(
                         (self.value(s, here) for p in SOURCE_PROPERTIES for s in g.objects(m, p)),
-                        key=lambda v: v.text,
+                        key=lambda v: (v.text, repr(v)),
                     ),
                 )
             )
