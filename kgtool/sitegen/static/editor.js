@@ -4,6 +4,10 @@
   "use strict";
   var data = JSON.parse(document.getElementById("editor-data").textContent);
   var field = document.getElementById("endpoint");
+  var form = document.getElementById("endpoint-form");
+  if (form) {  // the endpoint applies on change: Enter must not reload the page
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
   var stored = window.localStorage && localStorage.getItem("kgtool-endpoint");
   var endpoint = field.value || stored || new URL(field.getAttribute("data-default"), location.href).href;
   field.value = endpoint;

@@ -4,6 +4,9 @@
   var input = document.getElementById("search");
   if (!input) { return; }
   var list = document.getElementById("search-results");
+  if (input.form) {  // searching happens as you type: Enter must not reload the page
+    input.form.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
   var status = document.getElementById("search-status");
   var home = input.getAttribute("data-home");
   var english = input.getAttribute("data-lang") === "en";
