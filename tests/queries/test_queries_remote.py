@@ -310,3 +310,67 @@ def test_saved_query_with_from_still_runs_on_an_endpoint(run_cli, answering_serv
     local = run_cli("query", "named", project=tmp_path)
     assert local.exit_code == 2
     assert local.stderr.startswith("Error: queries/named.rq: FROM <urn:g>")
+
+
+OTHER_VALUES = {  # a value other than the default, of each parameter type
+    "municipality": "Strängnäs",
+    "collaboration": "malmo-lundregionen",
+    "county": "04",
+    "area": "digitalisering",
+    "source": "001",
+    "role": "associate",
+    "xsd:date": "2020-01-01",
+    "xsd:gYear": "2020",
+    "xsd:integer": "0",
+    "string": "Strängnäs",
+    "iri": "ks:Municipality",
+}
+
+
+def _non_default_runs(project_dir: Path) -> list[tuple[str, str, str]]:
+    runs = []
+    for query in load_catalogue(Project(project_dir)):
+        for param in query.params:
+            value = OTHER_VALUES.get(param.type)
+            if value is not None and value != param.default:
+                runs.append((query.name, param.name, value))
+    return runs
+
+
+@pytest.mark.parametrize(("name", "param", "value"), _non_default_runs(ROOT))
+def test_non_default_parameters_same_rows_remote(pushed, run_cli, name, param, value):
+    """Parameters are bound the same way on both paths (a VALUES block), also off default."""
+    args = ("query", name, "-p", f"{param}={value}", "-f", "tsv")
+    local, remote = run_cli(*args), run_cli(*args, "--endpoint", pushed.url)
+    if local.exit_code == 2:  # a value this parameter does not take (e.g. an iri of a kind)
+        assert remote.exit_code == 2
+        return
+    assert local.exit_code == 0, local.stderr
+    assert remote.exit_code == 0, remote.stderr
+    assert remote.output == local.output
+
+
+def test_a_variable_inside_a_sub_select_is_not_the_parameter(pushed, run_cli, tmp_path):
+    """As SPARQL defines it: the VALUES block joins the outer group; an unprojected ?m inside
+    the sub-SELECT is another variable, so the count covers every municipality, here and there."""
+    query = tmp_path / "queries" / "scoped.rq"
+    for folder in ("ontology", "data", "shapes"):
+        (tmp_path / folder).symlink_to(ROOT / folder)
+    query.parent.mkdir()
+    query.write_text(
+        "#+ summary: scoping\n"
+        "#+ params:\n"
+        '#+   m: {type: municipality, default: "1980"}\n'
+        "PREFIX ks: <https://w3id.org/kommunsamverkan/def/>\n"
+        "SELECT ?m ?n WHERE { ?m ks:municipalityCode ?code .\n"
+        "  { SELECT (COUNT(?m) AS ?n) WHERE { ?m a ks:Municipality } } }\n"
+        "ORDER BY ?m\n",
+        encoding="utf-8",
+    )
+    local = run_cli("query", "scoped", "-f", "csv", "--raw", project=tmp_path)
+    remote = run_cli(
+        "query", "scoped", "-f", "csv", "--raw", "--endpoint", pushed.url, project=tmp_path
+    )
+    assert local.exit_code == 0, local.stderr
+    assert remote.output == local.output
+    assert local.output.splitlines()[1].endswith(",290")
