@@ -219,7 +219,9 @@ def _peak_mb(pid: int) -> float:
     return 0.0
 
 
-def bench_size(size: int, reps: int, work: Path) -> list[tuple[str, list[float], list[float]]]:
+def bench_size(
+    size: int, reps: int, work: Path, queries: tuple[str, ...] = QUERIES
+) -> list[tuple[str, list[float], list[float]]]:
     """Rows of (figure, kgtool values, bare values)."""
     import pyoxigraph
 
@@ -273,7 +275,7 @@ def bench_size(size: int, reps: int, work: Path) -> list[tuple[str, list[float],
     values = parameters(bare)
     names = NameIndex.from_store(store)
     texts = []
-    for name in QUERIES:
+    for name in queries:
         saved = get_query(Project(project), name)
         kgtool_times, bare_times = [], []
         for _ in range(reps):
@@ -349,13 +351,16 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--work", type=Path, default=None, help="keep generated data here")
     parser.add_argument("--no-write", action="store_true", help="do not write the results file")
+    parser.add_argument(
+        "--queries", nargs="+", default=list(QUERIES), choices=QUERIES, help="saved queries to time"
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="kgtool-bench-engine-"))
     work.mkdir(parents=True, exist_ok=True)
     results = {}
     for size in args.triples:
         try:
-            results[size] = bench_size(size, args.reps, work)
+            results[size] = bench_size(size, args.reps, work, tuple(args.queries))
         except Exception as error:  # report what happened and go on with the next size
             results[size] = [(f"failed: {type(error).__name__}: {error}"[:200], [], [])]
         print(table({size: results[size]}), flush=True)
