@@ -19,8 +19,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from kgtool.graph import parse_turtle
-from kgtool.namespaces import KS, SH
+from kgtool.store.graph import parse_turtle
+from kgtool.terms import KS, SH
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED_DIR = ROOT / "data" / "reference"

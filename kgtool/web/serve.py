@@ -2,7 +2,7 @@
 saved queries, read-only and with limits.
 
 Stack: starlette on uvicorn (both already dependencies). Async request handling lets the server
-keep answering while a query runs in a worker process (``kgtool.sitegen.workers``); a query
+keep answering while a query runs in a worker process (``kgtool.web.workers``); a query
 cannot be stopped in a thread, so only a separate process makes the timeout real.
 
 Fairness, so that simple requests keep being answered while runaway queries run:
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from kgtool.sitegen import negotiate as ng
+from kgtool.web import negotiate as ng
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -141,10 +141,11 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     from starlette.routing import Route
 
     from kgtool.errors import KgtoolError, QueryRefused
-    from kgtool.serve_protocol import ProtocolError, SecurityHeaders, page_policy
-    from kgtool.sitegen import rdfio
-    from kgtool.sitegen.build import Site
-    from kgtool.sitegen.workers import (
+    from kgtool.store.engine import open_project_store
+    from kgtool.web import rdfio
+    from kgtool.web.serve_protocol import ProtocolError, SecurityHeaders, page_policy
+    from kgtool.web.site.build import Site
+    from kgtool.web.workers import (
         Job,
         PoolBusy,
         QueryPool,
@@ -152,7 +153,6 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         ReplyCache,
         WorkerStartFailed,
     )
-    from kgtool.store import open_project_store
 
     settings = settings or ServeSettings()
     store = open_project_store(project)  # built or reused; the workers open it read-only
@@ -187,21 +187,21 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     @functools.lru_cache(maxsize=256)
     def saved_query(name: str):
         """A saved query as it was when first asked for (the store is fixed while serving too)."""
-        from kgtool.catalogue import get_query
+        from kgtool.query.catalogue import get_query
 
         return get_query(project, name)
 
     @functools.lru_cache(maxsize=1024)
     def query_form(text: str) -> str:
         """The query's form after the read-only check (QueryRefused or KgtoolError if not)."""
-        from kgtool.prefixes import PREFIX_IRIS
-        from kgtool.run import check_read_only
+        from kgtool.query.run import check_read_only
+        from kgtool.terms import PREFIX_IRIS
 
         return check_read_only(text, False, None, PREFIX_IRIS)
 
     @functools.cache
     def names():
-        from kgtool.names import NameIndex
+        from kgtool.query.names import NameIndex
 
         return NameIndex.from_store(store)
 
@@ -434,7 +434,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
             return _plain(error.status, error.message)
 
     async def sparql_checked(request: Request) -> Response:
-        from kgtool.serve_protocol import body_text, check_single
+        from kgtool.web.serve_protocol import body_text, check_single
 
         limit = settings.max_request_bytes
         if len(request.url.query.encode()) > limit:
@@ -477,7 +477,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         return await execute(request, query, None, params.get("format"))
 
     async def api(request: Request) -> Response:
-        from kgtool.serve_protocol import check_single
+        from kgtool.web.serve_protocol import check_single
 
         name = request.path_params["name"]
         limit = settings.max_request_bytes
@@ -506,27 +506,9 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
     async def api_list(request: Request) -> Response:
         from starlette.responses import JSONResponse
 
-        from kgtool.catalogue import load_catalogue
+        from kgtool.query.catalogue import load_catalogue
 
-        return JSONResponse(
-            [
-                {
-                    "name": q.name,
-                    "summary": q.summary,
-                    "url": f"/api/{q.name}",
-                    "params": [
-                        {
-                            "name": p.name,
-                            "type": p.type,
-                            "default": p.default,
-                            "optional": p.optional,
-                        }
-                        for p in q.params
-                    ],
-                }
-                for q in load_catalogue(project)
-            ]
-        )
+        return JSONResponse([q.listing(f"/api/{q.name}") for q in load_catalogue(project)])
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
