@@ -179,6 +179,116 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower().translate(table)).strip("-")
 
 
+KS_TERMS = (
+    # Classes
+    "ActivityPlan",
+    "Address",
+    "AnnualReport",
+    "Auditors",
+    "Board",
+    "Body",
+    "Chairmanship",
+    "Collaboration",
+    "ContactPoint",
+    "Council",
+    "County",
+    "Decision",
+    "DevelopmentPlan",
+    "DirectionGoals",
+    "Event",
+    "Figure",
+    "Goal",
+    "LetterOfIntent",
+    "MandatePeriod",
+    "Meeting",
+    "MemberList",
+    "Minutes",
+    "Municipality",
+    "NominationCommittee",
+    "Plan",
+    "Presidium",
+    "ReferenceTable",
+    "Region",
+    "RulesOfProcedure",
+    "Secretariat",
+    "SourceDocument",
+    "Statutes",
+    "Vision",
+    "WorkAreaStatement",
+    # Properties
+    "actingMunicipality",
+    "appointedBy",
+    "basedOn",
+    "concerns",
+    "contactPointOf",
+    "county",
+    "countyCode",
+    "coversArea",
+    "decidedAt",
+    "decidedBy",
+    "decidesOn",
+    "decisionOn",
+    "deputySeats",
+    "electedBy",
+    "elects",
+    "expectedAdoption",
+    "figureOf",
+    "fileName",
+    "goal",
+    "handedOverAt",
+    "heldDuring",
+    "inferred",
+    "invoiceAddress",
+    "iso3166Code",
+    "latestDateMentioned",
+    "listOf",
+    "listedUnderCounty",
+    "mandateLength",
+    "mandateOf",
+    "measure",
+    "meetingOf",
+    "meetingsPerYear",
+    "meetsAt",
+    "memberSeats",
+    "minutesOf",
+    "municipalityCode",
+    "nameInSource",
+    "nominatesFor",
+    "noticePeriod",
+    "officialName",
+    "organisationNumber",
+    "papersPeriod",
+    "personalDeputies",
+    "planned",
+    "politicalParty",
+    "postalAddress",
+    "priorityArea",
+    "projectionYear",
+    "qualifier",
+    "seatsQualifier",
+    "speaksFor",
+    "statementAbout",
+    "unit",
+    "usualMonth",
+    "value",
+    "valueInSource",
+    "venue",
+    "visionYear",
+    "visitingAddress",
+    "workArea",
+    # Role concepts (org:Role individuals)
+    "AssociateMember",
+    "Chair",
+    "ExecutiveBoardChair",
+    "FullMember",
+    "Minister",
+    "SecretariatLead",
+    "SecretaryGeneral",
+    "UnitHead",
+)
+"""Every term of ``ontology/kommunsamverkan.ttl`` (``tests/graph/test_graph_vocabulary.py``)."""
+
+
 # -- rdflib namespaces, built on first use (``from kgtool.terms import KS``) ------------------
 
 
@@ -186,119 +296,14 @@ def _rdflib_names() -> dict[str, Any]:
     from rdflib import Namespace
     from rdflib.namespace import DefinedNamespace
 
-    class KS(DefinedNamespace):
-        """Classes, properties and role concepts of https://w3id.org/kommunsamverkan/def/."""
-
-        _NS = Namespace(PREFIX_IRIS["ks"])
-        _fail = True
-
-        # Classes
-        ActivityPlan: URIRef
-        Address: URIRef
-        AnnualReport: URIRef
-        Auditors: URIRef
-        Board: URIRef
-        Body: URIRef
-        Chairmanship: URIRef
-        Collaboration: URIRef
-        ContactPoint: URIRef
-        Council: URIRef
-        County: URIRef
-        Decision: URIRef
-        DevelopmentPlan: URIRef
-        DirectionGoals: URIRef
-        Event: URIRef
-        Figure: URIRef
-        Goal: URIRef
-        LetterOfIntent: URIRef
-        MandatePeriod: URIRef
-        Meeting: URIRef
-        MemberList: URIRef
-        Minutes: URIRef
-        Municipality: URIRef
-        NominationCommittee: URIRef
-        Plan: URIRef
-        Presidium: URIRef
-        ReferenceTable: URIRef
-        Region: URIRef
-        RulesOfProcedure: URIRef
-        Secretariat: URIRef
-        SourceDocument: URIRef
-        Statutes: URIRef
-        Vision: URIRef
-        WorkAreaStatement: URIRef
-
-        # Properties
-        actingMunicipality: URIRef
-        appointedBy: URIRef
-        basedOn: URIRef
-        concerns: URIRef
-        contactPointOf: URIRef
-        county: URIRef
-        countyCode: URIRef
-        coversArea: URIRef
-        decidedAt: URIRef
-        decidedBy: URIRef
-        decidesOn: URIRef
-        decisionOn: URIRef
-        deputySeats: URIRef
-        electedBy: URIRef
-        elects: URIRef
-        expectedAdoption: URIRef
-        figureOf: URIRef
-        fileName: URIRef
-        goal: URIRef
-        handedOverAt: URIRef
-        heldDuring: URIRef
-        inferred: URIRef
-        invoiceAddress: URIRef
-        iso3166Code: URIRef
-        latestDateMentioned: URIRef
-        listOf: URIRef
-        listedUnderCounty: URIRef
-        mandateLength: URIRef
-        mandateOf: URIRef
-        measure: URIRef
-        meetingOf: URIRef
-        meetingsPerYear: URIRef
-        meetsAt: URIRef
-        memberSeats: URIRef
-        minutesOf: URIRef
-        municipalityCode: URIRef
-        nameInSource: URIRef
-        nominatesFor: URIRef
-        noticePeriod: URIRef
-        officialName: URIRef
-        organisationNumber: URIRef
-        papersPeriod: URIRef
-        personalDeputies: URIRef
-        planned: URIRef
-        politicalParty: URIRef
-        postalAddress: URIRef
-        priorityArea: URIRef
-        projectionYear: URIRef
-        qualifier: URIRef
-        seatsQualifier: URIRef
-        speaksFor: URIRef
-        statementAbout: URIRef
-        unit: URIRef
-        usualMonth: URIRef
-        value: URIRef
-        valueInSource: URIRef
-        venue: URIRef
-        visionYear: URIRef
-        visitingAddress: URIRef
-        workArea: URIRef
-
-        # Role concepts (org:Role individuals)
-        AssociateMember: URIRef
-        Chair: URIRef
-        ExecutiveBoardChair: URIRef
-        FullMember: URIRef
-        Minister: URIRef
-        SecretariatLead: URIRef
-        SecretaryGeneral: URIRef
-        UnitHead: URIRef
+    # Closed: a term not in KS_TERMS raises (``KS.Municipalty``).
+    attributes = {
+        "_NS": Namespace(KS_IRI),
+        "_fail": True,
+        "__annotations__": dict.fromkeys(KS_TERMS, "URIRef"),
+    }
+    KS = type("KS", (DefinedNamespace,), attributes)
+    KS.__doc__ = "Classes, properties and role concepts of https://w3id.org/kommunsamverkan/def/."
 
     namespaces = {name: Namespace(iri) for name, iri in PREFIX_IRIS.items()}
     namespaces["ks"] = KS

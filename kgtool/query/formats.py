@@ -82,6 +82,19 @@ def _tsv_value(term: Term | None) -> str:
     return str(term).replace("\t", "\\t").replace("\n", "\\n")
 
 
+# Why the SPARQL results writers below are written by hand, not pyoxigraph's
+# ``QueryResults.serialize`` (measured with pyoxigraph 0.5.13 on a 50-row SELECT over the
+# project, see docs/architecture.md):
+# - CSV and TSV give the same bytes as the engine's writer, but a ``QueryResult`` holds rows
+#   already read (cut at ``max_rows``, or parsed from a remote endpoint's answer) and pyoxigraph
+#   cannot build ``QuerySolutions`` from rows ("cannot create 'pyoxigraph.QuerySolutions'
+#   instances"; a VALUES block cannot carry blank nodes), so there is nothing to hand it;
+#   the engine also writes an ASK answer without the final newline.
+# - JSON and XML: the engine writes one unindented line (and ``<?xml version="1.0"?>`` without
+#   an encoding); ours is indented for people reading ``kgtool query -f json`` and the served
+#   answers, and XML replaces characters XML 1.0 forbids by U+FFFD.
+
+
 def to_csv(result: QueryResult, delimiter: str = ",") -> str:
     """SPARQL 1.1 CSV (lexical values) or TSV (terms in Turtle form)."""
     result = _as_rows(result)

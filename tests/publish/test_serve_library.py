@@ -1,4 +1,4 @@
-"""``kgtool.web.serve.create_app`` as a library: run under uvicorn in-process on a free port."""
+"""``kgtool.web.app.create_app`` as a library: run under uvicorn in-process on a free port."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from kgtool.project import Project
 def library_server():
     import uvicorn
 
-    from kgtool.web.serve import ServeSettings, create_app
+    from kgtool.web.app import create_app
+    from kgtool.web.serve import ServeSettings
 
     settings = ServeSettings(port=free_port(), timeout=5, max_rows=3, workers=1)
     app = create_app(Project(ROOT), settings)
