@@ -54,7 +54,7 @@ BUILD_KGTOOL = """
 import sys
 from pathlib import Path
 from kgtool.project import Project
-from kgtool.store import open_project_store
+from kgtool.store.engine import open_project_store
 store = open_project_store(Project(Path(sys.argv[1])))
 print(store.triple_count())
 """
@@ -225,11 +225,11 @@ def bench_size(
     """Rows of (figure, kgtool values, bare values)."""
     import pyoxigraph
 
-    from kgtool.catalogue import get_query
-    from kgtool.names import NameIndex
     from kgtool.project import Project
-    from kgtool.run import run_local, with_values
-    from kgtool.store import open_project_store
+    from kgtool.query.catalogue import get_query
+    from kgtool.query.names import NameIndex
+    from kgtool.query.run import run_local, with_values
+    from kgtool.store.engine import open_project_store
 
     project = generate(size, work)
     files = graph_files(project)

@@ -40,11 +40,11 @@ def report(label: str, times: list[float]) -> None:
 def phases() -> None:
     """Time each step of one query inside this process (cache warm)."""
     marks = [("start", time.perf_counter())]
-    from kgtool.catalogue import get_query
-    from kgtool.formats import render
     from kgtool.project import find_project
-    from kgtool.run import check_read_only, run_local
-    from kgtool.store import open_project_store
+    from kgtool.query.catalogue import get_query
+    from kgtool.query.formats import render
+    from kgtool.query.run import check_read_only, run_local
+    from kgtool.store.engine import open_project_store
 
     marks.append(("import kgtool", time.perf_counter()))
     project = find_project(ROOT)

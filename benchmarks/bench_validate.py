@@ -26,8 +26,8 @@ def measure(project_dir: Path, per_shape: bool) -> dict:
     import resource
 
     from kgtool.checks import CHECKS, run_checks
-    from kgtool.graph import load_project
     from kgtool.project import Project
+    from kgtool.store.graph import load_project
     from kgtool.validate import load_shapes, rule_names, validate_loaded, validate_project
 
     project = Project(project_dir)

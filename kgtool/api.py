@@ -5,7 +5,7 @@
     >>> members = kg.query("members-of-collaboration", collaboration="Mälardalsrådet")
     >>> members.to_pandas()[["member_label", "member_code", "role_label"]].head(3)
 
-``Result.rows`` are dicts of plain Python values (see ``kgtool.tables``): an IRI as its full
+``Result.rows`` are dicts of plain Python values (see ``kgtool.query.tables``): an IRI as its full
 string, numbers as ``int``/``float``, booleans as ``bool``, dates and other literals as their
 text, unbound as ``None``, and after each IRI column its ``_label`` and, for municipalities,
 counties and regions, ``_code`` (kommunkod or länskod). ``Result.terms`` keeps the pyoxigraph
@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import os
 
-    from kgtool.catalogue import SavedQuery
-    from kgtool.describe import Description
-    from kgtool.names import NameIndex
     from kgtool.project import Project
+    from kgtool.query.catalogue import SavedQuery
+    from kgtool.query.describe import Description
+    from kgtool.query.names import NameIndex
+    from kgtool.query.run import QueryResult, Row
+    from kgtool.query.tables import Table, Value
     from kgtool.report import Report
-    from kgtool.run import QueryResult, Row
-    from kgtool.store import ProjectStore
-    from kgtool.tables import Table, Value
+    from kgtool.store.engine import ProjectStore
 
 #: Output formats of ``Result.render``: analysis-ready tables, W3C SPARQL results, Turtle.
 TABLE_FORMATS = ("table", "csv", "json", "md", "xlsx")
@@ -75,8 +75,8 @@ class Result:
 
     @cached_property
     def table(self) -> Table:
-        """The analysis-ready table (labels and codes added; see ``kgtool.tables``)."""
-        from kgtool.tables import build_table
+        """The analysis-ready table (labels and codes added; see ``kgtool.query.tables``)."""
+        from kgtool.query.tables import build_table
 
         return build_table(self.raw, self.names_store, self.lang)
 
@@ -103,49 +103,49 @@ class Result:
 
     def to_pandas(self) -> Any:
         """A ``pandas.DataFrame`` of ``rows`` (``pip install 'kgtool[pandas]'``)."""
-        from kgtool.tables import to_pandas
+        from kgtool.query.tables import to_pandas
 
         return to_pandas(self.table)
 
     def to_csv(self, excel: bool = False) -> str:
         """RFC 4180 CSV of ``rows``; ``excel=True`` starts it with a BOM so Excel reads UTF-8."""
-        from kgtool.tables import to_csv
+        from kgtool.query.tables import to_csv
 
         return to_csv(self.table, excel=excel)
 
     def to_json(self) -> str:
         """``rows`` as a JSON array of objects."""
-        from kgtool.tables import to_json
+        from kgtool.query.tables import to_json
 
         return to_json(self.table)
 
     def to_xlsx(self) -> bytes:
         """An Excel workbook of ``rows`` (``pip install 'kgtool[xlsx]'``)."""
-        from kgtool.tables import to_xlsx
+        from kgtool.query.tables import to_xlsx
 
         return to_xlsx(self.table)
 
     def to_markdown(self) -> str:
         """A Markdown table of ``rows`` (IRIs shortened with the project's prefixes)."""
-        from kgtool.tables import to_markdown
+        from kgtool.query.tables import to_markdown
 
         return to_markdown(self.table)
 
     def sparql_json(self) -> str:
         """The W3C SPARQL 1.1 Query Results JSON."""
-        from kgtool.formats import to_json
+        from kgtool.query.formats import to_json
 
         return to_json(self.raw)
 
     def sparql_csv(self) -> str:
         """The W3C SPARQL 1.1 CSV (lexical values only, no labels)."""
-        from kgtool.formats import to_csv
+        from kgtool.query.formats import to_csv
 
         return to_csv(self.raw)
 
     def sparql_tsv(self) -> str:
         """The W3C SPARQL 1.1 TSV (terms in N-Triples form)."""
-        from kgtool.formats import to_csv
+        from kgtool.query.formats import to_csv
 
         return to_csv(self.raw, "\t")
 
@@ -154,7 +154,7 @@ class Result:
 
         ``table`` fits ``width`` characters (long cells end in …); no other format shortens.
         """
-        from kgtool import formats, tables
+        from kgtool.query import formats, tables
 
         if fmt not in FORMATS:
             from kgtool.errors import ParameterError
@@ -205,26 +205,26 @@ class KnowledgeGraph:
     @cached_property
     def store(self) -> ProjectStore:
         """The project's Oxigraph store (plus the ``data`` files)."""
-        from kgtool.store import open_project_store
+        from kgtool.store.engine import open_project_store
 
         return open_project_store(self.project, list(self.data))
 
     @cached_property
     def names(self) -> NameIndex:
-        """The name matcher (``kgtool.names``) over the project's graph."""
-        from kgtool.names import NameIndex
+        """The name matcher (``kgtool.query.names``) over the project's graph."""
+        from kgtool.query.names import NameIndex
 
         return NameIndex.from_store(self.store)
 
     def queries(self) -> list[SavedQuery]:
         """The saved queries, sorted by name (``.name``, ``.summary``, ``.params``)."""
-        from kgtool.catalogue import load_catalogue
+        from kgtool.query.catalogue import load_catalogue
 
         return load_catalogue(self.project)
 
     def saved_query(self, name: str) -> SavedQuery:
         """One saved query by name (ParameterError with close names if there is none)."""
-        from kgtool.catalogue import get_query
+        from kgtool.query.catalogue import get_query
 
         return get_query(self.project, name)
 
@@ -236,20 +236,18 @@ class KnowledgeGraph:
         (``"2020"``, ``"2020-09"``, ``"2020-09-09"`` or a ``datetime.date``) and binds the
         query's time parameter. Raises ParameterError for an unknown or ill-typed value.
         """
-        from kgtool.catalogue import NAMED_TYPES
         from kgtool.errors import InputError, QueryRefused
-        from kgtool.run import check_read_only
+        from kgtool.query.catalogue import NAMED_TYPES
+        from kgtool.query.run import check_read_only
 
         saved = self.saved_query(name)
         try:
             check_read_only(saved.text, allow_remote=self.endpoint is not None, hint=None)
         except (InputError, QueryRefused) as error:  # the line is the file's line
             path = saved.path
-            shown = (
-                path.relative_to(self.project.root)
-                if path.is_relative_to(self.project.root)
-                else path
-            )
+            from kgtool.project import shown_path
+
+            shown = shown_path(path, self.project.root)
             raise type(error)(f"{shown}: {error.message}") from None
         values = {key: _text(value) for key, value in params.items() if value is not None}
         if as_of is not None and saved.param("as_of") is not None and "as_of" not in values:
@@ -258,11 +256,11 @@ class KnowledgeGraph:
         names = self.names if needs_names else None
         bindings = saved.bind(values, as_of=None if as_of is None else _text(as_of), store=names)
         if self.endpoint is not None:
-            from kgtool.run import run_remote
+            from kgtool.query.run import run_remote
 
             raw = run_remote(self.endpoint, saved.text, bindings, timeout=self.timeout)
         else:
-            from kgtool.run import run_local
+            from kgtool.query.run import run_local
 
             raw = run_local(self.store, saved.text, bindings)
         return Result(raw, self._names_store(), self.lang)
@@ -271,16 +269,16 @@ class KnowledgeGraph:
         """Run a read-only SPARQL query; the project's prefixes (``ks:``, ``id:``, …) are
         predeclared and a ``PREFIX`` in ``text`` wins. Updates are refused, and so are
         ``SERVICE`` and ``FROM`` unless ``allow_remote``."""
-        from kgtool.prefixes import PREFIX_IRIS
-        from kgtool.run import check_read_only
+        from kgtool.query.run import check_read_only
+        from kgtool.terms import PREFIX_IRIS
 
         check_read_only(text, allow_remote=allow_remote, prefixes=PREFIX_IRIS)
         if self.endpoint is not None:
-            from kgtool.run import run_remote
+            from kgtool.query.run import run_remote
 
             raw = run_remote(self.endpoint, text, timeout=self.timeout, prefixes=PREFIX_IRIS)
         else:
-            from kgtool.run import run_local
+            from kgtool.query.run import run_local
 
             raw = run_local(self.store, text, prefixes=PREFIX_IRIS, allow_remote=allow_remote)
         return Result(raw, self._names_store(), self.lang)
@@ -293,8 +291,8 @@ class KnowledgeGraph:
     def describe(self, name_or_iri: str) -> Description:
         """One resource (an IRI, ``municipality/1980``, ``ks:Region``, a code or a name such as
         ``Vasteras``) with its labels, types, relations both ways and sources."""
-        from kgtool.describe import describe
-        from kgtool.graph import load_project
+        from kgtool.query.describe import describe
+        from kgtool.store.graph import load_project
 
         loaded = load_project(self.project, extra=list(self.data))
         return describe(loaded, name_or_iri, names=self.names)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import KgtoolError, ParameterError
+from kgtool.terms import KS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -31,10 +32,9 @@ if TYPE_CHECKING:
 
 PICTURE_FORMATS = ("svg", "png")
 EXPORT_FORMATS = ("graphml", "gexf", "csv")
-KS = "https://w3id.org/kommunsamverkan/def/"
 SEED = 11  # the network layout's fixed seed
 SALT = "kgtool"  # matplotlib's SVG id salt: the same ids on every run
-ROLE_NAMES = {KS + "FullMember": "full member", KS + "AssociateMember": "associate member"}
+ROLE_NAMES = {str(KS.FullMember): "full member", str(KS.AssociateMember): "associate member"}
 LANGUAGES = ("en", "sv")  # the languages a picture's words can be in (English by default)
 
 # The words drawn in the pictures and used in their text alternatives, by language.
@@ -125,8 +125,8 @@ def _select(
     """
     import pyoxigraph
 
-    from kgtool.run import run_local
-    from kgtool.store import open_project_store
+    from kgtool.query.run import run_local
+    from kgtool.store.engine import open_project_store
 
     bindings = {name: pyoxigraph.NamedNode(iri) for name, iri in (iris or {}).items()}
     result = run_local(open_project_store(project), text, bindings)
@@ -138,16 +138,16 @@ def _select(
 
 def resolve_collaboration(project: Project, value: str) -> str:
     """The IRI of a collaboration given by slug, name or IRI (ParameterError if unknown)."""
-    from kgtool.catalogue import Param, convert
-    from kgtool.names import NameIndex
-    from kgtool.store import open_project_store
+    from kgtool.query.catalogue import Param, convert
+    from kgtool.query.names import NameIndex
+    from kgtool.store.engine import open_project_store
 
     index = NameIndex.from_store(open_project_store(project), ("collaboration",))
     return convert(Param("collaboration", "collaboration"), value, index).value
 
 
 def _saved_query_text(project: Project, name: str) -> str:
-    from kgtool.catalogue import get_query
+    from kgtool.query.catalogue import get_query
 
     return get_query(project, name).text
 
@@ -214,7 +214,7 @@ def network_data(project: Project, collaboration: str | None = None) -> Network:
             collaboration,
             NetworkNode(collaboration, "collaboration", row["collaborationName"]),
         )
-        kind = "municipality" if row["kind"] == KS + "Municipality" else "region"
+        kind = "municipality" if row["kind"] == str(KS.Municipality) else "region"
         nodes.setdefault(
             row["member"],
             NetworkNode(
@@ -622,16 +622,16 @@ ORDER BY ?item
 """
 
 _CATEGORIES = {
-    KS + "LetterOfIntent": "plan",
-    KS + "ActivityPlan": "plan",
-    KS + "DevelopmentPlan": "plan",
-    KS + "DirectionGoals": "plan",
-    KS + "Vision": "plan",
-    KS + "AnnualReport": "plan",
-    KS + "Decision": "decision",
-    KS + "Meeting": "meeting",
-    KS + "Event": "event",
-    KS + "Minutes": "minutes",
+    str(KS.LetterOfIntent): "plan",
+    str(KS.ActivityPlan): "plan",
+    str(KS.DevelopmentPlan): "plan",
+    str(KS.DirectionGoals): "plan",
+    str(KS.Vision): "plan",
+    str(KS.AnnualReport): "plan",
+    str(KS.Decision): "decision",
+    str(KS.Meeting): "meeting",
+    str(KS.Event): "event",
+    str(KS.Minutes): "minutes",
 }
 # Drawing order (top to bottom), legend names and colours (colour-blind-safe Okabe–Ito).
 CATEGORY_STYLE = {

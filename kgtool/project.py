@@ -17,6 +17,16 @@ PROJECT_ENV = "KGTOOL_PROJECT"
 FOLDERS = ("ontology", "data", "shapes", "queries")
 
 
+def shown_path(path: Path, root: Path | None) -> str:
+    """``path`` relative to ``root`` when it lies inside it, else as given."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
 @dataclass(frozen=True)
 class Project:
     """A project root and the folders every command reads from."""

@@ -27,7 +27,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
 from kgtool.atomic import write_atomic
-from kgtool.namespaces import ID, KS, WD, county, municipality, region, source
+from kgtool.terms import ID, KS, WD, county, municipality, region, source
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV_DIR = ROOT / "data" / "reference" / "csv"

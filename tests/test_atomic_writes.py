@@ -16,7 +16,7 @@ SCRIPTS = PACKAGE.parent / "scripts"
 HELPER = PACKAGE / "atomic.py"
 # Writes only the user's cache folder (never a project or output file): a store is built in a
 # private folder and published with one rename of the folder (see its docstring).
-ALLOWED = {PACKAGE / "store.py"}
+ALLOWED = {PACKAGE / "store" / "engine.py"}
 
 WRITING_METHODS = {"write_text", "write_bytes", "symlink_to", "hardlink_to", "touch", "rename"}
 WRITING_FUNCTIONS = {

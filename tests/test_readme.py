@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kgtool.catalogue import load_catalogue
 from kgtool.cli import cli
 from kgtool.project import Project
+from kgtool.query.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 

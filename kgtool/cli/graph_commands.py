@@ -10,8 +10,8 @@ from kgtool.cli import cli
 from kgtool.cli.options import CliState, pass_state
 
 if TYPE_CHECKING:
-    from kgtool.describe import Description, Relation
-    from kgtool.stats import Stats
+    from kgtool.query.describe import Description, Relation
+    from kgtool.query.stats import Stats
 
 
 def _relations(title: str, relations: list[Relation], arrow: str) -> list[str]:
@@ -89,8 +89,8 @@ def describe(state: CliState, thing: str) -> None:
 @pass_state
 def stats(state: CliState) -> None:
     """Count triples, resources per class, facts per source and municipal coverage."""
-    from kgtool.graph import load_project
-    from kgtool.stats import compute_stats
+    from kgtool.query.stats import compute_stats
+    from kgtool.store.graph import load_project
 
     loaded = load_project(state.project())
     click.echo(render_stats(compute_stats(loaded.graph)))

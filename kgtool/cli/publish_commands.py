@@ -33,7 +33,7 @@ from kgtool.cli.options import CliState, pass_state
 @pass_state
 def publish(state: CliState, out_dir: str, base: str | None, contact_email: str | None) -> None:
     """Write a static linked-data site: dumps, VoID/DCAT, one page per resource, docs."""
-    from kgtool.publish import publish as publish_site
+    from kgtool.web.publish import publish as publish_site
 
     result = publish_site(state.project(), out_dir, base, contact_email)
     for warning in result.warnings:
@@ -134,7 +134,7 @@ def serve(
     cache_mb: int,
 ) -> None:
     """Serve the site read-only: pages and RDF by content negotiation, /sparql, /api/<query>."""
-    from kgtool.serve import ServeSettings, check_listen, run_server
+    from kgtool.web.serve import ServeSettings, check_listen, run_server
 
     settings = ServeSettings(
         host,

@@ -121,7 +121,7 @@ def emit(result, fmt: str | None, output: str | None, raw: bool, excel: bool) ->
 @pass_state
 def queries(state: CliState, fmt: str) -> None:
     """List the saved queries with their summaries and parameters."""
-    from kgtool.catalogue import catalogue_graph, load_catalogue
+    from kgtool.query.catalogue import catalogue_graph, load_catalogue
 
     catalogue = load_catalogue(state.project())
     if fmt == "ttl":
@@ -130,26 +130,7 @@ def queries(state: CliState, fmt: str) -> None:
     if fmt == "json":
         import json
 
-        data = [
-            {
-                "name": q.name,
-                "summary": q.summary,
-                "description": q.description,
-                "type": q.query_type,
-                "tags": q.tags,
-                "params": [
-                    {
-                        "name": p.name,
-                        "type": p.type,
-                        "default": p.default,
-                        "optional": p.optional,
-                        "description": p.description,
-                    }
-                    for p in q.params
-                ],
-            }
-            for q in catalogue
-        ]
+        data = [q.listing() for q in catalogue]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     width = max((len(q.name) for q in catalogue), default=0)
@@ -211,7 +192,7 @@ def query(
 
 
 def _as_of(value: str) -> str:
-    from kgtool.catalogue import time_literal
+    from kgtool.query.catalogue import time_literal
 
     if time_literal(value) is None:
         raise ParameterError(
@@ -306,8 +287,8 @@ def push(
     The graph goes into a temporary named graph first and then replaces the target with one
     MOVE, so a failed upload leaves the store as it was.
     """
-    from kgtool.graph import load_project
-    from kgtool.remote import push as push_graph
+    from kgtool.query.remote import push as push_graph
+    from kgtool.store.graph import load_project
 
     graph = load_project(state.project()).graph
     report = push_graph(graph, endpoint, graph_iri, timeout=timeout, update_url=update_url)

@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kgtool.catalogue import load_catalogue
 from kgtool.project import Project
+from kgtool.query.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "data" / "reference" / "csv"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kgtool.tables import Table, fit_widths, shorten, to_text
+from kgtool.query.tables import Table, clip, fit_widths, to_text
 
 QUERY = ("query", "collaborations-of-municipality", "-p", "municipality=1980")
 
@@ -18,9 +18,9 @@ def test_fit_widths_gives_way_from_the_widest_columns():
 
 
 def test_shorten():
-    assert shorten("Västerås", 8) == "Västerås"
-    assert shorten("Västerås stad", 8) == "Västerå…"
-    assert len(shorten("Västerås stad", 8)) == 8
+    assert clip("Västerås", 8) == "Västerås"
+    assert clip("Västerås stad", 8) == "Västerå…"
+    assert len(clip("Västerås stad", 8)) == 8
 
 
 def test_to_text_fits_the_width():

@@ -8,10 +8,10 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import ORG, RDF
 
-from kgtool.describe import UnknownResource, find_resource
-from kgtool.graph import load_project
-from kgtool.namespaces import KS
 from kgtool.project import Project
+from kgtool.query.describe import UnknownResource, find_resource
+from kgtool.store.graph import load_project
+from kgtool.terms import KS
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_describe_1980(run_cli):
     assert section(out, "types") == ["ks:Municipality  kommun"]
     assert any(re.fullmatch(r'ks:municipalityCode\s+"1980"', v) for v in section(out, "values"))
     outgoing = section(out, "outgoing")
-    assert any(re.fullmatch(r"ks:county\s+→ county/19  Västmanlands län", r) for r in outgoing)
+    assert any(re.fullmatch(r"ks:county\s+→ id:county/19  Västmanlands län", r) for r in outgoing)
     incoming = section(out, "incoming")
     for membership in (
         "collaboration/fyra-malarstader/membership/1980  Västerås i Fyra Mälarstäder",
@@ -50,9 +50,9 @@ def test_describe_1980(run_cli):
     ):
         assert any(membership in line for line in incoming), membership
     sources = section(out, "sources")
-    assert any(s.startswith("source/reference") for s in sources)
-    assert any(s.startswith("source/004") for s in sources)
-    assert any(s.startswith("source/000") for s in section(out, "also mentioned in"))
+    assert any(s.startswith("id:source/reference") for s in sources)
+    assert any(s.startswith("id:source/004") for s in sources)
+    assert any(s.startswith("id:source/000") for s in section(out, "also mentioned in"))
 
 
 def test_describe_by_name_prints_the_same_as_by_code(run_cli):
@@ -90,7 +90,7 @@ def test_describe_collaboration_lists_members_with_their_labels(run_cli):
     members = [line for line in incoming if line.startswith("org:organization")]
     assert len(members) == 66
     assert any("membership/region-09  Region Gotland i Mälardalsrådet" in m for m in members)
-    assert {"source/002  Källa 002: Mälardalsrådets verksamhet"} <= set(section(out, "sources"))
+    assert {"id:source/002  Källa 002: Mälardalsrådets verksamhet"} <= set(section(out, "sources"))
 
 
 def test_describe_shows_anonymous_intervals(run_cli):
@@ -146,7 +146,9 @@ def test_stats(run_cli, graph):
     assert int(classes["org:Membership"]) == len(set(graph.subjects(RDF.type, ORG.Membership)))
     members = dict(
         (slug, (int(full), int(assoc)))
-        for slug, full, assoc in re.findall(r"^  collaboration/(\S+)\s+(\d+)\s+(\d+)$", out, re.M)
+        for slug, full, assoc in re.findall(
+            r"^  id:collaboration/(\S+)\s+(\d+)\s+(\d+)$", out, re.M
+        )
     )
     assert members == {
         "fyra-malarstader": (4, 0),
@@ -154,7 +156,7 @@ def test_stats(run_cli, graph):
         "malmo-lundregionen": (12, 0),
         "vastra-malardalen": (3, 0),
     }
-    per_source = re.findall(r"^  source/(\S+)\s+(\d+)\s+(\d+)", out, re.M)
+    per_source = re.findall(r"^  id:source/(\S+)\s+(\d+)\s+(\d+)", out, re.M)
     assert [name for name, _, _ in per_source] == ["000", "001", "002", "003", "004", "reference"]
     assert all(
         int(resources) > 0 and int(facts) > int(resources) for _, resources, facts in per_source

@@ -1,4 +1,4 @@
-"""``kgtool describe`` finds things with the name matcher ``query`` uses (kgtool.names)."""
+"""``kgtool describe`` finds things with the name matcher ``query`` uses (kgtool.query.names)."""
 
 from __future__ import annotations
 

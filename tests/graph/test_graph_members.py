@@ -19,9 +19,9 @@ from rdflib import Literal, URIRef
 from rdflib import namespace as rdflib_namespace
 from rdflib.namespace import DCTERMS, ORG, RDF
 
-from kgtool.graph import load_project
-from kgtool.namespaces import ID, KS
 from kgtool.project import Project
+from kgtool.store.graph import load_project
+from kgtool.terms import ID, KS
 
 ROOT = Path(__file__).resolve().parents[2]
 

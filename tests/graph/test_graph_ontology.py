@@ -10,8 +10,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rdflib_namespace
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID
 
-from kgtool.graph import parse_turtle
-from kgtool.namespaces import KS
+from kgtool.store.graph import parse_turtle
+from kgtool.terms import KS
 
 ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY = ROOT / "ontology" / "kommunsamverkan.ttl"

@@ -12,9 +12,9 @@ from rdflib import BNode, Literal, URIRef
 from rdflib import namespace as rdflib_namespace
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS
 
-from kgtool.graph import load_project, parse_turtle
-from kgtool.namespaces import ID, KS
 from kgtool.project import Project
+from kgtool.store.graph import load_project, parse_turtle
+from kgtool.terms import ID, KS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES_DIR = ROOT.parent / "shared" / "sources"

@@ -1,4 +1,4 @@
-"""kgtool.vocabulary.KS mirrors the ontology both ways, and is closed."""
+"""kgtool.terms.KS mirrors the ontology both ways, and is closed."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDFS
 
-from kgtool.graph import parse_turtle
-from kgtool.vocabulary import KS
+from kgtool.store.graph import parse_turtle
+from kgtool.terms import KS
 
 ONTOLOGY = Path(__file__).resolve().parents[2] / "ontology" / "kommunsamverkan.ttl"
 
@@ -23,8 +23,8 @@ def test_vocabulary_class_matches_ontology_both_ways():
         if str(s).startswith(base) and str(s) != base
     }
     in_class = set(KS.__annotations__)
-    assert declared - in_class == set(), "in ontology/ but not in kgtool/vocabulary.py"
-    assert in_class - declared == set(), "in kgtool/vocabulary.py but not in ontology/"
+    assert declared - in_class == set(), "in ontology/ but not in kgtool/terms.py"
+    assert in_class - declared == set(), "in kgtool/terms.py but not in ontology/"
 
 
 def test_vocabulary_is_closed():

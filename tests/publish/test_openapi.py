@@ -10,8 +10,8 @@ import pytest
 from openapi_spec_validator import validate
 from publish_helpers import ROOT
 
-from kgtool.catalogue import load_catalogue
 from kgtool.project import Project
+from kgtool.query.catalogue import load_catalogue
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from publish_helpers import ROOT
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, VOID
 
-from kgtool.graph import load_project
 from kgtool.project import Project
+from kgtool.store.graph import load_project
 
 SHAPES = Path(__file__).resolve().parent / "shapes"
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")

@@ -14,8 +14,8 @@ from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kgtool.graph import load_project
 from kgtool.project import Project
+from kgtool.store.graph import load_project
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 DATA = "https://w3id.org/kommunsamverkan/"
@@ -134,7 +134,7 @@ def test_publish_index_counts_and_finder(site_dir, project_graph):
 
 
 def test_publish_query_catalogue_page(site_dir):
-    from kgtool.catalogue import load_catalogue
+    from kgtool.query.catalogue import load_catalogue
 
     html = (site_dir / "queries/index.html").read_text(encoding="utf-8")
     queries = load_catalogue(Project(ROOT))
@@ -232,7 +232,7 @@ def test_publish_removes_its_own_stale_files_only(hostile_project, tmp_path):
 def test_publish_stale_manifest_entries_outside_or_not_files_are_skipped(tmp_path):
     """An edited manifest cannot delete outside ``-o`` nor trip over a folder or a link."""
     from kgtool.atomic import copy_unrelated
-    from kgtool.publish import MANIFEST, _manifest_entries
+    from kgtool.web.publish import MANIFEST, _manifest_entries
 
     out = tmp_path / "site"
     (out / "now-a-folder").mkdir(parents=True)

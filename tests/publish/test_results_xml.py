@@ -1,4 +1,4 @@
-"""SPARQL results XML (``kgtool.formats.to_xml``, also what ``/sparql`` answers as XML)."""
+"""SPARQL results XML (``kgtool.query.formats.to_xml``, also what ``/sparql`` answers as XML)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 from pyoxigraph import Literal, NamedNode
 
-from kgtool.formats import to_xml
-from kgtool.run import QueryResult
+from kgtool.query.formats import to_xml
+from kgtool.query.run import QueryResult
 
 NS = "{http://www.w3.org/2005/sparql-results#}"
 

@@ -211,8 +211,8 @@ def test_serve_slow_query_times_out_while_others_are_answered(server):
 def test_serve_saved_query_with_typed_parameters(http):
     from publish_helpers import ROOT
 
-    from kgtool.catalogue import load_catalogue
     from kgtool.project import Project
+    from kgtool.query.catalogue import load_catalogue
 
     queries = load_catalogue(Project(ROOT))
     assert queries, "the project ships saved queries"

@@ -1,4 +1,4 @@
-"""``kgtool.serve.create_app`` as a library: run under uvicorn in this process on a free port."""
+"""``kgtool.web.app.create_app`` as a library: run under uvicorn in-process on a free port."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from kgtool.project import Project
 def library_server():
     import uvicorn
 
-    from kgtool.serve import ServeSettings, create_app
+    from kgtool.web.app import create_app
+    from kgtool.web.serve import ServeSettings
 
     settings = ServeSettings(port=free_port(), timeout=5, max_rows=3, workers=1)
     app = create_app(Project(ROOT), settings)
@@ -50,7 +51,7 @@ def test_serve_library_app_applies_its_settings(library_server):
 
 
 def test_serve_library_binds_localhost_by_default():
-    from kgtool.serve import ServeSettings
+    from kgtool.web.serve import ServeSettings
 
     defaults = ServeSettings()
     assert (defaults.host, defaults.timeout, defaults.max_rows) == ("127.0.0.1", 10.0, 10_000)

@@ -12,7 +12,7 @@ from test_browser_pages import (
     page,  # noqa: F401  (fixtures: a Chromium page per test)
 )
 
-from kgtool.serve_protocol import page_policy
+from kgtool.web.serve_protocol import page_policy
 
 ASK = "ASK {}"
 SELECT = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"

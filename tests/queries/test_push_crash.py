@@ -15,10 +15,10 @@ import pytest
 from conftest import OxigraphServer
 from stores import VirtuosoServer, count, temporary_graphs
 
-from kgtool import remote
 from kgtool.errors import EndpointError
-from kgtool.graph import load_project
 from kgtool.project import Project
+from kgtool.query import remote
+from kgtool.store.graph import load_project
 
 GRAPH = "https://example.org/target"
 

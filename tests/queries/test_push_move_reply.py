@@ -17,9 +17,9 @@ from conftest import OxigraphServer
 from stores import count, temporary_graphs
 
 from kgtool.errors import EndpointError
-from kgtool.graph import load_project
 from kgtool.project import Project
-from kgtool.remote import push
+from kgtool.query.remote import push
+from kgtool.store.graph import load_project
 
 GRAPH = "https://example.org/move-reply"
 

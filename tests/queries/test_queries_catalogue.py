@@ -10,12 +10,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kgtool.catalogue import get_query, load_catalogue
 from kgtool.errors import InputError, ParameterError
-from kgtool.namespaces import ID, SH
 from kgtool.project import Project
-from kgtool.sitegen.rdfio import rdflib_term
-from kgtool.store import open_project_store
+from kgtool.query.catalogue import get_query, load_catalogue
+from kgtool.store.engine import open_project_store
+from kgtool.terms import ID, SH
+from kgtool.web.rdfio import rdflib_term
 
 
 def as_rdflib(bound: dict) -> dict:
@@ -204,8 +204,8 @@ def test_installed_copy_is_not_needed_for_listing(tmp_path, project_dir, run_cli
     ],
 )
 def test_convert_each_type(project_dir, kind, value, expected):
-    from kgtool.catalogue import Param, convert
-    from kgtool.names import NameIndex
+    from kgtool.query.catalogue import Param, convert
+    from kgtool.query.names import NameIndex
 
     index = NameIndex.from_store(open_project_store(Project(project_dir)))
     assert rdflib_term(convert(Param("p", kind), value, index)) == expected
@@ -224,8 +224,8 @@ def test_convert_each_type(project_dir, kind, value, expected):
     ],
 )
 def test_convert_rejects(project_dir, kind, value):
-    from kgtool.catalogue import Param, convert
-    from kgtool.names import NameIndex
+    from kgtool.query.catalogue import Param, convert
+    from kgtool.query.names import NameIndex
 
     index = NameIndex.from_store(open_project_store(Project(project_dir)))
     with pytest.raises(ParameterError, match="parameter 'p'"):

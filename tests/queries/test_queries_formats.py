@@ -12,8 +12,8 @@ import pytest
 from rdflib import Graph, Literal
 
 from kgtool.errors import KgtoolError
-from kgtool.formats import render
-from kgtool.run import QueryResult
+from kgtool.query.formats import render
+from kgtool.query.run import QueryResult
 
 QUERY = (
     "PREFIX ks: <https://w3id.org/kommunsamverkan/def/>\n"

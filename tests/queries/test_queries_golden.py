@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kgtool.catalogue import load_catalogue, query_form
 from kgtool.project import Project
+from kgtool.query.catalogue import load_catalogue
+from kgtool.query.sparql_text import query_form
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"

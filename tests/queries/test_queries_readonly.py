@@ -6,7 +6,7 @@ import pyoxigraph
 import pytest
 
 from kgtool.errors import InputError, QueryRefused
-from kgtool.run import check_read_only, run_local, with_values
+from kgtool.query.run import check_read_only, run_local, with_values
 
 HOSTILE = [
     'Västerås"',
@@ -164,9 +164,9 @@ def test_hostile_value_for_a_typed_parameter_names_it(run_cli):
 
 
 def test_local_graph_unchanged_by_hostile_values(project_dir):
-    from kgtool.catalogue import get_query
     from kgtool.project import Project
-    from kgtool.store import open_project_store
+    from kgtool.query.catalogue import get_query
+    from kgtool.store.engine import open_project_store
 
     project = Project(project_dir)
     store = open_project_store(project)

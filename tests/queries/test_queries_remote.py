@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from test_queries_readonly import HOSTILE
 
-from kgtool.catalogue import load_catalogue
-from kgtool.graph import load_project
 from kgtool.project import Project
-from kgtool.remote import chunks, endpoints
+from kgtool.query.catalogue import load_catalogue
+from kgtool.query.remote import chunks, endpoints
+from kgtool.store.graph import load_project
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -139,7 +139,7 @@ def test_timeout_is_exit_2(run_cli):
 def test_push_failing_midway_leaves_target(pushed, project_dir):
     """A server that dies after the first chunk: the default graph keeps its old triples."""
     from kgtool.errors import EndpointError
-    from kgtool.remote import push
+    from kgtool.query.remote import push
 
     graph = load_project(Project(project_dir)).graph
     before = pushed.count()

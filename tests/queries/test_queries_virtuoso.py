@@ -14,8 +14,8 @@ from unittest import mock
 import pytest
 from stores import count, temporary_graphs
 
-from kgtool.catalogue import load_catalogue
 from kgtool.project import Project
+from kgtool.query.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 GRAPH = "https://example.org/kommunsamverkan"
@@ -40,7 +40,7 @@ def loaded(virtuoso, portable_project):
 
 
 def local_triples(project: Path) -> int:
-    from kgtool.graph import load_project
+    from kgtool.store.graph import load_project
 
     return len(load_project(Project(project)).graph)
 

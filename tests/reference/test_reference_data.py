@@ -14,9 +14,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS
 
-from kgtool.graph import LoadedGraph, load_project, parse_turtle
-from kgtool.namespaces import ID, KS, SCHEMA, WD, county, municipality, region, source
 from kgtool.project import find_project
+from kgtool.store.graph import LoadedGraph, load_project, parse_turtle
+from kgtool.terms import ID, KS, SCHEMA, WD, county, municipality, region, source
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE_DIR = ROOT / "data" / "reference"

@@ -12,8 +12,8 @@ import pytest
 
 from kgtool.errors import InputError
 from kgtool.project import Project
-from kgtool.run import run_local
-from kgtool.store import open_project_store
+from kgtool.query.run import run_local
+from kgtool.store.engine import open_project_store
 
 ROOT = Path(__file__).resolve().parents[2]
 LABEL = (
@@ -106,7 +106,7 @@ BUILD = """
 import sys, time
 from pathlib import Path
 from kgtool.project import Project
-from kgtool.store import open_project_store
+from kgtool.store.engine import open_project_store
 go = Path(sys.argv[2])
 while not go.exists():
     time.sleep(0.001)

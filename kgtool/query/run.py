@@ -19,11 +19,18 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import EndpointError, InputError, QueryRefused
+from kgtool.query.formats import MEDIA_TYPES
+from kgtool.query.sparql_text import (
+    FORMS,
+    keywords,
+    remote_clause,
+    where_position,
+)
 
 if TYPE_CHECKING:
     import pyoxigraph
 
-    from kgtool.store import ProjectStore
+    from kgtool.store.engine import ProjectStore
 
     Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
 
@@ -45,48 +52,9 @@ class QueryResult:
     truncated: bool = False
 
 
-# Strings, IRIs and comments, skipped when looking at a query's words and braces.
-_SKIP = (
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
-)
-# A word: a variable, a prefixed name (whole, so ``ex:service`` is not the keyword) or a keyword.
-_WORDS = re.compile(_SKIP + r"|[?$][\w]+|[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*|[A-Za-z_]\w*")
-_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 ALLOW_REMOTE_HINT = "pass --allow-remote to allow it"
-
-
-def keywords(query_text: str) -> list[str]:
-    """The query's bare words in upper case (no strings, IRIs, comments, variables or names)."""
-    out = []
-    for match in _WORDS.finditer(query_text):
-        token = match.group(0)
-        if token[0] in "\"'<#?$:" or ":" in token:
-            continue
-        out.append(token.upper())
-    return out
-
-
-def query_form(query_text: str) -> str | None:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword."""
-    return next((word for word in keywords(query_text) if word in _FORMS), None)
-
-
-def _remote_clause(query_text: str) -> tuple[str, str]:
-    """The first SERVICE or FROM [NAMED] clause: its keyword(s) and the IRI or name after it."""
-    tokens = [m.group(0) for m in _WORDS.finditer(query_text) if m.group(0)[0] != "#"]
-    for index, token in enumerate(tokens):
-        upper = token.upper()
-        if upper in ("SERVICE", "FROM") and token[0] not in "?$\"'":
-            rest = tokens[index + 1 : index + 3]
-            keyword = upper
-            if rest and rest[0].upper() in ("SILENT", "NAMED"):
-                keyword = upper if rest[0].upper() == "SILENT" else "FROM NAMED"
-                rest = rest[1:]
-            return keyword, rest[0] if rest else ""
-    return "SERVICE", ""
 
 
 @lru_cache(maxsize=1)
@@ -136,13 +104,13 @@ def check_read_only(
     """
     words = keywords(query_text)
     suffix = f" ({hint})" if hint else ""
-    form = next((word for word in words if word in _FORMS), None)
+    form = next((word for word in words if word in FORMS), None)
     if form is None and _UPDATES.intersection(words):
         raise QueryRefused(
             "updates are refused: kgtool runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)"
         )
     if not allow_remote and ("SERVICE" in words or "FROM" in words):
-        keyword, target = _remote_clause(query_text)
+        keyword, target = remote_clause(query_text)
         if keyword == "SERVICE":
             raise QueryRefused(f"SERVICE {target} calls a remote endpoint: refused{suffix}")
         raise QueryRefused(f"{keyword} {target} loads data from a file or URL: refused{suffix}")
@@ -191,7 +159,7 @@ def run_local(
 
 def service_error(query_text: str, error: OSError) -> EndpointError:
     """A one-line error naming the SERVICE endpoint of a query that failed to reach one."""
-    _, target = _remote_clause(query_text)
+    _, target = remote_clause(query_text)
     message = " ".join(str(error).split())
     if "refused" in message.lower():
         message = "connection refused (is the server running?)"
@@ -214,32 +182,6 @@ def _collect(answer: Any, max_rows: int | None) -> QueryResult:
     ]
     truncated = max_rows is not None and len(rows) > max_rows
     return QueryResult("SELECT", variables=variables, rows=rows[:max_rows], truncated=truncated)
-
-
-_TOKEN = re.compile(_SKIP + r"|[{}]|\bWHERE\b", re.IGNORECASE)
-
-
-def where_position(query_text: str) -> int:
-    """The index just after the ``{`` that opens the query's outermost WHERE group."""
-    depth = 0
-    opens: list[int] = []
-    after_where = False
-    for match in _TOKEN.finditer(query_text):
-        token = match.group(0)
-        if token == "{":
-            if depth == 0:
-                if after_where:
-                    return match.end()
-                opens.append(match.end())
-            depth += 1
-        elif token == "}":
-            depth -= 1
-        elif token.upper() == "WHERE" and depth == 0:
-            after_where = True
-    index = 1 if query_form(query_text) == "CONSTRUCT" else 0
-    if len(opens) <= index:
-        raise InputError("malformed query: no WHERE group")
-    return opens[index]
 
 
 def values_block(bindings: dict[str, Term]) -> str:
@@ -275,10 +217,10 @@ def run_remote(
     """
     import pyoxigraph
 
-    from kgtool.remote import endpoints, send_query
+    from kgtool.query.remote import endpoints, send_query
 
     if prefixes:
-        from kgtool.prefixes import prologue
+        from kgtool.terms import prologue
 
         query_text = prologue(query_text) + query_text
     form = check_read_only(query_text, allow_remote=True)
@@ -294,7 +236,7 @@ def run_remote(
         except (SyntaxError, ValueError) as error:  # an HTML page, an error text, not UTF-8
             raise EndpointError(f"endpoint {url}: answer is not N-Triples") from error
         return QueryResult("CONSTRUCT", triples=triples)
-    body = send_query(url, text, "application/sparql-results+json", timeout=timeout, form=form)
+    body = send_query(url, text, MEDIA_TYPES["json"], timeout=timeout, form=form)
     try:
         answer = pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
         result = _collect(answer, None)

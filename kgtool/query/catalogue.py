@@ -21,14 +21,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import InputError, ParameterError
+from kgtool.project import shown_path
+from kgtool.query.sparql_text import query_form, query_variables
+from kgtool.terms import FORBIDDEN_IRI_CHARACTERS
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from kgtool.names import NameIndex
     from kgtool.project import Project
-    from kgtool.run import Term
-    from kgtool.store import ProjectStore
+    from kgtool.query.names import NameIndex
+    from kgtool.query.run import Term
+    from kgtool.store.engine import ProjectStore
 
 HEADER_KEYS = {"summary", "description", "params", "tags", "stores"}
 PARAM_KEYS = {"type", "default", "optional", "description"}
@@ -49,12 +52,6 @@ TIME_PARAMS = ("date", "as_of")
 QUERY_TYPES = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 _HEADER_LINE = re.compile(r"^#\+ ?(.*)$")
-# Comments, strings and IRIs are skipped when looking for variables and the query form.
-_SKIP = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
-)
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,6 +86,29 @@ class SavedQuery:
     query_type: str
     project: Project | None = field(default=None, repr=False, compare=False)
     stores: dict[str, str] = field(default_factory=dict)  # store name -> why it cannot run there
+
+    def listing(self, url: str | None = None) -> dict[str, Any]:
+        """The query as listed by ``kgtool queries -f json`` and the server's ``/api``."""
+        entry: dict[str, Any] = {
+            "name": self.name,
+            "summary": self.summary,
+            "description": self.description,
+            "type": self.query_type,
+            "tags": self.tags,
+        }
+        if url is not None:
+            entry["url"] = url
+        entry["params"] = [
+            {
+                "name": p.name,
+                "type": p.type,
+                "default": p.default,
+                "optional": p.optional,
+                "description": p.description,
+            }
+            for p in self.params
+        ]
+        return entry
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -155,11 +175,10 @@ class SavedQuery:
 
 NAMED_TYPES = {"municipality", "collaboration", "county", "area", "source", "role"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _name_index(store: ProjectStore | NameIndex | None, param: Param) -> NameIndex:
-    from kgtool.names import NameIndex
+    from kgtool.query.names import NameIndex
 
     if store is None:
         raise ParameterError(f"parameter '{param.name}': no graph to look names up in")
@@ -199,9 +218,9 @@ def time_literal(value: str) -> tuple[str, str] | None:
 
 def _absolute_iri(param: Param, value: str) -> str:
     """An IRI from an absolute IRI, ``id/…`` (relative to the base) or ``…`` (relative to id/)."""
-    from kgtool.namespaces import DEFAULT_BASE, ID, expand_prefixed
+    from kgtool.terms import DEFAULT_BASE, ID, expand_prefixed
 
-    if _IRI_FORBIDDEN.search(value) or not value:
+    if FORBIDDEN_IRI_CHARACTERS.search(value) or not value:
         raise ParameterError(f"parameter '{param.name}': {value!r} is not an IRI")
     expanded = expand_prefixed(value)
     if expanded is not None:
@@ -243,27 +262,11 @@ def convert(param: Param, value: str, index: NameIndex | None) -> Term:
         raise ParameterError(f"{what}: no graph to look {value!r} up in")
     candidate = value
     if (
-        not _IRI_FORBIDDEN.search(value)
+        not FORBIDDEN_IRI_CHARACTERS.search(value)
         and (re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value) or value.startswith(("id/", "def/", "/")))
-    ) or ("/" in value and not _IRI_FORBIDDEN.search(value)):
+    ) or ("/" in value and not FORBIDDEN_IRI_CHARACTERS.search(value)):
         candidate = _absolute_iri(param, value)
     return pyoxigraph.NamedNode(index.resolve(kind, candidate, what))
-
-
-def _strip(text: str) -> str:
-    """The query with comments, strings and IRIs blanked out."""
-    return _SKIP.sub(" ", text)
-
-
-def query_form(text: str) -> str | None:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword outside comments."""
-    match = _FORM.search(_strip(text))
-    return match.group(1).upper() if match else None
-
-
-def query_variables(text: str) -> set[str]:
-    """The names of the variables a query mentions (``?x`` or ``$x``)."""
-    return set(re.findall(r"[?$]([A-Za-z_][\w]*)", _strip(text)))
 
 
 def _header(path: Path, text: str) -> tuple[dict[str, Any], str]:
@@ -374,13 +377,6 @@ def parse_query_file(path: Path, project: Project | None = None) -> SavedQuery:
     )
 
 
-def _shown(path: Path, project: Project) -> Path:
-    try:
-        return path.relative_to(project.root)
-    except ValueError:
-        return path
-
-
 def load_catalogue(project: Project) -> list[SavedQuery]:
     """All saved queries of the project, sorted by name."""
     queries = []
@@ -388,7 +384,7 @@ def load_catalogue(project: Project) -> list[SavedQuery]:
         try:
             queries.append(parse_query_file(path, project))
         except InputError as error:
-            shown = str(_shown(path, project))
+            shown = shown_path(path, project.root)
             raise InputError(error.message.replace(str(path), shown, 1)) from error
     return queries
 
@@ -406,7 +402,9 @@ def get_query(project: Project, name: str) -> SavedQuery:
     try:
         return parse_query_file(path, project)
     except InputError as error:
-        raise InputError(error.message.replace(str(path), str(_shown(path, project)), 1)) from error
+        raise InputError(
+            error.message.replace(str(path), shown_path(path, project.root), 1)
+        ) from error
 
 
 def catalogue_graph(queries: list[SavedQuery], target: str | None = None) -> Graph:
@@ -419,8 +417,8 @@ def catalogue_graph(queries: list[SavedQuery], target: str | None = None) -> Gra
     from rdflib import Literal, URIRef
     from rdflib.namespace import RDF, RDFS
 
-    from kgtool.graph import new_graph
-    from kgtool.namespaces import DEFAULT_BASE, ID, SCHEMA, SH
+    from kgtool.store.graph import new_graph
+    from kgtool.terms import DEFAULT_BASE, ID, SCHEMA, SH
 
     graph = new_graph()
     endpoint = URIRef(target or DEFAULT_BASE + "sparql")

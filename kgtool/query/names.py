@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kgtool.errors import ParameterError
-from kgtool.prefixes import PREFIX_IRIS
+from kgtool.terms import ID_IRI, KS_IRI, shorten
 
 if TYPE_CHECKING:
-    from kgtool.store import ProjectStore
+    from kgtool.store.engine import ProjectStore
 
-KS = PREFIX_IRIS["ks"]
-ID = PREFIX_IRIS["id"]
 # kind -> (the pattern that finds its things as ?thing, IRI folder under id/ or None).
 KINDS: dict[str, tuple[str, str | None]] = {
     "municipality": ("?thing a ks:Municipality", "municipality"),
@@ -101,7 +99,7 @@ class NameIndex:
             )
             for thing, _, name in answer:
                 iri = thing.value
-                if folder and not iri.startswith(f"{ID}{folder}/"):
+                if folder and not iri.startswith(f"{ID_IRI}{folder}/"):
                     continue
                 entry = found.setdefault(iri, Entry(iri, [_local(iri)]))
                 if name is not None and name.value not in entry.names:
@@ -115,7 +113,7 @@ class NameIndex:
 
         pattern, folder = KINDS[kind]
         candidates = []
-        for iri in (value, f"{ID}{folder}/{value}" if folder else KS + value):
+        for iri in (value, f"{ID_IRI}{folder}/{value}" if folder else KS_IRI + value):
             try:
                 candidates.append(str(pyoxigraph.NamedNode(iri)))
             except ValueError:
@@ -137,7 +135,7 @@ class NameIndex:
             answer = self.store.store.query(text, use_default_graph_as_union=True)
             found = {row[0].value for row in answer}
             if folder:
-                found = {iri for iri in found if iri.startswith(f"{ID}{folder}/")}
+                found = {iri for iri in found if iri.startswith(f"{ID_IRI}{folder}/")}
             if found:
                 break
         return found
@@ -161,10 +159,10 @@ class NameIndex:
         if len(found) == 1:
             return found.pop()
         if found:
-            listed = ", ".join(sorted(f"{entries[i].title} ({_short(i)})" for i in found))
+            listed = ", ".join(sorted(f"{entries[i].title} ({shorten(i)})" for i in found))
             raise ParameterError(f"{what}: {value!r} fits several {kind}s: {listed}")
         if kind in CONCEPT_KINDS:
-            allowed = ", ".join(sorted(_short(i) for i in entries))
+            allowed = ", ".join(sorted(shorten(i) for i in entries))
             raise ParameterError(f"{what}: no {kind} {value!r}; allowed values: {allowed}")
         raise ParameterError(f"{what}: no {kind} {value!r} in the graph{self.suggest(kind, value)}")
 
@@ -184,10 +182,3 @@ class NameIndex:
 def _local(iri: str) -> str:
     """The last part of an IRI (a code or slug), usable as a name: ``1980``, ``malardalsradet``."""
     return re.split(r"[/#]", iri.rstrip("/"))[-1]
-
-
-def _short(iri: str) -> str:
-    for prefix in ("ks", "id"):
-        if iri.startswith(PREFIX_IRIS[prefix]):
-            return f"{prefix}:{iri[len(PREFIX_IRIS[prefix]) :]}"
-    return f"<{iri}>"

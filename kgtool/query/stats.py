@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import ORG, PROV, RDF
 
-from kgtool.describe import Term, term
-from kgtool.namespaces import KS
+from kgtool.query.describe import Term, term
+from kgtool.terms import KS
 
 
 @dataclass(frozen=True)

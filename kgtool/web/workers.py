@@ -33,15 +33,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-FORMAT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
+from kgtool.query.formats import GRAPH_FORMATS, MEDIA_TYPES
 
 
 @dataclass(frozen=True)
@@ -84,12 +76,12 @@ class WorkerStartFailed(Exception):
 
 
 def _render(result, fmt: str, max_rows: int) -> bytes:
-    from kgtool.formats import render
+    from kgtool.query.formats import render
 
     if result.kind == "CONSTRUCT":
-        from kgtool.sitegen import rdfio
+        from kgtool.web import rdfio
 
-        if fmt not in rdfio.RDF_FORMATS:
+        if fmt not in GRAPH_FORMATS:
             return b""
         return rdfio.serialise(rdfio.graph_of_triples(result.triples or []), fmt)
     text = render(result, fmt)
@@ -103,8 +95,8 @@ def _render(result, fmt: str, max_rows: int) -> bytes:
 def run_job(store, job: Job) -> Reply:
     """Run one job on ``store`` (in a worker process): a Reply with body or error."""
     from kgtool.errors import KgtoolError, QueryRefused
-    from kgtool.prefixes import PREFIX_IRIS
-    from kgtool.run import run_local
+    from kgtool.query.run import run_local
+    from kgtool.terms import PREFIX_IRIS
 
     try:
         result = run_local(
@@ -119,7 +111,7 @@ def run_job(store, job: Job) -> Reply:
     except Exception as error:  # a query the engine cannot evaluate: the client's query is at fault
         message = f"query failed: {type(error).__name__}: {error}"
         return Reply(400, message.encode(), "text/plain; charset=utf-8")
-    return Reply(200, body, FORMAT_TYPES[job.fmt], result.truncated, count)
+    return Reply(200, body, MEDIA_TYPES[job.fmt], result.truncated, count)
 
 
 def _cap_memory(memory_mb: int | None) -> None:
@@ -142,15 +134,15 @@ def _worker_main(
 
     try:
         if location is not None:
-            from kgtool.store import open_read_only
+            from kgtool.store.engine import open_read_only
 
             store = open_read_only(Path(location))
         else:  # no usable cache folder: each worker builds the store in memory
             from kgtool.project import Project
-            from kgtool.store import open_project_store
+            from kgtool.store.engine import open_project_store
 
             store = open_project_store(Project(Path(project_root)))
-        from kgtool.run import run_local
+        from kgtool.query.run import run_local
 
         run_local(store, "ASK { ?s ?p ?o }")  # warm up before the first request
         _cap_memory(memory_mb)

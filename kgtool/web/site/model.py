@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from kgtool.namespaces import PREFIXES
-from kgtool.sitegen.i18n import TERM_LABELS
+from kgtool.terms import KS, LABEL_PROPERTIES, label_rank, shorten
+from kgtool.web.site.i18n import TERM_LABELS
 
-LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, FOAF.name, DCTERMS.title)
 LANGUAGE_ORDERS = {"sv": ("sv", None, "en"), "en": ("en", None, "sv")}
 PLAIN_TYPES = {
     XSD.integer,
@@ -95,16 +94,9 @@ class TermView:
     rows: list[Row] = field(default_factory=list)
 
 
-def _qname(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)) :]}"
-    return iri
-
 
 # -- pages by kind ------------------------------------------------------------------------------
 
-KS_NS = "https://w3id.org/kommunsamverkan/def/"
 
 
 @dataclass
@@ -138,6 +130,17 @@ class PostRow:
     holder: Value | None
     period: str
     place: Value | None = None
+
+
+def _member_order(row: MemberRow) -> tuple:
+    """Members by name, then role and period (ties must not fall to the graph's order)."""
+    return (row.member.text.lower(), [v.text for v in row.roles], row.period)
+
+
+def _post_order(row: PostRow) -> tuple[str, ...]:
+    """Posts by name, then by what the row shows (ties must not fall to the graph's order)."""
+    shown = (row.role, row.holder, row.place)
+    return (row.post.text.lower(), *(v.text if v else "" for v in shown), row.period)
 
 
 @dataclass
@@ -184,10 +187,6 @@ class MunicipalityView:
     sources: list[Value]
 
 
-def _ks(name: str) -> URIRef:
-    return URIRef(KS_NS + name)
-
-
 class KindViews:
     """Summaries of collaborations and municipalities (mixed into SiteModel)."""
 
@@ -211,7 +210,7 @@ class KindViews:
     def _post_row(self, post, here: str, place=None) -> PostRow:
         role = self._one(post, ORG.role)
         holder = self._one(post, ORG.heldBy)
-        during = self._one(post, _ks("heldDuring"))
+        during = self._one(post, KS.heldDuring)
         return PostRow(
             post=self.value(post, here),
             role=self.value(role, here) if role is not None else None,
@@ -221,16 +220,16 @@ class KindViews:
         )
 
     def county_of(self, member):
-        return self._one(member, _ks("county"))
+        return self._one(member, KS.county)
 
     def code_of(self, member) -> str:
         for prop in ("municipalityCode", "countyCode"):
-            code = self._one(member, _ks(prop))
+            code = self._one(member, KS[prop])
             if code is not None:
                 return str(code)
         county = self.county_of(member)
-        if county is not None and (member, RDF.type, _ks("Region")) in self.graph:
-            code = self._one(county, _ks("countyCode"))
+        if county is not None and (member, RDF.type, KS.Region) in self.graph:
+            code = self._one(county, KS.countyCode)
             return str(code) if code is not None else ""
         return ""
 
@@ -239,11 +238,11 @@ class KindViews:
         memberships = [
             m
             for m in g.subjects(ORG.organization, iri)
-            if (m, RDF.type, _ks("Chairmanship")) not in g
+            if (m, RDF.type, KS.Chairmanship) not in g
         ]
-        chairmanships = list(g.subjects(RDF.type, _ks("Chairmanship")))
+        chairmanships = list(g.subjects(RDF.type, KS.Chairmanship))
         chairmanships = [c for c in chairmanships if (c, ORG.organization, iri) in g]
-        listed = any((m, _ks("listedUnderCounty"), None) in g for m in memberships)
+        listed = any((m, KS.listedUnderCounty, None) in g for m in memberships)
         by_role: dict = defaultdict(set)
         groups: dict = defaultdict(list)
         group_keys: dict = {}
@@ -255,7 +254,7 @@ class KindViews:
             roles = list(g.objects(m, ORG.role))
             for role in roles:
                 by_role[role].add(member)
-            listed_county = self._one(m, _ks("listedUnderCounty"))
+            listed_county = self._one(m, KS.listedUnderCounty)
             county = listed_county or self.county_of(member)
             if listed_county is not None:
                 core_counties.add(listed_county)
@@ -263,7 +262,7 @@ class KindViews:
                 key = ("1", *sorted(self.label(r) for r in roles))
                 heading = ", ".join(self.label(r) for r in roles) or "?"
             else:
-                code = self._one(county, _ks("countyCode")) if county is not None else None
+                code = self._one(county, KS.countyCode) if county is not None else None
                 key = ("0", str(code or ""), self.label(county) if county is not None else "")
                 heading = self.label(county) if county is not None else "–"
             group_keys[key] = heading
@@ -279,7 +278,7 @@ class KindViews:
         member_groups = [
             MemberGroup(
                 heading=group_keys[key],
-                rows=sorted(groups[key], key=lambda r: (r.member.text.lower(), repr(r))),
+                rows=sorted(groups[key], key=_member_order),
             )
             for key in sorted(groups)
         ]
@@ -293,24 +292,24 @@ class KindViews:
         for body in sorted(
             g.subjects(ORG.unitOf, iri), key=lambda b: (self.label(b).lower(), str(b))
         ):
-            kinds = [t for t in g.objects(body, RDF.type) if str(t).startswith(KS_NS)]
+            kinds = [t for t in g.objects(body, RDF.type) if str(t).startswith(str(KS))]
             mandates = []
-            for mandate in g.subjects(_ks("mandateOf"), body):
+            for mandate in g.subjects(KS.mandateOf, body):
                 mandates.append(
                     SeatsRow(
                         period=self.period(mandate),
-                        members=self._seat_text(mandate, _ks("memberSeats")),
-                        deputies=self._seat_text(mandate, _ks("deputySeats")),
-                        qualifier=self._seat_text(mandate, _ks("seatsQualifier")),
+                        members=self._seat_text(mandate, KS.memberSeats),
+                        deputies=self._seat_text(mandate, KS.deputySeats),
+                        qualifier=self._seat_text(mandate, KS.seatsQualifier),
                     )
                 )
-            if (body, _ks("memberSeats"), None) in g:
+            if (body, KS.memberSeats, None) in g:
                 mandates.append(
                     SeatsRow(
                         period="",
-                        members=self._seat_text(body, _ks("memberSeats")),
-                        deputies=self._seat_text(body, _ks("deputySeats")),
-                        qualifier=self._seat_text(body, _ks("seatsQualifier")),
+                        members=self._seat_text(body, KS.memberSeats),
+                        deputies=self._seat_text(body, KS.deputySeats),
+                        qualifier=self._seat_text(body, KS.seatsQualifier),
                     )
                 )
             mandates.sort(key=lambda r: (r.period, repr(r)), reverse=True)
@@ -321,7 +320,7 @@ class KindViews:
                     body=self.value(body, here),
                     kind=self.value(kinds[0], here) if kinds else None,
                     mandates=mandates,
-                    posts=sorted(posts, key=lambda r: (r.post.text.lower(), repr(r))),
+                    posts=sorted(posts, key=_post_order),
                 )
             )
         own_posts = [self._post_row(p, here) for p in g.subjects(ORG.postIn, iri)]
@@ -338,8 +337,8 @@ class KindViews:
             )
         chairs.sort(key=lambda r: (r.period, repr(r)), reverse=True)
         documents = []
-        for doc in g.subjects(_ks("concerns"), iri):
-            kinds = [t for t in g.objects(doc, RDF.type) if str(t).startswith(KS_NS)]
+        for doc in g.subjects(KS.concerns, iri):
+            kinds = [t for t in g.objects(doc, RDF.type) if str(t).startswith(str(KS))]
             date = self._one(doc, DCTERMS.date)
             temporal = self._one(doc, DCTERMS.temporal)
             when = str(date) if date is not None else self.period(temporal)
@@ -371,9 +370,9 @@ class KindViews:
             ),
             groups=member_groups,
             bodies=bodies,
-            posts=sorted(own_posts, key=lambda r: (r.post.text.lower(), repr(r))),
+            posts=sorted(own_posts, key=_post_order),
             chairs=chairs,
-            areas=self._sorted_values(g.objects(iri, _ks("workArea")), here),
+            areas=self._sorted_values(g.objects(iri, KS.workArea), here),
             documents=documents,
             sources=self._sorted_values(sources, here),
         )
@@ -384,7 +383,7 @@ class KindViews:
         region = None
         if county is not None:
             region = next(
-                (r for r in g.subjects(_ks("county"), county) if (r, RDF.type, _ks("Region")) in g),
+                (r for r in g.subjects(KS.county, county) if (r, RDF.type, KS.Region) in g),
                 None,
             )
         places = [iri, *g.subjects(ORG.unitOf, iri)]
@@ -398,14 +397,14 @@ class KindViews:
         shown += [m for m in g.subjects(ORG.member, iri)]
         shown += [p for place in places for p in g.subjects(ORG.postIn, place)]
         wikidata = [o for o in g.objects(iri, OWL.sameAs) if "wikidata.org" in str(o)]
-        name = self._text(iri, (_ks("officialName"),), "sv")
+        name = self._text(iri, (KS.officialName,), "sv")
         return MunicipalityView(
             code=self.code_of(iri),
             official_name=name,
             county=self.value(county, here) if county is not None else None,
             region=self.value(region, here) if region is not None else None,
             collaborations=collaborations,
-            posts=sorted(posts, key=lambda r: (r.post.text.lower(), repr(r))),
+            posts=sorted(posts, key=_post_order),
             wikidata=[Value(str(w).rsplit("/", 1)[-1], str(w), str(w)) for w in sorted(wikidata)],
             sources=self._sorted_values(self._sources_of(*shown), here),
         )
@@ -461,17 +460,14 @@ class SiteModel(KindViews):
     # -- labels and values ------------------------------------------------------------------
 
     def _labels(self) -> dict[URIRef, str]:
-        best: dict[URIRef, tuple[int, str]] = {}
-        for rank_p, prop in enumerate(LABEL_PROPERTIES):
-            for s, o in self.graph.subject_objects(prop):
+        best: dict[URIRef, tuple[tuple[int, int], str]] = {}
+        for prop in LABEL_PROPERTIES:
+            for s, o in self.graph.subject_objects(URIRef(prop)):
                 if not isinstance(o, Literal):
                     continue
-                lang = o.language
-                order = LANGUAGE_ORDERS[self.lang]
-                rank_l = order.index(lang) if lang in order else 3
-                rank = rank_l * 10 + rank_p
-                if s not in best or (rank, str(o)) < best[s]:
-                    best[s] = (rank, str(o))
+                rank = (label_rank(prop, o.language, self.lang), str(o))
+                if s not in best or rank < best[s]:
+                    best[s] = rank
         return {s: text for s, (_, text) in best.items()}
 
     def label(self, node) -> str:
@@ -480,7 +476,7 @@ class SiteModel(KindViews):
         if str(node) in self.term_labels:
             return self.term_labels[str(node)]
         if isinstance(node, URIRef):
-            return _qname(str(node))
+            return shorten(str(node), bare=True)
         return str(node)
 
     def value(self, term, from_dir: str) -> Value:
@@ -489,7 +485,7 @@ class SiteModel(KindViews):
                 yes = term.toPython() is True
                 return Value(("ja" if yes else "nej") if self.lang == "sv" else str(yes).lower())
             shown = term.datatype is not None and term.datatype not in PLAIN_TYPES
-            return Value(str(term), note=_qname(str(term.datatype)) if shown else None)
+            return Value(str(term), note=shorten(str(term.datatype), bare=True) if shown else None)
         if isinstance(term, BNode):
             return Value(self.blank_text(term))
         return Value(self.label(term), self.href(term, from_dir), str(term))

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from kgtool.graph import load_project, new_graph
-from kgtool.namespaces import DEFAULT_BASE, KS
-from kgtool.sitegen import rdfio
-from kgtool.sitegen.metadata import Dump, dataset_dates, dcat_graph, void_graph
-from kgtool.sitegen.model import SiteModel
-from kgtool.sitegen.rebase import rebase
-from kgtool.store import open_project_store
+from kgtool.store.graph import load_project, new_graph
+from kgtool.terms import DEFAULT_BASE, KS
+from kgtool.web import rdfio
+from kgtool.query.formats import GRAPH_FORMATS
+from kgtool.web.site.metadata import Dump, dataset_dates, dcat_graph, void_graph
+from kgtool.web.site.model import SiteModel
+from kgtool.web.site.rebase import rebase
+from kgtool.store.engine import open_project_store
 
 if TYPE_CHECKING:
     from kgtool.plot import Picture
@@ -54,7 +55,7 @@ def jinja_env():
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     return Environment(
-        loader=PackageLoader("kgtool", "templates"),
+        loader=PackageLoader("kgtool.web", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -89,7 +90,7 @@ class Site:
     def dump_files(self) -> dict[str, bytes]:
         """Relative path → bytes of each dump, plain and gzipped."""
         files: dict[str, bytes] = {}
-        for ext in rdfio.RDF_FORMATS:
+        for ext in GRAPH_FORMATS:
             data = rdfio.serialise(self.graph, ext)
             files[f"{DUMP_NAME}.{ext}"] = data
             files[f"{DUMP_NAME}.{ext}.gz"] = rdfio.gzip_bytes(data)
@@ -131,7 +132,7 @@ class Site:
     @cached_property
     def models(self) -> dict[str, SiteModel]:
         """The site model of each language (labels in that language, links within it)."""
-        from kgtool.sitegen.i18n import PREFIX
+        from kgtool.web.site.i18n import PREFIX
 
         out = {lang: SiteModel(self.graph, self.base, lang, PREFIX[lang]) for lang in PREFIX}
         out["sv"] = self.model
@@ -139,7 +140,7 @@ class Site:
 
     def _render(self, template: str, here: str, lang: str = "sv", **context) -> str:
         """Render ``template`` for the page at ``here`` (its path in the Swedish site)."""
-        from kgtool.sitegen.i18n import PREFIX, UI
+        from kgtool.web.site.i18n import PREFIX, UI
 
         page = PREFIX[lang] + here
         root = SiteModel.relative("", page)
@@ -220,7 +221,7 @@ class Site:
         return DEFAULT_BASE + text[len(self.base) :] if text.startswith(self.base) else text
 
     def ontology_html(self, lang: str = "sv") -> str:
-        from kgtool.sitegen.i18n import UI
+        from kgtool.web.site.i18n import UI
 
         sections = tuple((key, UI[lang][key]) for key in ("classes", "properties", "concepts"))
         title = "Ontologin kommunsamverkan" if lang == "sv" else "The kommunsamverkan ontology"
@@ -254,7 +255,7 @@ class Site:
         return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
 
     def index_html(self, lang: str = "sv") -> str:
-        from kgtool.sitegen.metadata import DESCRIPTION_EN, DESCRIPTION_SV, TITLE_EN, TITLE_SV
+        from kgtool.web.site.metadata import DESCRIPTION_EN, DESCRIPTION_SV, TITLE_EN, TITLE_SV
 
         model = self.models[lang]
         here = model.prefix
@@ -307,10 +308,10 @@ class Site:
 
     @cached_property
     def query_views(self) -> list[QueryView]:
-        from kgtool.catalogue import load_catalogue
+        from kgtool.query.catalogue import load_catalogue
         from kgtool.errors import KgtoolError
-        from kgtool.names import NameIndex
-        from kgtool.run import run_local
+        from kgtool.query.names import NameIndex
+        from kgtool.query.run import run_local
 
         names = NameIndex.from_store(self.store)
         views = []
@@ -361,7 +362,7 @@ class Site:
         from importlib.resources import files
 
         out: dict[str, bytes] = {}
-        root = files("kgtool.sitegen") / "static"
+        root = files("kgtool.web") / "static"
 
         def walk(folder, prefix: str) -> None:
             for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -375,7 +376,7 @@ class Site:
 
     def html_pages(self):
         """(relative path, HTML) of every page in both languages but the resource pages."""
-        from kgtool.sitegen.i18n import PREFIX
+        from kgtool.web.site.i18n import PREFIX
 
         for lang, prefix in PREFIX.items():
             yield prefix + "index.html", self.index_html(lang)
@@ -391,20 +392,20 @@ class Site:
     def openapi(self) -> dict:
         """The OpenAPI 3.1 description of ``/api/<name>`` (one GET path per saved query)."""
         from kgtool import __version__
-        from kgtool.catalogue import load_catalogue
-        from kgtool.sitegen.openapi import openapi_document
+        from kgtool.query.catalogue import load_catalogue
+        from kgtool.web.site.openapi import openapi_document
 
         queries = load_catalogue(self.project)
         return openapi_document(queries, self.source_graph, self.modified.isoformat(), __version__)
 
     @cached_property
     def openapi_text(self) -> str:
-        from kgtool.sitegen.openapi import openapi_json
+        from kgtool.web.site.openapi import openapi_json
 
         return openapi_json(self.openapi)
 
     def queries_html(self, lang: str = "sv") -> str:
-        from kgtool.sitegen.i18n import UI
+        from kgtool.web.site.i18n import UI
 
         return self._render(
             "queries.html", "queries/", lang, title=UI[lang]["queries"], queries=self.query_views
@@ -415,7 +416,7 @@ class Site:
 
     def query_html(self, name: str, lang: str = "sv") -> str | None:
         """The page of one saved query: its form, its text and its answer with the defaults."""
-        from kgtool.sitegen.openapi import choices
+        from kgtool.web.site.openapi import choices
 
         view = next((v for v in self.query_views if v.name == name), None)
         if view is None:
@@ -441,7 +442,7 @@ class Site:
         """The YASGUI editor page; ``endpoint`` '' means: the site's own ``sparql`` (served)."""
         import json
 
-        from kgtool.namespaces import PREFIXES
+        from kgtool.terms import PREFIXES
 
         examples = [
             {"name": v.name, "summary": v.summary, "text": v.text} for v in self.query_views

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rdflib import Graph, URIRef
 
-from kgtool.graph import new_graph
-from kgtool.namespaces import DEFAULT_BASE
+from kgtool.store.graph import new_graph
+from kgtool.terms import DEFAULT_BASE
 
 
 def check_base(base: str) -> str:

@@ -10,7 +10,7 @@
 (``urn:kgtool:push:<UTC timestamp>:<uuid>``) in chunks, then replaces the target with one
 ``MOVE`` (atomic in the store) and counts it. A failure midway leaves the target as it was; the
 temporary graph is dropped then, or by the next push if the store had stopped answering.
-Credentials come from the environment or a netrc file (see :mod:`kgtool.credentials`).
+Credentials come from the environment or a netrc file (see :mod:`kgtool.query.credentials`).
 """
 
 from __future__ import annotations
@@ -28,11 +28,13 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit, urlunsplit
 
 from kgtool.errors import EndpointError
+from kgtool.query.formats import MEDIA_TYPES
+from kgtool.terms import ABSOLUTE_IRI
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from kgtool.credentials import Credentials
+    from kgtool.query.credentials import Credentials
 
 DEFAULT_TIMEOUT = 30.0
 CHUNK_TRIPLES = 1000  # Virtuoso refuses much larger updates ("generated SQL text" limit)
@@ -133,7 +135,7 @@ def _post(url: str, field: str, text: str, accept: str, timeout: float) -> bytes
     from urllib.parse import urlencode
     from urllib.request import Request
 
-    from kgtool.credentials import find_credentials, opener
+    from kgtool.query.credentials import find_credentials, opener
 
     credentials = find_credentials(url)
     request = Request(
@@ -260,7 +262,7 @@ def temporary_graph_name(now: float | None = None) -> str:
 def _select_values(url: str, query: str, timeout: float) -> list[str]:
     import json
 
-    body = send_query(url, query, accept="application/sparql-results+json", timeout=timeout)
+    body = send_query(url, query, accept=MEDIA_TYPES["json"], timeout=timeout)
     try:
         bindings = json.loads(body)["results"]["bindings"]
         return [next(iter(row.values()))["value"] for row in bindings if row]
@@ -349,9 +351,7 @@ def push(
     counts the target before reporting success. On a failure the temporary graph is dropped
     (if the store still answers) and the error says what is known about the target.
     """
-    if graph_iri is not None and not re.fullmatch(
-        r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]+", graph_iri
-    ):
+    if graph_iri is not None and not ABSOLUTE_IRI.fullmatch(graph_iri):
         raise EndpointError(f"--graph {graph_iri}: not an absolute IRI (http…, urn:…)")
     if graph_iri is not None and graph_iri.startswith(TEMPORARY_PREFIX):
         raise EndpointError(f"--graph {graph_iri}: names kgtool's own temporary graphs")

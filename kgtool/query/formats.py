@@ -16,16 +16,31 @@ from typing import TYPE_CHECKING
 from kgtool.errors import KgtoolError
 
 if TYPE_CHECKING:
-    from kgtool.run import QueryResult, Term
+    from kgtool.query.run import QueryResult, Term
 
 FORMATS = ("table", "csv", "tsv", "json", "md", "ttl", "xml")
+
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+"""The one table of format name (and file extension) → media type."""
+RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+"""The SPARQL results formats of a SELECT or ASK answer."""
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+"""The RDF serialisations of a graph (a resource, a dump, a CONSTRUCT answer)."""
 
 
 def _as_rows(result: QueryResult) -> QueryResult:
     """A graph result as subject/predicate/object rows (sorted), anything else unchanged."""
     if result.kind != "CONSTRUCT" or result.triples is None:
         return result
-    from kgtool.run import QueryResult
+    from kgtool.query.run import QueryResult
 
     names = ["subject", "predicate", "object"]
     ordered = sorted(
@@ -42,26 +57,12 @@ def short(term: Term | None) -> str:
     if term is None:
         return ""
     if isinstance(term, pyoxigraph.NamedNode):
-        return short_iri(term.value)
+        from kgtool.terms import shorten
+
+        return shorten(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
         return f"_:{term.value}"
     return term.value
-
-
-def short_iri(text: str) -> str:
-    """An IRI shortened with the project's prefixes (``<…>`` when no prefix fits)."""
-    from kgtool.prefixes import DEFAULT_BASE, PREFIX_IRIS
-
-    if text.startswith(DEFAULT_BASE + "id/"):
-        return "id:" + text[len(DEFAULT_BASE) + 3 :]
-    best = max(
-        ((p, ns) for p, ns in PREFIX_IRIS.items() if text.startswith(ns)),
-        key=lambda pair: len(pair[1]),
-        default=None,
-    )
-    if best and "/" not in text[len(best[1]) :]:
-        return f"{best[0]}:{text[len(best[1]) :]}"
-    return f"<{text}>"
 
 
 def _csv_value(term: Term | None) -> str:
@@ -79,6 +80,19 @@ def _tsv_value(term: Term | None) -> str:
     if term is None:
         return ""
     return str(term).replace("\t", "\\t").replace("\n", "\\n")
+
+
+# Why the SPARQL results writers below are written by hand, not pyoxigraph's
+# ``QueryResults.serialize`` (measured with pyoxigraph 0.5.13 on a 50-row SELECT over the
+# project, see docs/architecture.md):
+# - CSV and TSV give the same bytes as the engine's writer, but a ``QueryResult`` holds rows
+#   already read (cut at ``max_rows``, or parsed from a remote endpoint's answer) and pyoxigraph
+#   cannot build ``QuerySolutions`` from rows ("cannot create 'pyoxigraph.QuerySolutions'
+#   instances"; a VALUES block cannot carry blank nodes), so there is nothing to hand it;
+#   the engine also writes an ASK answer without the final newline.
+# - JSON and XML: the engine writes one unindented line (and ``<?xml version="1.0"?>`` without
+#   an encoding); ours is indented for people reading ``kgtool query -f json`` and the served
+#   answers, and XML replaces characters XML 1.0 forbids by U+FFFD.
 
 
 def to_csv(result: QueryResult, delimiter: str = ",") -> str:
@@ -230,7 +244,7 @@ def to_turtle(result: QueryResult) -> str:
         )
     import pyoxigraph
 
-    from kgtool.prefixes import PREFIX_IRIS
+    from kgtool.terms import PREFIX_IRIS
 
     ordered = sorted(
         result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))

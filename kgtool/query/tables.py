@@ -5,14 +5,14 @@ string, an ``xsd:integer`` as ``int``, a decimal or double as ``float``, an ``xs
 ``bool``, anything else as its lexical text, an unbound variable as ``None``). After every column
 that holds IRIs come two columns, when the graph has them:
 
-- ``<column>_label``: the IRI's name (``rdfs:label``, ``skos:prefLabel``, ``foaf:name`` or
-  ``dct:title``; English first, then Swedish, then any language), so a role reads
+- ``<column>_label``: the IRI's name, picked by ``terms.label_rank`` (English first, then no
+  language, then Swedish), so a role reads
   ``full member`` next to ``…/def/FullMember``;
 - ``<column>_code``: the official code of a municipality (kommunkod, ``1980``), a county
   (länskod, ``19``) or a region (its county's länskod), to join with SCB statistics.
 
 The writers here (CSV, TSV, JSON records, Markdown, xlsx, the terminal table) are for people
-and data frames; the W3C SPARQL result formats stay in ``kgtool.formats``.
+and data frames; the W3C SPARQL result formats stay in ``kgtool.query.formats``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kgtool.run import QueryResult, Term
-    from kgtool.store import ProjectStore
+    from kgtool.query.run import QueryResult, Term
+    from kgtool.store.engine import ProjectStore
 
 Value = str | int | float | bool | None
 
@@ -48,10 +48,8 @@ PREFIX ks: <https://w3id.org/kommunsamverkan/def/>
 SELECT ?thing ?what ?value WHERE {
   VALUES ?thing { %s }
   {
-    VALUES (?p ?what) {
-      (rdfs:label "0") (skos:prefLabel "1") (foaf:name "2") (dct:title "3")
-    }
-    ?thing ?p ?value .
+    VALUES ?what { rdfs:label skos:prefLabel foaf:name dct:title }
+    ?thing ?what ?value .
     FILTER(ISLITERAL(?value))
   }
   UNION { ?thing ks:municipalityCode ?value BIND("code" AS ?what) }
@@ -70,24 +68,25 @@ class Names:
 
     @classmethod
     def lookup(cls, project_store: ProjectStore | None, iris: set[str], lang: str = "en") -> Names:
-        """Labels (``lang`` first, then Swedish, then English, then any) and codes of ``iris``."""
+        """Labels (ranked by ``terms.label_rank`` for ``lang``) and official codes of ``iris``."""
         names = cls()
         if project_store is None or not iris:
             return names
         import pyoxigraph
 
         values = " ".join(str(pyoxigraph.NamedNode(iri)) for iri in sorted(iris))
-        order = {"sv": 1, "en": 2, lang: 0}
-        best: dict[str, tuple[int, int, str]] = {}
+        from kgtool.terms import label_rank
+
+        best: dict[str, tuple[tuple[int, int] | None, str]] = {}
         answer = project_store.store.query(_LABEL_QUERY % values, use_default_graph_as_union=True)
         for thing, what, value in answer:
-            if what.value == "code":
+            if isinstance(what, pyoxigraph.Literal):  # "code"
                 names.codes.setdefault(thing.value, value.value)
                 continue
-            rank = (order.get(value.language or "", 3), int(what.value), value.value)
+            rank = (label_rank(what.value, value.language, lang), value.value)
             if thing.value not in best or rank < best[thing.value]:
                 best[thing.value] = rank
-        names.labels = {iri: rank[2] for iri, rank in best.items()}
+        names.labels = {iri: rank[1] for iri, rank in best.items()}
         return names
 
 
@@ -125,7 +124,7 @@ def plain(term: Term | None) -> Value:
 
 
 def _result_rows(result: QueryResult) -> QueryResult:
-    from kgtool.formats import _as_rows
+    from kgtool.query.formats import _as_rows
 
     return _as_rows(result)
 
@@ -241,9 +240,9 @@ def to_pandas(table: Table) -> Any:
 def _cell(table: Table, name: str, value: Value) -> str:
     """A value as the table and Markdown show it: IRIs shortened with the project's prefixes."""
     if name in table.iri_columns and isinstance(value, str) and "://" in value:
-        from kgtool.formats import short_iri
+        from kgtool.terms import shorten
 
-        return short_iri(value)
+        return shorten(value)
     return _text(value)
 
 
@@ -251,7 +250,7 @@ def _cells(table: Table) -> list[list[str]]:
     return [[_cell(table, n, row.get(n)) for n in table.columns] for row in table.rows]
 
 
-def shorten(text: str, width: int) -> str:
+def clip(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters, ending in an ellipsis when it was longer."""
     text = " ".join(text.split()) if "\n" in text or "\t" in text else text
     if len(text) <= width:
@@ -285,7 +284,7 @@ def to_text(table: Table, width: int | None = None) -> str:
     widths = fit_widths(natural, width) if width else natural
 
     def line(cells: list[str]) -> str:
-        shown = [shorten(c, w).ljust(w) for c, w in zip(cells, widths, strict=True)]
+        shown = [clip(c, w).ljust(w) for c, w in zip(cells, widths, strict=True)]
         return "  ".join(shown).rstrip()
 
     lines = [line(header), "  ".join("-" * w for w in widths)]

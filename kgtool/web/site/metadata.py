@@ -23,7 +23,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 
-from kgtool.graph import new_graph
+from kgtool.store.graph import new_graph
+from kgtool.query.formats import MEDIA_TYPES
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
@@ -50,10 +51,10 @@ DESCRIPTION_EN = (
 PUBLISHER_SV = "Projektet kgtool (kommunsamverkan)"
 PUBLISHER_EN = "The kgtool project (kommunsamverkan)"
 
-DUMP_FORMATS = {
-    "ttl": ("text/turtle", "RDF_TURTLE", "Turtle"),
-    "nt": ("application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
-    "jsonld": ("application/ld+json", "JSON_LD", "JSON-LD"),
+DUMP_FORMATS = {  # extension → EU file type and name (media types: negotiate.MEDIA_TYPES)
+    "ttl": ("RDF_TURTLE", "Turtle"),
+    "nt": ("RDF_N_TRIPLES", "N-Triples"),
+    "jsonld": ("JSON_LD", "JSON-LD"),
 }
 
 
@@ -253,7 +254,8 @@ def dcat_graph(
         out.add((ds, DCAT.keyword, Literal(keyword, lang="en")))
 
     for dump in dumps:
-        media, file_type, name = DUMP_FORMATS[dump.ext]
+        file_type, name = DUMP_FORMATS[dump.ext]
+        media = MEDIA_TYPES[dump.ext]
         dist = iris.distribution(dump)
         url = URIRef(base + dump.path)
         out.add((ds, DCAT.distribution, dist))
@@ -277,7 +279,7 @@ def dcat_graph(
     titled(dist, "SPARQL-ändpunkt", "SPARQL endpoint")
     out.add((dist, DCAT.accessURL, iris.sparql))
     out.add((dist, DCAT.accessService, iris.service))
-    out.add((dist, DCAT.mediaType, URIRef(IANA + "application/sparql-results+json")))
+    out.add((dist, DCAT.mediaType, URIRef(IANA + MEDIA_TYPES["json"])))
     out.add((dist, DCTERMS["format"], URIRef(EU + "file-type/SPARQLQ")))
     out.add((dist, DCTERMS.license, CC0))
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-HTML = "text/html"
-TURTLE = "text/turtle"
-NTRIPLES = "application/n-triples"
-JSONLD = "application/ld+json"
-SPARQL_JSON = "application/sparql-results+json"
-SPARQL_XML = "application/sparql-results+xml"
-CSV = "text/csv"
-TSV = "text/tab-separated-values"
+from kgtool.query.formats import GRAPH_FORMATS, MEDIA_TYPES
 
-RDF_TYPES = {TURTLE: "ttl", NTRIPLES: "nt", JSONLD: "jsonld"}
+HTML = "text/html"
+TURTLE = MEDIA_TYPES["ttl"]
+NTRIPLES = MEDIA_TYPES["nt"]
+JSONLD = MEDIA_TYPES["jsonld"]
+SPARQL_JSON = MEDIA_TYPES["json"]
+SPARQL_XML = MEDIA_TYPES["xml"]
+CSV = MEDIA_TYPES["csv"]
+TSV = MEDIA_TYPES["tsv"]
+
+TYPE_OF_EXT = {ext: MEDIA_TYPES[ext] for ext in GRAPH_FORMATS}
+RDF_TYPES = {media: ext for ext, media in TYPE_OF_EXT.items()}
 """Media type → extension of the RDF serialisations of a resource."""
-TYPE_OF_EXT = {ext: media for media, ext in RDF_TYPES.items()}
 
 ALIASES = {
     "application/json": SPARQL_JSON,

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from kgtool import atomic
 from kgtool.errors import KgtoolError
+from kgtool.query.formats import GRAPH_FORMATS
 
 _EMAIL = re.compile(r"[^@\s<>\"{}|\\^`]+@[^@\s<>\"{}|\\^`]+\.[^@\s<>\"{}|\\^`]+")
 
@@ -67,7 +68,7 @@ def _manifest_entries(out: Path) -> list[str]:
 
 def _build(site, staging: Path, out: Path) -> list[str]:
     """Write every file of the site into ``staging``; returns their relative paths."""
-    from kgtool.sitegen import rdfio
+    from kgtool.web import rdfio
 
     written: list[str] = []
 
@@ -87,14 +88,14 @@ def _build(site, staging: Path, out: Path) -> list[str]:
         write(folder + "index.html", site.resource_html(iri))
         write("en/" + folder + "index.html", site.resource_html(iri, "en"))
         description = site.resource_graph(iri)
-        for ext in rdfio.RDF_FORMATS:
+        for ext in GRAPH_FORMATS:
             write(folder + f"index.{ext}", rdfio.serialise(description, ext))
-    for ext in rdfio.RDF_FORMATS:
+    for ext in GRAPH_FORMATS:
         write(f"def/index.{ext}", rdfio.serialise(site.ontology_graph, ext))
     for term in sorted(site.model.def_terms()):
         anchor = str(term)[len(site.model.def_base) :]
         write(f"def/{anchor}/index.html", site.term_html(term))
-        for ext in rdfio.RDF_FORMATS:
+        for ext in GRAPH_FORMATS:
             write(f"def/{anchor}/index.{ext}", rdfio.serialise(site.term_graph(term), ext))
     write(".htaccess", site.env.loader.get_source(site.env, "htaccess.txt")[0])
     for relative, data in site.static_files.items():
@@ -115,8 +116,8 @@ def publish(
 
     ``contact_email`` is the publishing organisation's address for the DCAT contact point.
     """
-    from kgtool.sitegen.build import Site
-    from kgtool.sitegen.rebase import check_base
+    from kgtool.web.site.build import Site
+    from kgtool.web.site.rebase import check_base
 
     started = time.perf_counter()
     if base is not None:

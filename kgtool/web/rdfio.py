@@ -13,14 +13,8 @@ from collections.abc import Iterable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kgtool.graph import new_graph
-
-RDF_FORMATS: dict[str, str] = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
-"""File extension → media type of the RDF serialisations the site offers."""
+from kgtool.store.graph import new_graph
+from kgtool.terms import shorten
 
 
 def canonical(graph: Graph) -> Graph:
@@ -51,16 +45,6 @@ def _used_prefixes(graph: Graph) -> dict[str, str]:
     return {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
 
 
-def _compact(iri: str, prefixes: dict[str, str]) -> str:
-    best = ""
-    for prefix, namespace in prefixes.items():
-        if iri.startswith(namespace) and len(namespace) > len(prefixes.get(best, "")):
-            local = iri[len(namespace) :]
-            if local and all(ch.isalnum() or ch in "_-." for ch in local) and local[0].isalpha():
-                best = prefix
-    return f"{best}:{iri[len(prefixes[best]) :]}" if best else iri
-
-
 def _node_id(node: URIRef | BNode) -> str:
     return f"_:{node}" if isinstance(node, BNode) else str(node)
 
@@ -71,7 +55,7 @@ def _value(term, prefixes: dict[str, str]) -> dict[str, str]:
         if term.language:
             value["@language"] = term.language
         elif term.datatype:
-            value["@type"] = _compact(str(term.datatype), prefixes)
+            value["@type"] = shorten(str(term.datatype), prefixes, bare=True)
         return value
     return {"@id": _node_id(term)}
 
@@ -87,9 +71,9 @@ def to_jsonld(graph: Graph, prefixes: dict[str, str] | None = None) -> bytes:
     for s, p, o in graph:
         node = nodes.setdefault(_node_id(s), {})
         if p == RDF.type and not isinstance(o, Literal):
-            node.setdefault("@type", []).append(_compact(str(o), context))
+            node.setdefault("@type", []).append(shorten(str(o), context, bare=True))
         else:
-            node.setdefault(_compact(str(p), context), []).append(_value(o, context))
+            node.setdefault(shorten(str(p), context, bare=True), []).append(_value(o, context))
     items = []
     for node_id in sorted(nodes):
         node = nodes[node_id]
@@ -165,7 +149,7 @@ def rdflib_term(term):
 
 def graph_of_triples(triples) -> Graph:
     """An rdflib graph (project prefixes bound) of pyoxigraph triples."""
-    from kgtool.graph import new_graph
+    from kgtool.store.graph import new_graph
 
     graph = new_graph()
     for triple in triples:

@@ -13,20 +13,27 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, TIME
+from rdflib.namespace import FOAF, PROV, RDF, RDFS, SKOS, TIME
 
 from kgtool.errors import KgtoolError
-from kgtool.graph import LoadedGraph
-from kgtool.namespaces import ID, KS, PREFIXES, expand_prefixed
+from kgtool.store.graph import LoadedGraph
+from kgtool.terms import (
+    ID,
+    KS,
+    LABEL_PROPERTIES,
+    expand_prefixed,
+    pick_label,
+    shorten,
+    source,
+)
 
 if TYPE_CHECKING:
-    from kgtool.names import NameIndex
+    from kgtool.query.names import NameIndex
 
 #: Properties whose values name a resource, in order of preference.
 NAME_PROPERTIES = (RDFS.label, SKOS.prefLabel, FOAF.name, KS.officialName)
 #: How many candidates an ambiguous name lists.
 MAX_CANDIDATES = 10
-_LANGS = ("sv", "en", None)
 
 
 class UnknownResource(KgtoolError):
@@ -73,35 +80,27 @@ class Description:
 
 
 def short(graph: Graph, node) -> str:
-    """``municipality/1980`` for things, ``ks:Region`` for terms, the N3 form for literals."""
+    """``id:municipality/1980``, ``ks:Region``, the N3 form for literals, ``[]`` for blanks."""
     if isinstance(node, Literal):
         return node.n3(graph.namespace_manager)
     if isinstance(node, BNode):
         return "[]"
-    text = str(node)
-    if text.startswith(str(ID)):
-        return text[len(str(ID)) :]
-    for prefix, namespace in PREFIXES.items():
-        if text.startswith(str(namespace)) and re.fullmatch(
-            r"[\w.-]*", text[len(str(namespace)) :]
-        ):
-            return f"{prefix}:{text[len(str(namespace)) :]}"
-    return f"<{text}>"
+    return shorten(str(node))
 
 
 def label(graph: Graph, node) -> str | None:
-    """The node's best name: Swedish first, then English, then any; None when it has none."""
+    """The node's best name (``terms.pick_label``, Swedish first); None when it has none."""
     if not isinstance(node, URIRef | BNode):
         return None
-    for prop in (*NAME_PROPERTIES, DCTERMS.title):
-        values = [v for v in graph.objects(node, prop) if isinstance(v, Literal)]
-        for lang in _LANGS:
-            for value in values:
-                if value.language == lang or lang is None:
-                    return str(value)
-    if isinstance(node, BNode):
+    found = pick_label(
+        (str(p), str(o), o.language)
+        for p in LABEL_PROPERTIES
+        for o in graph.objects(node, URIRef(p))
+        if isinstance(o, Literal)
+    )
+    if found is None and isinstance(node, BNode):
         return _interval_text(graph, node)
-    return None
+    return found
 
 
 def _instant_text(graph: Graph, instant) -> str | None:
@@ -131,7 +130,7 @@ def _exists(graph: Graph, iri: URIRef) -> bool:
     return (iri, None, None) in graph or (None, None, iri) in graph
 
 
-#: Kinds the name matcher (``kgtool.names``) tries for describe, in this order.
+#: Kinds the name matcher (``kgtool.query.names``) tries for describe, in this order.
 NAMED_KINDS = ("municipality", "county", "region", "collaboration", "source")
 
 
@@ -201,7 +200,7 @@ def _find_resource(graph: Graph, thing: str) -> URIRef:
         candidates = list(graph.subjects(KS.countyCode, Literal(text))) or [None]
     elif re.fullmatch(r"\d{3}", text):
         kind = "source with that number"
-        candidates = [ID[f"source/{text}"]]
+        candidates = [source(text)]
     elif re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)+|[a-z0-9]+", text):
         # a slug such as "malardalsradet" or "jens-sjostrom", as query parameters accept
         slugged = [ID[f"{folder}/{text}"] for folder in ("collaboration", "person", "area")]

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kgtool.errors import InputError
+from kgtool.project import shown_path
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -78,16 +79,6 @@ class ProjectStore:
 
     def file_of_graph(self, graph_name: str) -> SourceFile | None:
         return next((f for f in self.files if f.graph == graph_name), None)
-
-
-def shown_path(path: Path, root: Path | None) -> str:
-    """``path`` relative to ``root`` when it lies inside it, else as given."""
-    if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return str(path)
 
 
 def source_files(paths: Iterable[Path], root: Path | None) -> list[SourceFile]:

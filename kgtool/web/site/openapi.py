@@ -10,25 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kgtool.query.formats import GRAPH_FORMATS, MEDIA_TYPES, RESULT_FORMATS
+
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from kgtool.catalogue import Param, SavedQuery
+    from kgtool.query.catalogue import Param, SavedQuery
 
-SELECT_MEDIA = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-GRAPH_MEDIA = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
+SELECT_MEDIA = {fmt: MEDIA_TYPES[fmt] for fmt in RESULT_FORMATS}
+GRAPH_MEDIA = {fmt: MEDIA_TYPES[fmt] for fmt in GRAPH_FORMATS}
 DATE_PATTERN = "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 SCHEMAS: dict[str, dict[str, Any]] = {
-    # a day, a month or a year (meaning at any time during it), as kgtool.catalogue accepts
+    # a day, a month or a year (meaning at any time during it), as kgtool.query.catalogue accepts
     "xsd:date": {"type": "string", "pattern": DATE_PATTERN},
     "xsd:gYear": {"type": "string", "pattern": "^[0-9]{4}$"},
     "xsd:integer": {"type": "integer"},
@@ -67,7 +60,7 @@ def choices(param: Param, graph: Graph, lang: str = "sv") -> list[Choice]:
     from rdflib import URIRef
     from rdflib.namespace import RDF
 
-    from kgtool.namespaces import ID, KS
+    from kgtool.terms import ID, KS
 
     if param.type not in KINDS:
         return []
@@ -145,7 +138,7 @@ def openapi_document(
     server: str = "/",
 ) -> dict[str, Any]:
     """The OpenAPI 3.1 document for ``queries`` (examples looked up in ``graph``)."""
-    from kgtool.sitegen.metadata import DESCRIPTION_EN, TITLE_EN
+    from kgtool.web.site.metadata import DESCRIPTION_EN, TITLE_EN
 
     paths: dict[str, Any] = {}
     for query in queries:

@@ -1,0 +1,1 @@
+"""Saved queries, parameters, running (local and remote), result formats and tables."""

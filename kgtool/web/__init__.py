@@ -1,0 +1,1 @@
+"""The web face: the static site (``site/``), the HTTP server, negotiation and workers."""

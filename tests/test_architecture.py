@@ -1,0 +1,138 @@
+"""The import rules of docs/architecture.md hold: each part imports only the parts below it.
+
+Imports are read with ``ast`` from every module of the package, including imports made inside
+functions (the lazy ones), so a rule cannot be dodged by importing late.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "kgtool"
+
+# The validation modules move into kgtool/checks/ later; until then they are this part.
+CHECKS = {"validate", "checks", "fastshacl", "locate", "report"}
+# Transitional re-exports that only the validation modules (and their tests) still use.
+SHIMS = {"kgtool.namespaces", "kgtool.graph"}
+BASE = {"kgtool", "kgtool.errors", "kgtool.atomic", "kgtool.project", "kgtool.terms"}
+
+# part → the parts it may import (besides itself); see docs/architecture.md.
+MAY_IMPORT = {
+    "base": {"base"},
+    "store": {"base"},
+    "query": {"base", "store"},
+    "checks": {"base", "store", "shims"},
+    "plot": {"base", "store", "query"},
+    "web": {"base", "store", "query", "plot"},
+    "api": {"base", "store", "query", "checks"},
+    "cli": {"base", "store", "query", "checks", "plot", "web", "api"},
+    "shims": {"base", "store"},
+}
+
+
+def part_of(module: str) -> str:
+    """The architectural part a ``kgtool…`` module belongs to."""
+    parts = module.split(".")
+    if module in SHIMS:
+        return "shims"
+    if module == "kgtool":  # the package's face: kgtool.open, handed on from api
+        return "api"
+    if module in BASE or module == "kgtool.__version__":
+        return "base"
+    if parts[1] in {"store", "query", "web", "cli"}:
+        return parts[1]
+    if parts[1] in CHECKS or parts[1] == "checks":
+        return "checks"
+    if parts[1] in {"api", "plot"}:
+        return parts[1]
+    raise AssertionError(f"{module}: in no part of docs/architecture.md")
+
+
+def module_name(path: Path) -> str:
+    relative = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(relative.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports(path: Path) -> set[str]:
+    """Every ``kgtool`` module that ``path`` imports, anywhere in the file."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kgtool"):
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                is_module = (PACKAGE.parent / candidate.replace(".", "/")).with_suffix(".py")
+                is_package = PACKAGE.parent / candidate.replace(".", "/") / "__init__.py"
+                named = is_module.exists() or is_package.exists() or node.module == "kgtool"
+                found.add(candidate if named else node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("kgtool")}
+    return found
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE.parent)))
+def test_imports_follow_the_layers(path):
+    here = module_name(path)
+    mine = part_of(here)
+    wrong = sorted(
+        f"{here} ({mine}) imports {target} ({part_of(target)})"
+        for target in imports(path)
+        if part_of(target) != mine and part_of(target) not in MAY_IMPORT[mine]
+    )
+    assert wrong == [], "see docs/architecture.md:\n" + "\n".join(wrong)
+
+
+def test_only_the_validation_modules_use_the_transitional_shims():
+    users = sorted(
+        module_name(path)
+        for path in MODULES
+        if imports(path) & SHIMS and part_of(module_name(path)) not in {"checks", "shims"}
+    )
+    assert users == []
+
+
+def test_the_architecture_document_names_every_part():
+    text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for part in ("store/", "query/", "checks/", "web/", "cli/", "api.py", "plot.py", "terms.py"):
+        assert f"**`{part}" in text or f"`{part}`" in text, part
+
+
+# One home for each idea: the pattern's text appears in its home only.
+ONE_HOME = {
+    r"\x00-\x20<>": "terms.py",  # the characters an IRI may not hold
+    '"""[\\s\\S]*?"""': "query/sparql_text.py",  # the SPARQL lexer
+    '"application/sparql-results+json"': "query/formats.py",  # format ↔ media type
+    "relative_to(root": "project.py",  # a path shown relative to the project
+}
+
+
+@pytest.mark.parametrize("text", sorted(ONE_HOME))
+def test_each_idea_has_one_home(text):
+    homes = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in MODULES
+        if text in path.read_text(encoding="utf-8") and path.stem not in CHECKS
+    )
+    assert homes == [ONE_HOME[text]]
+
+
+def test_shortening_has_one_definition():
+    defined = sorted(
+        f"{path.relative_to(PACKAGE)}:{node.name}"
+        for path in MODULES
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef)
+        and re.fullmatch(r"_?(short_iri|qname|_?compact|shorten|short)", node.name)
+        and "width" not in {a.arg for a in node.args.args}  # cutting text to a width
+    )
+    # describe.short and formats.short render a whole term (literal, blank) around terms.shorten
+    assert defined == ["query/describe.py:short", "query/formats.py:short", "terms.py:shorten"]
