@@ -25,10 +25,10 @@ def measure(project_dir: Path, per_shape: bool) -> dict:
     """In this process: validate the project at ``project_dir``; return figures as a dict."""
     import resource
 
-    from kgtool.checks import CHECKS, run_checks
+    from kgtool.checks.rules import CHECKS, run_checks
     from kgtool.project import Project
     from kgtool.store.graph import load_project
-    from kgtool.validate import load_shapes, rule_names, validate_loaded, validate_project
+    from kgtool.checks.validate import load_shapes, rule_names, validate_loaded, validate_project
 
     project = Project(project_dir)
     started = time.perf_counter()

@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import os
 
+    from kgtool.checks.report import Report
     from kgtool.project import Project
     from kgtool.query.catalogue import SavedQuery
     from kgtool.query.describe import Description
     from kgtool.query.names import NameIndex
     from kgtool.query.run import QueryResult, Row
     from kgtool.query.tables import Table, Value
-    from kgtool.report import Report
     from kgtool.store.engine import ProjectStore
 
 #: Output formats of ``Result.render``: analysis-ready tables, W3C SPARQL results, Turtle.
@@ -299,7 +299,7 @@ class KnowledgeGraph:
 
     def validate(self) -> Report:
         """Validate the project (plus ``data`` files) against its SHACL shapes and checks."""
-        from kgtool.validate import validate_project
+        from kgtool.checks.validate import validate_project
 
         return validate_project(self.project, extra_files=list(self.data))
 

@@ -14,10 +14,6 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kgtool"
 
-# The validation modules move into kgtool/checks/ later; until then they are this part.
-CHECKS = {"validate", "checks", "fastshacl", "locate", "report"}
-# Transitional re-exports that only the validation modules (and their tests) still use.
-SHIMS = {"kgtool.namespaces", "kgtool.graph"}
 BASE = {"kgtool", "kgtool.errors", "kgtool.atomic", "kgtool.project", "kgtool.terms"}
 
 # part → the parts it may import (besides itself); see docs/architecture.md.
@@ -25,28 +21,23 @@ MAY_IMPORT = {
     "base": {"base"},
     "store": {"base"},
     "query": {"base", "store"},
-    "checks": {"base", "store", "shims"},
+    "checks": {"base", "store"},
     "plot": {"base", "store", "query"},
     "web": {"base", "store", "query", "plot"},
     "api": {"base", "store", "query", "checks"},
     "cli": {"base", "store", "query", "checks", "plot", "web", "api"},
-    "shims": {"base", "store"},
 }
 
 
 def part_of(module: str) -> str:
     """The architectural part a ``kgtool…`` module belongs to."""
     parts = module.split(".")
-    if module in SHIMS:
-        return "shims"
     if module == "kgtool":  # the package's face: kgtool.open, handed on from api
         return "api"
     if module in BASE or module == "kgtool.__version__":
         return "base"
-    if parts[1] in {"store", "query", "web", "cli"}:
+    if parts[1] in {"store", "query", "checks", "web", "cli"}:
         return parts[1]
-    if parts[1] in CHECKS or parts[1] == "checks":
-        return "checks"
     if parts[1] in {"api", "plot"}:
         return parts[1]
     raise AssertionError(f"{module}: in no part of docs/architecture.md")
@@ -91,15 +82,6 @@ def test_imports_follow_the_layers(path):
     assert wrong == [], "see docs/architecture.md:\n" + "\n".join(wrong)
 
 
-def test_only_the_validation_modules_use_the_transitional_shims():
-    users = sorted(
-        module_name(path)
-        for path in MODULES
-        if imports(path) & SHIMS and part_of(module_name(path)) not in {"checks", "shims"}
-    )
-    assert users == []
-
-
 def test_the_architecture_document_names_every_part():
     text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
     for part in ("store/", "query/", "checks/", "web/", "cli/", "api.py", "plot.py", "terms.py"):
@@ -120,7 +102,7 @@ def test_each_idea_has_one_home(text):
     homes = sorted(
         str(path.relative_to(PACKAGE))
         for path in MODULES
-        if text in path.read_text(encoding="utf-8") and path.stem not in CHECKS
+        if text in path.read_text(encoding="utf-8")
     )
     assert homes == [ONE_HOME[text]]
 

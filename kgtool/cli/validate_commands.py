@@ -98,7 +98,7 @@ def validate(
     """
     from pathlib import Path
 
-    from kgtool.validate import validate_project  # pyshacl and rdflib load only here
+    from kgtool.checks.validate import validate_project  # pyshacl and rdflib load only here
 
     project = state.project()
     with _progress(enabled=not quiet) as progress:

@@ -68,7 +68,7 @@ class _QuietIllTyped(logging.Filter):
 
 
 @contextlib.contextmanager
-def _quiet_rdflib() -> Iterator[None]:
+def quiet_rdflib() -> Iterator[None]:
     logger = logging.getLogger("rdflib.term")
     quiet = _QuietIllTyped()
     logger.addFilter(quiet)
@@ -95,7 +95,7 @@ def parse_turtle(path: Path, graph: Graph | None = None, display: Path | None = 
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{shown}: cannot read: {error}") from error
     try:
-        with _quiet_rdflib():
+        with quiet_rdflib():
             rdf_format = "nt" if path.suffix.lower() == ".nt" else "turtle"
             target.parse(data=text, format=rdf_format, publicID=path.resolve().as_uri())
     except BadSyntax as error:

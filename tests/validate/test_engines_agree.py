@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kgtool.graph import load_project
+from kgtool.checks.report import Finding
+from kgtool.checks.validate import load_shapes, validate_loaded, validate_project, with_files
 from kgtool.project import Project
-from kgtool.report import Finding
-from kgtool.validate import load_shapes, validate_loaded, validate_project, with_files
+from kgtool.store.graph import load_project
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "broken"

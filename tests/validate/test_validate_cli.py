@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from kgtool.namespaces import SH
+from kgtool.terms import SH
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "broken"
 KSSH = "https://w3id.org/kommunsamverkan/def/shapes#"

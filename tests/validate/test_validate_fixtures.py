@@ -7,18 +7,18 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from kgtool.checks import CHECKS
-from kgtool.graph import load_project
-from kgtool.namespaces import SH
-from kgtool.project import Project
-from kgtool.report import SHAPES_NS, Finding
-from kgtool.validate import (
+from kgtool.checks.report import SHAPES_NS, Finding
+from kgtool.checks.rules import CHECKS
+from kgtool.checks.validate import (
     load_shapes,
     rule_names,
     validate_loaded,
     validate_project,
     with_files,
 )
+from kgtool.project import Project
+from kgtool.store.graph import load_project
+from kgtool.terms import SH
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "broken"

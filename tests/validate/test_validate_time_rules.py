@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kgtool.graph import load_project
+from kgtool.checks.validate import load_shapes, validate_loaded, with_files
 from kgtool.project import Project
-from kgtool.validate import load_shapes, validate_loaded, with_files
+from kgtool.store.graph import load_project
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = Project(ROOT)

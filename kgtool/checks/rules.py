@@ -37,11 +37,11 @@ from rdflib.namespace import (
     XSD,
 )
 
-from kgtool.namespaces import KS, SH
-from kgtool.report import SHAPES_NS, Finding
+from kgtool.checks.report import SHAPES_NS, Finding
+from kgtool.terms import FORBIDDEN_IRI_CHARACTERS, KS, SH
 
 ORG_NUMBER = re.compile(r"[0-9]{6}-[0-9]{4}")
-BAD_IRI_CHARACTER = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+BAD_IRI_CHARACTER = FORBIDDEN_IRI_CHARACTERS
 DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gYear)
 # rdflib does not check the lexical form of these two (xsd:date it parses, marking ill_typed)
 _LEXICAL = {
@@ -118,7 +118,7 @@ def _ill_typed(value: Literal) -> bool:
 
 
 def _rows(store, text: str):
-    from kgtool.fastshacl import to_rdflib
+    from kgtool.checks.fastshacl import to_rdflib
 
     for row in store.query(text, use_default_graph_as_union=True):
         yield tuple(to_rdflib(term) for term in row)

@@ -13,8 +13,11 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
-from kgtool.checks import CHECKS, as_findings, run_checks
-from kgtool.graph import (
+from kgtool.checks.locate import Locator
+from kgtool.checks.report import SHAPES_NS, Finding, Report
+from kgtool.checks.rules import CHECKS, as_findings, run_checks
+from kgtool.project import Project
+from kgtool.store.graph import (
     LoadedGraph,
     Location,
     load_files,
@@ -23,10 +26,7 @@ from kgtool.graph import (
     parse_turtle,
     subject_lines,
 )
-from kgtool.locate import Locator
-from kgtool.namespaces import SH
-from kgtool.project import Project
-from kgtool.report import SHAPES_NS, Finding, Report
+from kgtool.terms import SH
 
 _LABELS = (RDFS.label, SKOS.prefLabel, FOAF.name, DCTERMS.title)
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -71,10 +71,13 @@ def validate_project(
     names or IRIs); ``python_checks`` turns the Python checks off (benchmarks time them apart).
     Raises InputError on bad Turtle.
     """
-    import logging
+    from kgtool.store.graph import quiet_rdflib
 
-    # rdflib logs a traceback for every ill-typed literal it parses; the report says it better
-    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+    with quiet_rdflib():  # rdflib logs a traceback for every ill-typed literal; findings say it
+        return _validate(project, extra_files, engine, use_shapes, python_checks, progress)
+
+
+def _validate(project, extra_files, engine, use_shapes, python_checks, progress) -> Report:
     progress = progress or _silent
     shapes = load_shapes(project)
     paths = [*project.graph_files(), *(Path(p) for p in extra_files)]
@@ -114,8 +117,8 @@ def validate_fast(
 ) -> Report:
     """The fast engine on Turtle files: Oxigraph for the shapes it can translate, pySHACL for
     any other shape (on an rdflib graph, loaded only then), the Python checks on the store."""
-    from kgtool import fastshacl
-    from kgtool.checks import run_store_checks
+    from kgtool.checks import fastshacl
+    from kgtool.checks.rules import run_store_checks
     from kgtool.store import open_files
 
     shown = [str(_relative(p, root)) if root is not None else str(p) for p in paths]
@@ -273,7 +276,7 @@ class PreparedQueryGraph(Graph):
 
 def _raw(results: Graph, result):
     """A pySHACL sh:ValidationResult as the engine-neutral RawResult."""
-    from kgtool.fastshacl import RawResult
+    from kgtool.checks.fastshacl import RawResult
 
     return RawResult(
         focus=results.value(result, SH.focusNode),
@@ -329,7 +332,7 @@ class StoreView:
         return NamedNode(str(term)) if isinstance(term, URIRef) else BlankNode(str(term))
 
     def referrers(self, node) -> list:
-        from kgtool.fastshacl import to_rdflib
+        from kgtool.checks.fastshacl import to_rdflib
 
         if isinstance(node, Literal):
             return []
@@ -339,7 +342,7 @@ class StoreView:
     def labels(self, node, predicate) -> list:
         from pyoxigraph import NamedNode
 
-        from kgtool.fastshacl import to_rdflib
+        from kgtool.checks.fastshacl import to_rdflib
 
         if isinstance(node, Literal):
             return []
@@ -405,9 +408,7 @@ def _show(term) -> str:
 
 
 def _relative(path: Path, root: Path | None) -> Path:
-    if root is None:
-        return path
-    try:
-        return path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return path
+    """``path`` as reports show it (relative to the project when inside it)."""
+    from kgtool.project import shown_path
+
+    return Path(shown_path(path, root))

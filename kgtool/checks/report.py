@@ -131,7 +131,7 @@ class Report:
         from rdflib import BNode, Graph, Literal, URIRef
         from rdflib.namespace import RDF, XSD
 
-        from kgtool.namespaces import PREFIXES, SH
+        from kgtool.terms import PREFIXES, SH
 
         graph = Graph()
         for prefix, namespace in PREFIXES.items():

@@ -1,0 +1,1 @@
+"""Checking the data: SHACL shapes (a fast whole-graph engine, pySHACL), Python checks, reports."""
