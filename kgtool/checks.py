@@ -38,7 +38,7 @@ from rdflib.namespace import (
 )
 
 from kgtool.namespaces import KS, SH
-from kgtool.report import SHAPES_NS, Finding
+from kgtool.report import SHAPES_NS, Finding, filled
 
 ORG_NUMBER = re.compile(r"[0-9]{6}-[0-9]{4}")
 BAD_IRI_CHARACTER = re.compile(r'[\x00-\x20<>"{}|\\^`]')
@@ -332,7 +332,7 @@ def as_findings(results, describe: Callable[..., dict]) -> list[Finding]:
         Finding(
             shape=check.iri,
             severity="violation",
-            messages=dict(messages or check.messages),
+            messages=filled(messages or check.messages, value, path),
             path=str(path),
             value=str(value),
             value_n3=_n3(value),

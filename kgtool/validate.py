@@ -26,7 +26,7 @@ from kgtool.graph import (
 from kgtool.locate import Locator
 from kgtool.namespaces import SH
 from kgtool.project import Project
-from kgtool.report import SHAPES_NS, Finding, Report
+from kgtool.report import SHAPES_NS, Finding, Report, filled
 
 _LABELS = (RDFS.label, SKOS.prefLabel, FOAF.name, DCTERMS.title)
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -295,7 +295,7 @@ def _from_raw(raw, shapes: Graph, view, locator: Locator) -> Finding:
     return Finding(
         shape=str(raw.shape),
         severity=raw.severity,
-        messages=messages,
+        messages=filled(messages, raw.value, path if isinstance(path, URIRef) else None),
         path=str(path) if isinstance(path, URIRef) else None,
         value=_show(raw.value) if raw.value is not None else None,
         value_n3=raw.value.n3() if raw.value is not None else None,
