@@ -121,6 +121,7 @@ def validate_fast(
     shown = [str(_relative(p, root)) if root is not None else str(p) for p in paths]
     progress("load (Oxigraph)")
     store = open_files(paths, root=root).store  # strict parse, cached while the files are unchanged
+    store = fastshacl.union_store(store)  # one default graph: queries run several times faster
     view = StoreView(store)
     chosen = _selected(use_shapes)
     if chosen is not None:
