@@ -37,7 +37,9 @@ def run(command: list[str], timeout: float) -> dict:
     """Run ``command``; wall time, peak RSS (MB), exit code and stdout (None on timeout)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         deadline = started + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -96,7 +98,12 @@ def bare_findings(project_dir: Path, engine: str) -> list[dict]:
 
 def key(finding: dict) -> tuple:
     blank = str(finding.get("value") or "").startswith("_:")
-    return (finding["shape"], finding["focus"], finding["path"], None if blank else finding["value"])
+    return (
+        finding["shape"],
+        finding["focus"],
+        finding["path"],
+        None if blank else finding["value"],
+    )
 
 
 def score(planted: list[dict], findings: list[dict]) -> tuple[int, int, int]:
@@ -147,7 +154,8 @@ def bench_scale(triples: int, bare: list[str], pyshacl_max: int, timeout: float)
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| triples | engine | wall | peak RSS | findings | planted found | unexpected | same as fast |",
+        "| triples | engine | wall | peak RSS | findings | planted found | unexpected "
+        "| same as fast |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
