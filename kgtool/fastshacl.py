@@ -432,7 +432,9 @@ def union_store(store):
     for graph in store.named_graphs():
         data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph)
         union.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    default = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    default = store.dump(
+        format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()
+    )
     if default:
         union.bulk_load(default, format=pyoxigraph.RdfFormat.N_TRIPLES)
     return union
