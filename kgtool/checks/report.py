@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -207,3 +208,73 @@ _WORDS = {
         "summary": "{violations} fel, {warnings} varning(ar)",
     },
 }
+
+
+# -- filling a rule's message with the value --
+
+_PLACEHOLDER = re.compile(r"\{[?$](value|path)\}")
+# a parenthesised clause that shows a value, dropped when the finding has none (a missing value)
+_OPTIONAL_CLAUSE = re.compile(r"\s*\([^()]*\{[?$](value|path)\}[^()]*\)")
+
+
+_BARE = {
+    "http://www.w3.org/2001/XMLSchema#" + name: re.compile(pattern)
+    for name, pattern in (
+        ("integer", r"[+-]?[0-9]+"),
+        ("decimal", r"[+-]?[0-9]*[.]?[0-9]+"),
+        ("date", r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"),
+        ("gYearMonth", r"[0-9]{4}-(0[1-9]|1[0-2])"),
+        ("gYear", r"[0-9]{4}"),
+    )
+}
+
+
+def show_term(term) -> str:
+    """A short, readable form of an rdflib term for a message: prefixed names where the project
+    has a prefix, literals in Turtle form (``"2023-13-45"^^xsd:date``), ``[]`` for a blank node
+    (whose label differs from one parse to the next)."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from kgtool.prefixes import PREFIX_IRIS
+
+    def name(iri: str) -> str:
+        for prefix, namespace in PREFIX_IRIS.items():
+            local = iri.removeprefix(namespace)
+            if local != iri and re.fullmatch(r"[A-Za-z_][\w.-]*", local) and local[-1] != ".":
+                return f"{prefix}:{local}"
+        return f"<{iri}>"
+
+    if isinstance(term, BNode):
+        return "[]"
+    if isinstance(term, URIRef):
+        return name(str(term))
+    if isinstance(term, Literal):
+        text = json.dumps(str(term), ensure_ascii=False)
+        if term.language:
+            return f"{text}@{term.language}"
+        bare = _BARE.get(str(term.datatype))
+        if bare is not None and bare.fullmatch(str(term)):
+            return str(term)  # a well-formed number or date reads best as itself
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{text}^^{name(str(term.datatype))}"
+        return text
+    return str(term)
+
+
+def fill_message(text: str, value=None, path=None) -> str:
+    """A rule's message with ``{?value}``/``{$value}`` (and ``{?path}``) filled in, as SHACL
+    fills a SPARQL constraint's message. Without a value (a missing or repeated value, where
+    SHACL names none) a parenthesised clause holding the placeholder is dropped, and any other
+    placeholder shows as ``–``."""
+    terms = {"value": value, "path": path}
+    if any(term is None for term in terms.values()):
+        text = _OPTIONAL_CLAUSE.sub(lambda m: "" if terms[m.group(1)] is None else m.group(0), text)
+    return _PLACEHOLDER.sub(
+        lambda m: "–" if terms[m.group(1)] is None else show_term(terms[m.group(1)]), text
+    )
+
+
+def filled(messages: dict[str, str], value=None, path=None) -> dict[str, str]:
+    """Every language's message filled in (see :func:`fill_message`)."""
+    return {lang: fill_message(text, value, path) for lang, text in messages.items()}

@@ -37,7 +37,7 @@ from rdflib.namespace import (
     XSD,
 )
 
-from kgtool.checks.report import SHAPES_NS, Finding
+from kgtool.checks.report import SHAPES_NS, Finding, filled
 from kgtool.terms import FORBIDDEN_IRI_CHARACTERS, KS, SH
 
 ORG_NUMBER = re.compile(r"[0-9]{6}-[0-9]{4}")
@@ -332,7 +332,7 @@ def as_findings(results, describe: Callable[..., dict]) -> list[Finding]:
         Finding(
             shape=check.iri,
             severity="violation",
-            messages=dict(messages or check.messages),
+            messages=filled(messages or check.messages, value, path),
             path=str(path),
             value=str(value),
             value_n3=_n3(value),

@@ -39,7 +39,10 @@ def test_text_report_groups_by_file_with_line_label_rule_value_and_message(run_c
         "  15: violation MembershipMemberIsKnown: "
         f"<{ID}collaboration/fyra-malarstader/membership/198O>"
     )
-    assert lines[2].strip().startswith("The member is no known municipality, region")
+    assert lines[2].strip() == (
+        f"The member <{ID}municipality/198O> is no known municipality, region, organisation or "
+        "person in the graph (a typo in the IRI?)."
+    )
     assert lines[3].strip() == (
         f"value: {ID}municipality/198O (property: <http://www.w3.org/ns/org#member>)"
     )
@@ -48,7 +51,7 @@ def test_text_report_groups_by_file_with_line_label_rule_value_and_message(run_c
 
 def test_message_language_from_option_and_locale(run_cli):
     fixture = str(FIXTURES / "FigureHasUnit.ttl")
-    swedish = "En siffra har exakt en enhet"
+    swedish = "Siffran har ingen enhet eller flera"
     assert swedish in run_cli("validate", "--data", fixture, "--lang", "sv").stdout
     from click.testing import CliRunner
 
@@ -60,7 +63,7 @@ def test_message_language_from_option_and_locale(run_cli):
     assert swedish in result.stdout and "Testsiffra" in result.stdout
     env["LANG"] = "en_GB.UTF-8"
     result = CliRunner(env=env).invoke(cli, ["--project", project, "validate", "--data", fixture])
-    assert "A figure has exactly one unit" in result.stdout
+    assert "The figure has no unit, or more than one" in result.stdout
 
 
 def test_warning_alone_exits_zero_and_severity_filters_it(run_cli):
