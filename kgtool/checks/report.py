@@ -236,7 +236,7 @@ def show_term(term) -> str:
     from rdflib import BNode, Literal, URIRef
     from rdflib.namespace import XSD
 
-    from kgtool.prefixes import PREFIX_IRIS
+    from kgtool.terms import PREFIX_IRIS
 
     def name(iri: str) -> str:
         for prefix, namespace in PREFIX_IRIS.items():
