@@ -236,14 +236,7 @@ def show_term(term) -> str:
     from rdflib import BNode, Literal, URIRef
     from rdflib.namespace import XSD
 
-    from kgtool.terms import PREFIX_IRIS
-
-    def name(iri: str) -> str:
-        for prefix, namespace in PREFIX_IRIS.items():
-            local = iri.removeprefix(namespace)
-            if local != iri and re.fullmatch(r"[A-Za-z_][\w.-]*", local) and local[-1] != ".":
-                return f"{prefix}:{local}"
-        return f"<{iri}>"
+    from kgtool.terms import shorten as name
 
     if isinstance(term, BNode):
         return "[]"

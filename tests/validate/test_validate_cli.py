@@ -40,7 +40,7 @@ def test_text_report_groups_by_file_with_line_label_rule_value_and_message(run_c
         f"<{ID}collaboration/fyra-malarstader/membership/198O>"
     )
     assert lines[2].strip() == (
-        f"The member <{ID}municipality/198O> is no known municipality, region, organisation or "
+        "The member id:municipality/198O is no known municipality, region, organisation or "
         "person in the graph (a typo in the IRI?)."
     )
     assert lines[3].strip() == (
