@@ -115,15 +115,19 @@ def run_job(store, job: Job) -> Reply:
 
 
 def _cap_memory(memory_mb: int | None) -> None:
-    """Limit this process's address space to ``memory_mb`` MiB more than it uses now."""
+    """Let this process's data (heap and private memory) grow by ``memory_mb`` MiB at most.
+
+    ``RLIMIT_DATA``, not ``RLIMIT_AS``: the store's files are mapped read-only, and counting
+    those mappings made ordinary scans fail with "cannot allocate memory" under the cap.
+    """
     if not memory_mb:
         return
     import resource
 
     with open("/proc/self/statm") as handle:
-        used = int(handle.read().split()[0]) * resource.getpagesize()
-    limit = used + memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        data_pages = int(handle.read().split()[5])
+    limit = data_pages * resource.getpagesize() + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
 def _worker_main(
