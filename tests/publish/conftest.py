@@ -1,7 +1,9 @@
-"""Fixtures for the publishing tests: a published site, a hostile project copy, a live server."""
+"""Fixtures for the publishing tests: a published site, a hostile project copy, a live server,
+headless Chromium (with ``CI=true`` a missing browser fails; elsewhere it skips, saying why)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -52,3 +54,50 @@ def http(server):
 
     with httpx.Client(base_url=server.url, timeout=30) as client:
         yield client
+
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def _chromium() -> str:
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if path:
+        return path
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but Debian's chromium is not installed (/usr/bin/chromium)")
+    pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): no browser to render")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    opened = context.new_page()
+    dialogs: list[str] = []
+    opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    opened.dialogs = dialogs
+    try:
+        yield opened
+    finally:
+        context.close()

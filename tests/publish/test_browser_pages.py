@@ -7,34 +7,12 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from publish_helpers import ARTIFACTS, HOSTILE_LABEL
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-def _chromium() -> str:
-    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if path:
-        return path
-    if os.environ.get("CI") == "true":
-        pytest.fail("CI=true but Debian's chromium is not installed (/usr/bin/chromium)")
-    pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): no browser to render")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -56,19 +34,6 @@ def _serve_folder(folder: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = _chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture(scope="module")
 def site_url(site_dir):
     yield from _serve_folder(site_dir)
 
@@ -76,19 +41,6 @@ def site_url(site_dir):
 @pytest.fixture(scope="module")
 def hostile_url(hostile_site):
     yield from _serve_folder(hostile_site)
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    opened = context.new_page()
-    dialogs: list[str] = []
-    opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    opened.dialogs = dialogs
-    try:
-        yield opened
-    finally:
-        context.close()
 
 
 def test_browser_municipality_page(page, site_url):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from publish_helpers import ARTIFACTS
-from test_browser_pages import ARGS, _chromium, _serve_folder
+from test_browser_pages import _serve_folder
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 PAGES = {
@@ -18,19 +18,6 @@ PAGES = {
     "query": "/queries/members-of-collaboration/",
     "editor": "/sparql/",
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = _chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,6 @@ Chromium too: the pages' own inline script and style run under it, and nothing i
 from __future__ import annotations
 
 import pytest
-from test_browser_pages import (
-    browser,  # noqa: F401
-    page,  # noqa: F401  (fixtures: a Chromium page per test)
-)
 
 from kgtool.web.serve_protocol import page_policy
 
@@ -105,7 +101,7 @@ def test_security_headers_on_every_response(http, path):
 
 
 @pytest.mark.parametrize("path", ["/", "/id/municipality/1980/", "/queries/", "/def/"])
-def test_pages_work_under_their_policy_in_a_browser(server, page, path):  # noqa: F811
+def test_pages_work_under_their_policy_in_a_browser(server, page, path):
     violations: list[str] = []
     page.on(
         "console",
