@@ -32,7 +32,7 @@ import shutil
 import stat
 import sys
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,15 +70,8 @@ class ProjectStore:
     files: list[SourceFile]
     location: Path | None = None  # the persistent folder, or None for an in-memory store
 
-    def quads(self) -> Iterator[pyoxigraph.Quad]:
-        """Every quad, file by file (a stream: nothing is collected in memory)."""
-        return iter(self.store)
-
     def triple_count(self) -> int:
         return len(self.store)
-
-    def file_of_graph(self, graph_name: str) -> SourceFile | None:
-        return next((f for f in self.files if f.graph == graph_name), None)
 
 
 def source_files(paths: Iterable[Path], root: Path | None) -> list[SourceFile]:
