@@ -418,28 +418,6 @@ def run_plan(
             )
 
 
-def union_store(store):
-    """An in-memory store holding every triple of ``store``'s graphs in its default graph.
-
-    Oxigraph answers a pattern over the union of named graphs several times slower than over
-    the default graph (measured: a membership self-join at 100 k triples took 1.75 s over the
-    union, 0.37 s over a default graph); copying costs about 1 s per 100 k triples, done in Rust
-    (N-Triples out and in, blank node labels kept).
-    """
-    import pyoxigraph
-
-    union = pyoxigraph.Store()
-    for graph in store.named_graphs():
-        data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph)
-        union.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    default = store.dump(
-        format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()
-    )
-    if default:
-        union.bulk_load(default, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    return union
-
-
 def validate_store(
     store, shapes: Graph, progress: Callable[[str], None] | None = None
 ) -> tuple[list[RawResult], list[URIRef]]:

@@ -64,7 +64,7 @@ class Locator:
                 continue
             iri = _SUBJECT_IRI.match(line)
             if iri:
-                opened.append((urljoin(base, iri.group(1)), index))
+                opened.append((_resolve(base, iri.group(1)), index))
                 continue
             pname = _SUBJECT_PNAME.match(line)
             if pname and (pname.group(1) or "") in namespaces:
@@ -99,6 +99,22 @@ class Locator:
                 return fallback
         first = blocks[0]
         return self.shown[first.file], first.first
+
+
+def _resolve(base: str, reference: str) -> str:
+    """``reference`` resolved against ``base``; a plain relative path (the common case, and
+    urljoin's cost on a million subjects) is appended without parsing."""
+    if (
+        base.endswith("/")
+        and "?" not in base
+        and "#" not in base
+        and reference
+        and reference[0] not in "./?#"
+        and ":" not in reference
+        and "/." not in reference
+    ):
+        return base + reference
+    return urljoin(base, reference)
 
 
 def _local(iri: str) -> str:

@@ -124,19 +124,25 @@ def syntax_message(shown: str, error: SyntaxError) -> str:
     return f"{where}: {text}"
 
 
-def load_file(store: pyoxigraph.Store, source: SourceFile, data: bytes | None = None) -> None:
-    """Parse one file strictly into its named graph; a syntax error is an InputError naming
-    ``file:line:column``."""
+def load_file(
+    store: pyoxigraph.Store,
+    source: SourceFile,
+    data: bytes | None = None,
+    default_graph: bool = False,
+) -> None:
+    """Parse one file strictly into its named graph (or the default graph); a syntax error is an
+    InputError naming ``file:line:column``. Blank nodes are fresh for every file."""
     import pyoxigraph
 
     payload = _read(source) if data is None else data
     _check_utf8(source, payload)
+    graph = pyoxigraph.DefaultGraph() if default_graph else pyoxigraph.NamedNode(source.graph)
     try:
         store.bulk_load(
             path=source.path,  # Oxigraph reads the file again: faster than handing it the bytes
             format=_rdf_format(source.path),
             base_iri=source.path.resolve().as_uri(),
-            to_graph=pyoxigraph.NamedNode(source.graph),
+            to_graph=graph,
         )
     except SyntaxError as error:
         raise InputError(syntax_message(source.shown, error)) from None
@@ -242,6 +248,21 @@ def open_files(paths: Iterable[Path], root: Path | None = None, cache: bool = Tr
     opened = open_read_only(target)
     _touch(target)
     return opened
+
+
+def open_merged(paths: Iterable[Path], root: Path | None = None) -> pyoxigraph.Store:
+    """A new in-memory store with every file's triples in its default graph (not cached).
+
+    For whole-graph checks: Oxigraph answers a join over one default graph several times faster
+    than over the union of named graphs, and parsing the files again is faster than copying a
+    cached store (1 M triples: 2.5 s against 7.7 s, ``benchmarks/results/validate.md``).
+    """
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    for source in source_files(paths, root):
+        load_file(store, source, default_graph=True)
+    return store
 
 
 def _build_in_memory(files: list[SourceFile], contents: list[bytes]) -> ProjectStore:
