@@ -4,14 +4,21 @@
     python benchmarks/bench_validate.py --triples 10000 --bare shifty turbo
     python benchmarks/bench_validate.py --shipped              # the project's own data
 
-For each size, in one run and on the same data and shapes: ``kgtool validate`` as a whole
-process (fast engine; first run builds the store cache, the second finds it), ``kgtool validate
---engine pyshacl`` (only up to ``--pyshacl-max`` triples), and each bare engine asked for
-(``shifty``: pyshifty, ``turbo``: pyshacl-turbo; pySHACL-compatible ``validate()`` on an rdflib
-graph of the same files, their results placed by kgtool's own code so that they compare).
+For each size, in one run and on the same data and shapes:
+
+- ``kgtool validate`` as a whole process (fast engine, every rule, findings placed in files),
+  and **bare pyoxigraph**: a process that loads the same files into a pyoxigraph store and runs
+  the same compiled queries, nothing else (no Python checks, no placing, no report). The two run
+  in turn ``--repeat`` times (A B A B ...); the table gives the min and median wall time of
+  each and the ratio kgtool / bare, min and median of the pairs;
+- ``kgtool validate --engine pyshacl`` (the reference, only up to ``--pyshacl-max`` triples)
+  and each bare SHACL engine asked for (``shifty``: pyshifty, ``turbo``: pyshacl-turbo;
+  pySHACL-compatible ``validate()`` on an rdflib graph of the same files, their results placed
+  by kgtool's own code so that they compare), once each.
+
 Each measurement is its own process: wall time, peak RSS (``os.wait4`` ru_maxrss), findings,
 planted defects found, unexpected findings, and whether the findings equal the fast engine's.
-The bare engines need ``pip install pyshifty pyshacl-turbo`` (not project dependencies).
+The bare SHACL engines need ``pip install pyshifty pyshacl-turbo`` (not project dependencies).
 """
 
 from __future__ import annotations
@@ -116,60 +123,136 @@ def score(planted: list[dict], findings: list[dict]) -> tuple[int, int, int]:
     return len(planted), found, unexpected
 
 
-def bench_scale(triples: int, bare: list[str], pyshacl_max: int, timeout: float) -> list[dict]:
+def bare_oxigraph(project_dir: Path) -> int:
+    """In this process: load the files into pyoxigraph and run the compiled queries; rows."""
+    import pyoxigraph
+
+    from kgtool.checks.fastshacl import compile_shapes, fill_ill_typed, ill_typed_literals
+    from kgtool.checks.validate import load_shapes
+    from kgtool.project import Project
+
+    project = Project(project_dir)
+    plan = compile_shapes(load_shapes(project))
+    store = pyoxigraph.Store()
+    for path in project.graph_files():
+        store.bulk_load(path=path, format=pyoxigraph.RdfFormat.TURTLE,
+                        base_iri=path.resolve().as_uri())  # fmt: skip
+    fill_ill_typed(plan, ill_typed_literals(store, plan.datatypes))
+    return sum(sum(1 for _ in store.query(q.text)) for q in plan.queries)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _scored(row: dict, stdout: str, planted: list[dict], reference: list | None) -> list:
+    """Fill the findings columns of ``row``; the findings' keys (the reference when first)."""
+    findings = json.loads(stdout)
+    if row["engine"].startswith("bare") and reference is not None:
+        reference = [k for k in reference if k[0] not in PYTHON_CHECKS]  # SHACL only
+    row["findings"] = len(findings)
+    row["planted"], row["found"], row["unexpected"] = score(planted, findings)
+    keys = sorted(map(key, findings))
+    row["same_as_fast"] = keys == (reference if reference is not None else keys)
+    return keys
+
+
+def _failed(figures: dict) -> bool:
+    return figures["timeout"] or figures["exit"] not in (0, 1) or not figures["stdout"]
+
+
+def bench_scale(
+    triples: int, bare: list[str], pyshacl_max: int, timeout: float, repeat: int
+) -> list[dict]:
     sys.path.insert(0, str(HERE))
     from generate import generate
 
     rows = []
+    me = [sys.executable, str(Path(__file__))]
     with tempfile.TemporaryDirectory(prefix=f"kgtool-bench-{triples}-") as tmp:
         project = Path(tmp)
         planted = generate(triples, project)["planted"]
-        candidates = [("kgtool (cold cache)", kgtool(project, "fast")),
-                      ("kgtool (warm cache)", kgtool(project, "fast"))]  # fmt: skip
-        if triples <= pyshacl_max:
-            candidates.append(("kgtool --engine pyshacl", kgtool(project, "pyshacl")))
-        for engine in bare:
-            me = [sys.executable, str(Path(__file__)), "--bare-child", engine, str(project)]
-            candidates.append((f"bare {engine}", me))
+        # kgtool and bare pyoxigraph, in turn
+        fast = {"triples": triples, "engine": "kgtool", "runs": []}
+        oxigraph = {"triples": triples, "engine": "bare pyoxigraph (same queries)", "runs": []}
         reference = None
-        for name, command in candidates:
+        for _ in range(repeat):
+            for row, command in ((fast, kgtool(project, "fast")),
+                                 (oxigraph, [*me, "--oxigraph-child", str(project)])):  # fmt: skip
+                figures = run(command, timeout)
+                row["runs"].append(figures)
+                if _failed(figures):
+                    row["error"] = True
+                elif row is fast and reference is None:
+                    reference = _scored(fast, figures["stdout"], planted, None)
+                elif row is oxigraph:
+                    oxigraph["findings"] = int(figures["stdout"])
+        for row in (fast, oxigraph):
+            _summarise(row)
+        if not (fast.get("error") or oxigraph.get("error")):
+            pairs = zip(fast["runs"], oxigraph["runs"], strict=True)
+            ratios = [a["wall_s"] / b["wall_s"] for a, b in pairs]
+            fast["ratio"] = (min(ratios), _median(ratios))
+        rows += [fast, oxigraph]
+        # the reference engine and the bare SHACL engines, once each
+        others = []
+        if triples <= pyshacl_max:
+            others.append(("kgtool --engine pyshacl", kgtool(project, "pyshacl")))
+        for engine in bare:
+            others.append((f"bare {engine}", [*me, "--bare-child", engine, str(project)]))
+        for name, command in others:
             figures = run(command, timeout)
-            row = {"triples": triples, "engine": name, **figures}
-            if figures["timeout"] or figures["exit"] not in (0, 1) or not figures["stdout"]:
+            row = {"triples": triples, "engine": name, "runs": [figures]}
+            if _failed(figures):
                 row["error"] = True
             else:
-                findings = json.loads(figures["stdout"])
-                if name.startswith("bare"):  # SHACL only: the Python checks are kgtool's own
-                    reference = [k for k in reference if k[0] not in PYTHON_CHECKS]
-                row["findings"] = len(findings)
-                row["planted"], row["found"], row["unexpected"] = score(planted, findings)
-                keys = sorted(map(key, findings))
-                reference = reference if reference is not None else keys
-                row["same_as_fast"] = keys == reference
-            row.pop("stdout", None)
-            print(json.dumps(row), file=sys.stderr, flush=True)
+                _scored(row, figures["stdout"], planted, reference)
+            _summarise(row)
             rows.append(row)
+    for row in rows:
+        print(json.dumps({k: v for k, v in row.items() if k != "runs"}), file=sys.stderr)
     return rows
+
+
+def _summarise(row: dict) -> None:
+    runs = row["runs"]
+    row["timeout"] = any(r["timeout"] for r in runs)
+    walls = [r["wall_s"] for r in runs]
+    row["wall_min"], row["wall_median"] = min(walls), _median(walls)
+    row["rss_mb"] = max(r["rss_mb"] for r in runs)
+    row["exit"] = runs[-1].get("exit")
+    for r in runs:
+        r.pop("stdout", None)
 
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| triples | engine | wall | peak RSS | findings | planted found | unexpected "
-        "| same as fast |",
-        "|---|---|---|---|---|---|---|---|",
+        "| triples | engine | wall min / median | kgtool ÷ bare pyoxigraph | peak RSS | findings "
+        "| planted found | unexpected | same as kgtool |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        start = f"| {r['triples']:,} | {r['engine']} "
         if r["timeout"]:
-            lines.append(f"| {r['triples']:,} | {r['engine']} | > {r['wall_s']:.0f} s (stopped) "
-                         f"| {r['rss_mb']:.0f} MB | – | – | – | – |")  # fmt: skip
+            lines.append(start + f"| > {r['wall_min']:.0f} s (stopped) | | {r['rss_mb']:.0f} MB "
+                         "| – | – | – | – |")  # fmt: skip
             continue
         if r.get("error"):
-            lines.append(f"| {r['triples']:,} | {r['engine']} | failed (exit {r['exit']}) "
-                         f"| {r['rss_mb']:.0f} MB | – | – | – | – |")  # fmt: skip
+            lines.append(start + f"| failed (exit {r['exit']}) | | {r['rss_mb']:.0f} MB "
+                         "| – | – | – | – |")  # fmt: skip
+            continue
+        n = len(r["runs"])
+        wall = f"{r['wall_min']:.1f} / {r['wall_median']:.1f} s" + (f" ({n} runs)" if n > 1 else "")
+        ratio = "{:.2f} / {:.2f}".format(*r["ratio"]) if "ratio" in r else ""
+        if "planted" not in r:  # bare pyoxigraph: rows of the compiled queries only
+            lines.append(start + f"| {wall} | | {r['rss_mb']:.0f} MB | {r['findings']} rows "
+                         "| – | – | – |")  # fmt: skip
             continue
         lines.append(
-            f"| {r['triples']:,} | {r['engine']} | {r['wall_s']:.1f} s | {r['rss_mb']:.0f} MB "
-            f"| {r['findings']} | {r['found']}/{r['planted']} | {r['unexpected']} "
+            start + f"| {wall} | {ratio} | {r['rss_mb']:.0f} MB | {r['findings']} "
+            f"| {r['found']}/{r['planted']} | {r['unexpected']} "
             f"| {'yes' if r['same_as_fast'] else '**no**'} |"
         )
     return "\n".join(lines)
@@ -188,17 +271,21 @@ def main() -> None:
     parser.add_argument("--bare", nargs="*", default=["shifty"], choices=sorted(BARE))
     parser.add_argument("--pyshacl-max", type=int, default=100000)
     parser.add_argument("--timeout", type=float, default=600, help="seconds per measurement")
+    parser.add_argument("--repeat", type=int, default=3, help="kgtool / bare pyoxigraph pairs")
     parser.add_argument("--shipped", action="store_true", help="time the shipped data instead")
+    parser.add_argument("--oxigraph-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--bare-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.bare_child:
+    if args.oxigraph_child:
+        print(bare_oxigraph(args.oxigraph_child))
+    elif args.bare_child:
         print(json.dumps(bare_findings(Path(args.bare_child[1]), args.bare_child[0])))
     elif args.shipped:
         bench_shipped()
     else:
         rows = []
         for triples in args.triples:
-            rows += bench_scale(triples, args.bare, args.pyshacl_max, args.timeout)
+            rows += bench_scale(triples, args.bare, args.pyshacl_max, args.timeout, args.repeat)
         print(f"{platform.node()}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}")
         print("command: python " + " ".join(["benchmarks/bench_validate.py", *sys.argv[1:]]))
         print(table(rows))
