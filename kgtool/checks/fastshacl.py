@@ -391,10 +391,14 @@ def _rdflib_ill_typed(lexical: str, datatype: str) -> bool:
 def run_plan(
     store, plan: Plan, progress: Callable[[str], None] | None = None
 ) -> Iterator[RawResult]:
-    """Run every compiled query; yield one RawResult per distinct row."""
-    for compiled in plan.queries:
+    """Run every compiled query; yield one RawResult per distinct row.
+
+    ``progress`` hears ``SHACL k/n: <shape's local name>`` before each query."""
+    total = len(plan.queries)
+    for number, compiled in enumerate(plan.queries, start=1):
         if progress is not None:
-            progress(str(compiled.shape))
+            name = re.split(r"[/#]", str(compiled.shape))[-1]
+            progress(f"SHACL {number}/{total}: {name}")
         seen = set()
         solutions = store.query(compiled.text, use_default_graph_as_union=True)
         variables = {v.value for v in solutions.variables}
