@@ -388,38 +388,68 @@ def _rdflib_ill_typed(lexical: str, datatype: str) -> bool:
         return False
 
 
-def run_plan(
-    store, plan: Plan, progress: Callable[[str], None] | None = None
-) -> Iterator[RawResult]:
-    """Run every compiled query; yield one RawResult per distinct row.
+def _solutions(store, compiled: CompiledQuery) -> list[tuple]:
+    """(this, value, path) of every row of one compiled query, as pyoxigraph terms."""
+    solutions = store.query(compiled.text, use_default_graph_as_union=True)
+    variables = {v.value for v in solutions.variables}
+    has_value, has_path = "value" in variables, "path" in variables
+    return [
+        (row["this"], row["value"] if has_value else None, row["path"] if has_path else None)
+        for row in solutions
+    ]
 
-    ``progress`` hears ``SHACL k/n: <shape's local name>`` before each query."""
+
+def query_threads() -> int:
+    """How many compiled queries run at once: one per processor this process may use, at most
+    4 (Oxigraph releases the GIL while it evaluates; 1 M triples on 2 cores: 18.5 s → 12.2 s)."""
+    import os
+
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 1
+    return max(1, min(usable, 4))
+
+
+def run_plan(
+    store, plan: Plan, progress: Callable[[str], None] | None = None, threads: int | None = None
+) -> Iterator[RawResult]:
+    """Run every compiled query (``threads`` at once, default :func:`query_threads`); yield one
+    RawResult per distinct row, in the plan's order whatever the order of completion.
+
+    ``progress`` hears ``SHACL k/n: <shape's local name>`` as each query's rows are taken."""
+    from concurrent.futures import ThreadPoolExecutor
+
     total = len(plan.queries)
-    for number, compiled in enumerate(plan.queries, start=1):
-        if progress is not None:
-            name = re.split(r"[/#]", str(compiled.shape))[-1]
-            progress(f"SHACL {number}/{total}: {name}")
-        seen = set()
-        solutions = store.query(compiled.text, use_default_graph_as_union=True)
-        variables = {v.value for v in solutions.variables}
-        for row in solutions:
-            focus = to_rdflib(row["this"])
-            value = to_rdflib(row["value"]) if "value" in variables else None
-            path = to_rdflib(row["path"]) if "path" in variables else None
-            if compiled.node_shape and value is None:
-                value = focus
-            key = (focus, path, value)
-            if key in seen:
-                continue
-            seen.add(key)
-            yield RawResult(
-                focus,
-                compiled.shape,
-                compiled.severity,
-                compiled.component,
-                path if path is not None else compiled.path,
-                value,
-            )
+    with ThreadPoolExecutor(max_workers=threads or query_threads()) as pool:
+        pending = [pool.submit(_solutions, store, compiled) for compiled in plan.queries]
+        for number, (compiled, future) in enumerate(zip(plan.queries, pending, strict=True), 1):
+            if progress is not None:
+                name = re.split(r"[/#]", str(compiled.shape))[-1]
+                progress(f"SHACL {number}/{total}: {name}")
+            yield from _results(compiled, future.result())
+
+
+def _results(compiled: CompiledQuery, rows: list[tuple]) -> Iterator[RawResult]:
+    seen = set()
+    for this, value_term, path_term in rows:
+        focus = to_rdflib(this)
+        value = to_rdflib(value_term)
+        path = to_rdflib(path_term)
+        if compiled.node_shape and value is None:
+            value = focus
+        key = (focus, path, value)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield RawResult(
+            focus,
+            compiled.shape,
+            compiled.severity,
+            compiled.component,
+            path if path is not None else compiled.path,
+            value,
+        )
 
 
 def validate_store(
