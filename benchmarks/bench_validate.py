@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -141,12 +142,6 @@ def bare_oxigraph(project_dir: Path) -> int:
     return sum(sum(1 for _ in store.query(q.text)) for q in plan.queries)
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def _scored(row: dict, stdout: str, planted: list[dict], reference: list | None) -> list:
     """Fill the findings columns of ``row``; the findings' keys (the reference when first)."""
     findings = json.loads(stdout)
@@ -194,7 +189,7 @@ def bench_scale(
         if not (fast.get("error") or oxigraph.get("error")):
             pairs = zip(fast["runs"], oxigraph["runs"], strict=True)
             ratios = [a["wall_s"] / b["wall_s"] for a, b in pairs]
-            fast["ratio"] = (min(ratios), _median(ratios))
+            fast["ratio"] = (min(ratios), median(ratios))
         rows += [fast, oxigraph]
         # the reference engine and the bare SHACL engines, once each
         others = []
@@ -220,7 +215,7 @@ def _summarise(row: dict) -> None:
     runs = row["runs"]
     row["timeout"] = any(r["timeout"] for r in runs)
     walls = [r["wall_s"] for r in runs]
-    row["wall_min"], row["wall_median"] = min(walls), _median(walls)
+    row["wall_min"], row["wall_median"] = min(walls), median(walls)
     row["rss_mb"] = max(r["rss_mb"] for r in runs)
     row["exit"] = runs[-1].get("exit")
     for r in runs:

@@ -421,13 +421,16 @@ def run_plan(
     from concurrent.futures import ThreadPoolExecutor
 
     total = len(plan.queries)
-    with ThreadPoolExecutor(max_workers=threads or query_threads()) as pool:
+    pool = ThreadPoolExecutor(max_workers=threads or query_threads())
+    try:
         pending = [pool.submit(_solutions, store, compiled) for compiled in plan.queries]
         for number, (compiled, future) in enumerate(zip(plan.queries, pending, strict=True), 1):
             if progress is not None:
                 name = re.split(r"[/#]", str(compiled.shape))[-1]
                 progress(f"SHACL {number}/{total}: {name}")
             yield from _results(compiled, future.result())
+    finally:  # stopped early (Ctrl-C, an error): the queries not yet started are not run
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _results(compiled: CompiledQuery, rows: list[tuple]) -> Iterator[RawResult]:
