@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from kgtool.query.catalogue import SavedQuery
     from kgtool.query.describe import Description
     from kgtool.query.names import NameIndex
-    from kgtool.query.run import QueryResult, Row
+    from kgtool.query.result import QueryResult, Row
     from kgtool.query.tables import Table, Value
     from kgtool.store.engine import ProjectStore
 

@@ -14,7 +14,14 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kgtool"
 
-BASE = {"kgtool", "kgtool.errors", "kgtool.atomic", "kgtool.project", "kgtool.terms"}
+BASE = {
+    "kgtool",
+    "kgtool.errors",
+    "kgtool.atomic",
+    "kgtool.project",
+    "kgtool.terms",
+    "kgtool.version",
+}
 
 # part → the parts it may import (besides itself); see docs/architecture.md.
 MAY_IMPORT = {
@@ -82,6 +89,67 @@ def test_imports_follow_the_layers(path):
     assert wrong == [], "see docs/architecture.md:\n" + "\n".join(wrong)
 
 
+def import_graph() -> dict[str, set[str]]:
+    """Module → the package's modules it imports (lazy ones too), names resolved to modules."""
+    known = {module_name(path) for path in MODULES}
+    graph = {}
+    for path in MODULES:
+        targets = set()
+        for target in imports(path):
+            while target not in known and "." in target:  # ``from m import name``: the module m
+                target = target.rsplit(".", 1)[0]
+            targets.add(target)
+        graph[module_name(path)] = targets - {module_name(path)}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def test_no_import_cycles():
+    """No module imports, even lazily, a module that imports it back (directly or round about)."""
+    found = cycles(import_graph())
+    assert found == [], "import cycles:\n" + "\n".join(" <-> ".join(c) for c in found)
+
+
+def test_the_cycle_finder_finds_a_lazy_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(graph) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
 def test_the_architecture_document_names_every_part():
     text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
     for part in ("store/", "query/", "checks/", "web/", "cli/", "api.py", "plot.py", "terms.py"):
@@ -92,7 +160,7 @@ def test_the_architecture_document_names_every_part():
 ONE_HOME = {
     r"\x00-\x20<>": "terms.py",  # the characters an IRI may not hold
     '"""[\\s\\S]*?"""': "query/sparql_text.py",  # the SPARQL lexer
-    '"application/sparql-results+json"': "query/formats.py",  # format ↔ media type
+    '"application/sparql-results+json"': "query/result.py",  # format ↔ media type
     "relative_to(root": "project.py",  # a path shown relative to the project
 }
 

@@ -12,29 +12,8 @@ import traceback
 
 import click
 
-from kgtool import __version__
-from kgtool.cli.options import CliState
-from kgtool.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, internal_error_message
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(file_okay=False, path_type=str),
-    envvar="KGTOOL_PROJECT",
-    help="Project folder (ontology/, data/, shapes/, queries/); found automatically by default.",
-)
-@click.option("--debug", is_flag=True, help="Show a traceback for every error.")
-@click.version_option(__version__, "--version", prog_name="kgtool")
-@click.pass_context
-def cli(ctx: click.Context, project_dir: str | None, debug: bool) -> None:
-    """A knowledge graph of Swedish inter-municipal collaboration (kommunal samverkan)."""
-    ctx.obj = CliState(project_dir=project_dir, debug=debug)
-
-
 # Command modules register themselves on ``cli`` when imported (import only click at top level).
-from kgtool.cli import (  # noqa: E402, F401
+from kgtool.cli import (  # noqa: F401
     graph_commands,
     plot_commands,
     project_commands,
@@ -42,6 +21,8 @@ from kgtool.cli import (  # noqa: E402, F401
     query_commands,
     validate_commands,
 )
+from kgtool.cli.group import cli
+from kgtool.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, internal_error_message
 
 
 def main() -> None:

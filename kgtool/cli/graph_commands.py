@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kgtool.cli import cli
+from kgtool.cli.group import cli
 from kgtool.cli.options import CliState, pass_state
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kgtool.cli import cli
+from kgtool.cli.group import cli
 from kgtool.cli.options import CliState, pass_state
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kgtool.cli import cli
+from kgtool.cli.group import cli
 from kgtool.cli.options import CliState, data_option, pass_state
 from kgtool.errors import ParameterError
 

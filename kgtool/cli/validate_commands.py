@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import click
 
-from kgtool.cli import cli
+from kgtool.cli.group import cli
 from kgtool.cli.options import CliState, pass_state
 
 

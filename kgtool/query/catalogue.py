@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from kgtool.project import Project
     from kgtool.query.names import NameIndex
-    from kgtool.query.run import Term
+    from kgtool.query.result import Term
     from kgtool.store.engine import ProjectStore
 
 HEADER_KEYS = {"summary", "description", "params", "tags", "stores"}

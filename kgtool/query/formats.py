@@ -14,40 +14,14 @@ import re
 from typing import TYPE_CHECKING
 
 from kgtool.errors import KgtoolError
+from kgtool.query.result import GRAPH_FORMATS, MEDIA_TYPES, RESULT_FORMATS, QueryResult
 
 if TYPE_CHECKING:
-    from kgtool.query.run import QueryResult, Term
+    from kgtool.query.result import Term
+
+__all__ = ["FORMATS", "GRAPH_FORMATS", "MEDIA_TYPES", "RESULT_FORMATS", "render", "short"]
 
 FORMATS = ("table", "csv", "tsv", "json", "md", "ttl", "xml")
-
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
-"""The one table of format name (and file extension) → media type."""
-RESULT_FORMATS = ("json", "xml", "csv", "tsv")
-"""The SPARQL results formats of a SELECT or ASK answer."""
-GRAPH_FORMATS = ("ttl", "nt", "jsonld")
-"""The RDF serialisations of a graph (a resource, a dump, a CONSTRUCT answer)."""
-
-
-def _as_rows(result: QueryResult) -> QueryResult:
-    """A graph result as subject/predicate/object rows (sorted), anything else unchanged."""
-    if result.kind != "CONSTRUCT" or result.triples is None:
-        return result
-    from kgtool.query.run import QueryResult
-
-    names = ["subject", "predicate", "object"]
-    ordered = sorted(
-        result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
-    )
-    rows = [dict(zip(names, (t.subject, t.predicate, t.object), strict=True)) for t in ordered]
-    return QueryResult("SELECT", variables=names, rows=rows)
 
 
 def short(term: Term | None) -> str:
@@ -97,7 +71,7 @@ def _tsv_value(term: Term | None) -> str:
 
 def to_csv(result: QueryResult, delimiter: str = ",") -> str:
     """SPARQL 1.1 CSV (lexical values) or TSV (terms in Turtle form)."""
-    result = _as_rows(result)
+    result = result.as_rows()
     if result.kind == "ASK":
         return ("true" if result.boolean else "false") + "\n"
     buffer = io.StringIO()
@@ -134,7 +108,7 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 def to_json(result: QueryResult) -> str:
     """SPARQL 1.1 Query Results JSON."""
-    result = _as_rows(result)
+    result = result.as_rows()
     if result.kind == "ASK":
         return json.dumps({"head": {}, "boolean": bool(result.boolean)}, indent=2) + "\n"
     bindings = [
@@ -168,7 +142,7 @@ def to_xml(result: QueryResult) -> str:
 
     import pyoxigraph
 
-    result = _as_rows(result)
+    result = result.as_rows()
     out = ['<?xml version="1.0" encoding="utf-8"?>']
     out.append('<sparql xmlns="http://www.w3.org/2005/sparql-results#">')
     out.append("  <head>")
@@ -203,7 +177,7 @@ def to_xml(result: QueryResult) -> str:
 
 
 def _cells(result: QueryResult) -> tuple[list[str], list[list[str]]]:
-    result = _as_rows(result)
+    result = result.as_rows()
     if result.kind == "ASK":
         return ["answer"], [["yes" if result.boolean else "no"]]
     rows = [[short(row.get(name)) for name in result.variables] for row in result.rows]

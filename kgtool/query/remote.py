@@ -28,7 +28,7 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit, urlunsplit
 
 from kgtool.errors import EndpointError
-from kgtool.query.formats import MEDIA_TYPES
+from kgtool.query.result import MEDIA_TYPES
 from kgtool.terms import ABSOLUTE_IRI
 
 if TYPE_CHECKING:

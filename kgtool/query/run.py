@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import EndpointError, InputError, QueryRefused
-from kgtool.query.formats import MEDIA_TYPES
+from kgtool.query.result import MEDIA_TYPES, QueryResult, Term
 from kgtool.query.sparql_text import (
     FORMS,
     keywords,
@@ -31,25 +30,6 @@ if TYPE_CHECKING:
     import pyoxigraph
 
     from kgtool.store.engine import ProjectStore
-
-    Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
-
-Row = dict[str, "Term | None"]
-
-
-@dataclass
-class QueryResult:
-    """Rows of a SELECT, the answer of an ASK, or the triples of a CONSTRUCT/DESCRIBE.
-
-    ``truncated`` is True when rows or triples were cut at the caller's ``max_rows``.
-    """
-
-    kind: str  # 'SELECT' | 'ASK' | 'CONSTRUCT' (DESCRIBE results are 'CONSTRUCT' too)
-    variables: list[str] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[pyoxigraph.Triple] | None = None
-    truncated: bool = False
 
 
 _UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kgtool.query.run import QueryResult, Term
+    from kgtool.query.result import QueryResult, Term
     from kgtool.store.engine import ProjectStore
 
 Value = str | int | float | bool | None
@@ -123,19 +123,13 @@ def plain(term: Term | None) -> Value:
     return term.value
 
 
-def _result_rows(result: QueryResult) -> QueryResult:
-    from kgtool.query.formats import _as_rows
-
-    return _as_rows(result)
-
-
 def build_table(result: QueryResult, project_store: ProjectStore | None, lang: str = "en") -> Table:
     """The analysis-ready table of a SELECT (or CONSTRUCT, as triples; ASK as ``answer``)."""
     import pyoxigraph
 
     if result.kind == "ASK":
         return Table(["answer"], [{"answer": bool(result.boolean)}])
-    result = _result_rows(result)
+    result = result.as_rows()
     iri_columns = [
         name
         for name in result.variables

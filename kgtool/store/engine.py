@@ -210,7 +210,7 @@ def store_key(files: list[SourceFile], contents: list[bytes]) -> str:
     """The content key: every file's graph name and bytes, and the engine's versions."""
     import pyoxigraph
 
-    from kgtool import __version__
+    from kgtool.version import __version__
 
     digest = hashlib.sha256(
         f"kgtool {__version__} pyoxigraph {pyoxigraph.__version__} layout {STORE_LAYOUT}".encode()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kgtool.query.formats import GRAPH_FORMATS, MEDIA_TYPES
+from kgtool.query.result import GRAPH_FORMATS, MEDIA_TYPES
 
 HTML = "text/html"
 TURTLE = MEDIA_TYPES["ttl"]

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from kgtool import atomic
 from kgtool.errors import KgtoolError
-from kgtool.query.formats import GRAPH_FORMATS
+from kgtool.query.result import GRAPH_FORMATS
 
 _EMAIL = re.compile(r"[^@\s<>\"{}|\\^`]+@[^@\s<>\"{}|\\^`]+\.[^@\s<>\"{}|\\^`]+")
 

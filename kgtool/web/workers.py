@@ -33,7 +33,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from kgtool.query.formats import GRAPH_FORMATS, MEDIA_TYPES
+from kgtool.query.result import GRAPH_FORMATS, MEDIA_TYPES
 
 
 @dataclass(frozen=True)

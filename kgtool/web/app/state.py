@@ -1,0 +1,179 @@
+"""What the server holds while it runs: the store, the query pool, the site and its pages.
+
+The pages' model (the data's own IRIs: /id/… is <https://w3id.org/kommunsamverkan/id/…>) is
+built on first use in a thread, so /sparql and /api answer at once; each page is rendered once
+(the data does not change while serving), the most visited kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from rdflib import URIRef
+from starlette.responses import Response
+
+from kgtool.store.engine import open_project_store
+from kgtool.web import negotiate as ng
+from kgtool.web import rdfio
+from kgtool.web.app.http import VARY
+from kgtool.web.serve_protocol import page_policy
+from kgtool.web.site.build import Site
+from kgtool.web.workers import QueryPool, ReplyCache
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kgtool.project import Project
+    from kgtool.query.catalogue import SavedQuery
+    from kgtool.query.names import NameIndex
+    from kgtool.web.settings import ServeSettings
+
+T = TypeVar("T")
+
+PAGES_KEPT = 1024  # a page is some 10-50 kB: bounded, the most visited kept
+
+
+class LazySite:
+    """The site model, built on first use (once, under a lock) and then shared."""
+
+    def __init__(self, build: Callable[[], Site]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._site: Site | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._site is not None
+
+    def load(self) -> Site:
+        with self._lock:
+            if self._site is None:
+                self._site = self._build()
+        return self._site
+
+
+class Pages:
+    """Each page of the site, rendered once; pages that run or parse SPARQL hold ``parse_lock``
+    (rdflib's SPARQL parser, pyparsing, is not thread-safe)."""
+
+    def __init__(self, site: LazySite, parse_lock: threading.Lock) -> None:
+        self._site = site
+        self._parse_lock = parse_lock
+        cache = functools.lru_cache(maxsize=PAGES_KEPT)
+        self.index = cache(self.index)
+        self.ontology = cache(self.ontology)
+        self.queries = cache(self.queries)
+        self.editor = cache(self.editor)
+        self.query = cache(self.query)
+        self.resource = cache(self.resource)
+        self.term = cache(self.term)
+
+    def _parsing(self, render: Callable[[], T]) -> T:
+        with self._parse_lock:
+            return render()
+
+    def index(self, lang: str = "sv") -> str:
+        return self._site.load().index_html(lang)
+
+    def ontology(self, lang: str = "sv") -> str:
+        return self._site.load().ontology_html(lang)
+
+    def queries(self, lang: str = "sv") -> str:
+        return self._parsing(lambda: self._site.load().queries_html(lang))
+
+    def editor(self, lang: str = "sv") -> str:
+        return self._parsing(lambda: self._site.load().editor_html(lang))
+
+    def query(self, name: str, lang: str = "sv") -> str | None:
+        return self._parsing(lambda: self._site.load().query_html(name, lang))
+
+    def resource(self, subject: URIRef, lang: str) -> str:
+        return self._site.load().resource_html(subject, lang)
+
+    def term(self, iri: URIRef) -> str:
+        return self._site.load().term_html(iri)
+
+
+class ServerState:
+    """The server's state, shared by the route families (``pages``, ``resources``, ``queries``)."""
+
+    def __init__(self, project: Project, settings: ServeSettings) -> None:
+        self.project = project
+        self.settings = settings
+        self.store = open_project_store(project)  # built or reused; the workers open it read-only
+        self.site = LazySite(lambda: Site(self.project))
+        self.parse_lock = threading.Lock()
+        self.pages = Pages(self.site, self.parse_lock)
+        self.pool = QueryPool(
+            project.root,
+            settings.workers,
+            settings.timeout,
+            self.store.location,
+            settings.worker_memory_mb,
+            quick=settings.quick_workers,
+            quick_seconds=settings.quick_seconds,
+            queue_wait=settings.queue_wait,
+            queue_size=settings.queue_size,
+        )
+        self.answers = ReplyCache(settings.cache_mb * 1024 * 1024) if settings.cache_mb else None
+        self.policy = functools.lru_cache(maxsize=1024)(page_policy)  # pages repeat: hash once
+        self.saved_query = functools.lru_cache(maxsize=256)(self.saved_query)
+        self.query_form = functools.lru_cache(maxsize=1024)(self.query_form)
+        self.names = functools.cache(self.names)
+        self.def_terms = functools.cache(self.def_terms)
+        self.resource_bytes = functools.lru_cache(maxsize=PAGES_KEPT)(self.resource_bytes)
+
+    def saved_query(self, name: str) -> SavedQuery:
+        """A saved query as it was when first asked for (the store is fixed while serving too)."""
+        from kgtool.query.catalogue import get_query
+
+        return get_query(self.project, name)
+
+    def query_form(self, text: str) -> str:
+        """The query's form after the read-only check (QueryRefused or KgtoolError if not)."""
+        from kgtool.query.run import check_read_only
+        from kgtool.terms import PREFIX_IRIS
+
+        return check_read_only(text, False, None, PREFIX_IRIS)
+
+    def names(self) -> NameIndex:
+        from kgtool.query.names import NameIndex
+
+        return NameIndex.from_store(self.store)
+
+    def def_terms(self) -> frozenset[URIRef]:
+        return frozenset(self.site.load().model.def_terms())
+
+    async def loaded(self) -> Site:
+        """The site model (built in a thread, once); pages never wait for a query worker."""
+        if not self.site.ready:
+            await asyncio.to_thread(self.site.load)
+        return self.site.load()
+
+    def html(self, text: str) -> Response:
+        headers = {**VARY, "Content-Security-Policy": self.policy(text)}
+        return Response(text, media_type="text/html; charset=utf-8", headers=headers)
+
+    def resource_bytes(self, subject: URIRef, media: str) -> bytes:
+        graph = self.site.load().resource_graph(subject)
+        return rdfio.serialise(graph, ng.RDF_TYPES[media])
+
+    def resource_rdf(self, subject: URIRef, media: str) -> Response:
+        return Response(self.resource_bytes(subject, media), media_type=media, headers=VARY)
+
+    def rdf(self, graph: Graph, media: str) -> Response:
+        body = rdfio.serialise(graph, ng.RDF_TYPES[media])
+        return Response(body, media_type=media, headers=VARY)
+
+    def warm_up(self) -> None:
+        """Build the site and render the slowest pages, before anyone waits for them."""
+        site = self.site.load()
+        site.dump_files  # noqa: B018  (computed once, cached)
+        self.pages.queries()
+        for lang in ("sv", "en"):
+            self.pages.index(lang)
+            self.pages.ontology(lang)
