@@ -6,16 +6,20 @@ is imported on first use, so ``import kgtool`` stays light.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the CLI starts here
 
-__version__ = "0.1.0"
 __all__ = ["KnowledgeGraph", "Result", "__version__", "open"]
 
 if TYPE_CHECKING:
     from kgtool.api import KnowledgeGraph, Result, open
+    from kgtool.version import __version__
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
+    if name == "__version__":
+        from kgtool.version import __version__
+
+        return __version__
     if name in ("open", "KnowledgeGraph", "Result"):
         from kgtool import api
 

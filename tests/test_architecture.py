@@ -41,6 +41,8 @@ def part_of(module: str) -> str:
     parts = module.split(".")
     if module == "kgtool":  # the package's face: kgtool.open, handed on from api
         return "api"
+    if module == "kgtool.entry":  # the console script in front of the CLI
+        return "cli"
     if module in BASE or module == "kgtool.__version__":
         return "base"
     if parts[1] in {"store", "query", "checks", "web", "cli"}:

@@ -100,7 +100,7 @@ def test_ctrl_c_signal_is_exit_130():
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(5)
-        silent.settimeout(60)
+        silent.settimeout(300)  # readiness is the connection, however slow the start
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/sparql"
         code = "import sys; from kgtool.cli import main; sys.argv[0] = 'kgtool'; main()"
         args = ["sparql", "ASK {}", "--endpoint", url, "--timeout", "60"]
@@ -112,7 +112,7 @@ def test_ctrl_c_signal_is_exit_130():
         try:
             connection, _ = silent.accept()  # the request is on its way: kgtool is waiting
             process.send_signal(signal.SIGINT)
-            _, stderr = process.communicate(timeout=30)
+            _, stderr = process.communicate(timeout=120)
             connection.close()
         finally:
             if process.poll() is None:
@@ -120,6 +120,76 @@ def test_ctrl_c_signal_is_exit_130():
                 process.wait()
     assert process.returncode == 130, stderr
     assert stderr.strip() == "kgtool: interrupted"
+
+
+def console_script() -> Path:
+    """The installed ``kgtool`` console script beside this interpreter (what a user runs)."""
+    script = Path(sys.executable).parent / "kgtool"
+    if not script.is_file():
+        pytest.skip(f"no kgtool console script beside {sys.executable}: install the package")
+    return script
+
+
+@pytest.mark.parametrize(
+    "when",
+    ["kgtool.entry", "click", "kgtool.cli.query_commands"],
+    ids=["entry-loaded", "importing-click", "importing-commands"],
+)
+def test_ctrl_c_while_starting_is_exit_130(when):
+    """SIGINT while the CLI is still being imported: exit 130 and one line, no traceback.
+
+    Readiness comes from the interpreter itself: with ``PYTHONPROFILEIMPORTTIME`` every finished
+    import is a line on stderr, so the signal is sent right after ``when`` was imported, while the
+    rest of the CLI is still loading (no fixed sleep)."""
+    import os
+    import signal
+
+    env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1")
+    process = subprocess.Popen(
+        [str(console_script()), "--project", str(ROOT), "stats"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    lines = []
+    try:
+        for line in process.stderr:
+            lines.append(line)
+            if line.startswith("import time:") and line.rsplit("|", 1)[-1].strip() == when:
+                process.send_signal(signal.SIGINT)
+                break
+        else:
+            pytest.fail(f"{when} was never imported:\n{''.join(lines)}")
+        rest = process.stderr.read()
+        process.wait(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    said = [line for line in rest.splitlines() if not line.startswith("import time:")]
+    assert process.returncode == 130, rest
+    assert said == ["kgtool: interrupted"], rest
+
+
+def test_ctrl_c_after_the_command_keeps_its_exit_code():
+    """A SIGINT once the command's output is written neither kills the process by signal nor
+    prints a traceback from the interpreter's shutdown: the command's own exit code stands."""
+    import signal
+
+    process = subprocess.Popen(
+        [str(console_script()), "--project", str(ROOT), "queries"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    out = process.stdout.readline()  # the command is answering
+    process.stdout.read()  # ... and has written everything
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert out.strip()
+    assert process.returncode in (0, 130), stderr
+    assert "Traceback" not in stderr
 
 
 def test_user_error_is_exit_2_one_line(run_cli):

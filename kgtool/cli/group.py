@@ -5,7 +5,23 @@ from __future__ import annotations
 import click
 
 from kgtool.cli.options import CliState
-from kgtool.version import __version__
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the software's version and, when a project is found, the dataset's."""
+    if not value or ctx.resilient_parsing:
+        return
+    from kgtool.errors import ProjectError
+    from kgtool.project import find_project
+    from kgtool.version import project_version_lines
+
+    try:
+        project = find_project(ctx.params.get("project_dir"))
+    except ProjectError:
+        project = None
+    for line in project_version_lines(project):
+        click.echo(line)
+    ctx.exit(0)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,10 +30,18 @@ from kgtool.version import __version__
     "project_dir",
     type=click.Path(file_okay=False, path_type=str),
     envvar="KGTOOL_PROJECT",
+    is_eager=True,  # read before --version, which reports the project's dataset
     help="Project folder (ontology/, data/, shapes/, queries/); found automatically by default.",
 )
 @click.option("--debug", is_flag=True, help="Show a traceback for every error.")
-@click.version_option(__version__, "--version", prog_name="kgtool")
+@click.option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_print_version,
+    help="Show kgtool's version and the dataset's version and content hash, then exit.",
+)
 @click.pass_context
 def cli(ctx: click.Context, project_dir: str | None, debug: bool) -> None:
     """A knowledge graph of Swedish inter-municipal collaboration (kommunal samverkan)."""

@@ -14,6 +14,7 @@ from kgtool.store.graph import load_project, new_graph
 from kgtool.terms import DEFAULT_BASE, KS
 from kgtool.web import rdfio
 from kgtool.query.formats import GRAPH_FORMATS
+from kgtool.version import dataset_version
 from kgtool.web.site.metadata import Dump, dataset_dates, dcat_graph, void_graph
 from kgtool.web.site.model import SiteModel
 from kgtool.web.site.rebase import rebase
@@ -75,6 +76,7 @@ class Site:
         self.model = SiteModel(self.graph, self.base)
         self.env = jinja_env()
         self.issued, self.modified = dataset_dates(project.root, self.source_graph)
+        self.dataset = dataset_version(project)
         self.warnings: list[str] = []
         self._pictures: dict[tuple[str, str], dict[str, Picture]] = {}
 
@@ -109,7 +111,9 @@ class Site:
 
     @cached_property
     def dcat(self) -> Graph:
-        return dcat_graph(self.base, self.dumps, self.issued, self.modified, self.contact_email)
+        return dcat_graph(
+            self.base, self.dumps, self.issued, self.modified, self.contact_email, self.dataset
+        )
 
     # -- RDF of one resource or the ontology ------------------------------------------------
 
@@ -152,6 +156,8 @@ class Site:
             lang=lang,
             t=UI[lang],
             alternates=alternates,
+            dataset=self.dataset,
+            citation=self.dataset.citation(self.base + "dataset", lang),
             **context,
         )
 
@@ -391,7 +397,7 @@ class Site:
     @cached_property
     def openapi(self) -> dict:
         """The OpenAPI 3.1 description of ``/api/<name>`` (one GET path per saved query)."""
-        from kgtool import __version__
+        from kgtool.version import __version__
         from kgtool.query.catalogue import load_catalogue
         from kgtool.web.site.openapi import openapi_document
 

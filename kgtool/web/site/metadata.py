@@ -21,9 +21,10 @@ from datetime import date
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
 from kgtool.store.graph import new_graph
+from kgtool.version import DatasetVersion
 from kgtool.query.formats import MEDIA_TYPES
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -204,10 +205,17 @@ def void_graph(graph: Graph, base: str, dumps: list[Dump], modified: date) -> Gr
 
 
 def dcat_graph(
-    base: str, dumps: list[Dump], issued: date, modified: date, contact_email: str | None = None
+    base: str,
+    dumps: list[Dump],
+    issued: date,
+    modified: date,
+    contact_email: str | None = None,
+    version: DatasetVersion | None = None,
 ) -> Graph:
     """DCAT-AP 3.0.0 (DCAT-AP-SE) metadata: catalogue, dataset, distributions, publisher,
-    contact, and the class of every resource they refer to."""
+    contact, and the class of every resource they refer to. With ``version`` (from
+    ``data/dataset.ttl``) the dataset carries its version (``dcat:version``,
+    ``owl:versionInfo``) and that version's date as its ``dct:issued``."""
     iris = SiteIris(base)
     out = new_graph()
     out.bind("vcard", VCARD)
@@ -238,7 +246,13 @@ def dcat_graph(
     out.add((ds, DCTERMS.description, Literal(DESCRIPTION_EN, lang="en")))
     out.add((ds, DCTERMS.publisher, iris.publisher))
     out.add((ds, DCAT.contactPoint, iris.contact))
-    out.add((ds, DCTERMS.issued, day["issued"]))
+    if version is not None and version.version:
+        out.add((ds, URIRef(str(DCAT) + "version"), Literal(version.version)))  # DCAT 3
+        out.add((ds, OWL.versionInfo, Literal(version.version)))
+    if version is not None and version.issued:
+        out.add((ds, DCTERMS.issued, Literal(version.issued, datatype=XSD.date)))
+    else:
+        out.add((ds, DCTERMS.issued, day["issued"]))
     out.add((ds, DCTERMS.modified, day["modified"]))
     out.add((ds, DCTERMS.language, URIRef(EU + "language/SWE")))
     out.add((ds, DCTERMS.spatial, URIRef(EU + "country/SWE")))

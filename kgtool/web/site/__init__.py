@@ -1,0 +1,1 @@
+"""The published site: pages, metadata and the OpenAPI document, built from the project."""
