@@ -14,6 +14,7 @@ import click
 
 # Command modules register themselves on ``cli`` when imported (import only click at top level).
 from kgtool.cli import (  # noqa: F401
+    authoring_commands,
     graph_commands,
     plot_commands,
     project_commands,
