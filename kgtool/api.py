@@ -292,10 +292,8 @@ class KnowledgeGraph:
         """One resource (an IRI, ``municipality/1980``, ``ks:Region``, a code or a name such as
         ``Vasteras``) with its labels, types, relations both ways and sources."""
         from kgtool.query.describe import describe
-        from kgtool.store.graph import load_project
 
-        loaded = load_project(self.project, extra=list(self.data))
-        return describe(loaded, name_or_iri, names=self.names)
+        return describe(self.store, name_or_iri, names=self.names, root=self.project.root)
 
     def validate(self) -> Report:
         """Validate the project (plus ``data`` files) against its SHACL shapes and checks."""

@@ -132,12 +132,18 @@ def expand_prefixed(text: str) -> URIRef | None:
     """
     from rdflib import URIRef
 
+    iri = expand_prefixed_iri(text)
+    return URIRef(iri) if iri is not None else None
+
+
+def expand_prefixed_iri(text: str) -> str | None:
+    """``expand_prefixed`` as a plain string (no rdflib import)."""
     match = _PREFIXED_NAME.fullmatch(text)
     if not match:
         return None
     prefix, local = match.groups()
     namespace = PREFIX_IRIS.get(prefix)
-    return URIRef(namespace + local) if namespace is not None else None
+    return namespace + local if namespace is not None else None
 
 
 def _thing(folder: str, key: str, pattern: re.Pattern[str], what: str) -> URIRef:

@@ -90,7 +90,6 @@ def describe(state: CliState, thing: str) -> None:
 def stats(state: CliState) -> None:
     """Count triples, resources per class, facts per source and municipal coverage."""
     from kgtool.query.stats import compute_stats
-    from kgtool.store.graph import load_project
+    from kgtool.store.engine import open_project_store
 
-    loaded = load_project(state.project())
-    click.echo(render_stats(compute_stats(loaded.graph)))
+    click.echo(render_stats(compute_stats(open_project_store(state.project()))))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from rdflib import URIRef
 from rdflib.namespace import ORG, RDF
 
 from kgtool.project import Project
 from kgtool.query.describe import UnknownResource, find_resource
+from kgtool.store.engine import open_project_store
 from kgtool.store.graph import load_project
 from kgtool.terms import KS
 
@@ -17,6 +17,11 @@ from kgtool.terms import KS
 @pytest.fixture(scope="module")
 def graph(project_dir):
     return load_project(Project(project_dir)).graph
+
+
+@pytest.fixture(scope="module")
+def store(project_dir):
+    return open_project_store(Project(project_dir))
 
 
 def section(output: str, name: str) -> list[str]:
@@ -80,8 +85,8 @@ def test_describe_by_name_prints_the_same_as_by_code(run_cli):
         ("jens-sjostrom", "id/person/jens-sjostrom"),
     ],
 )
-def test_find_resource_by_iri_code_term_or_name(graph, thing, iri):
-    assert find_resource(graph, thing) == URIRef("https://w3id.org/kommunsamverkan/" + iri)
+def test_find_resource_by_iri_code_term_or_name(store, thing, iri):
+    assert find_resource(store, thing) == "https://w3id.org/kommunsamverkan/" + iri
 
 
 def test_describe_collaboration_lists_members_with_their_labels(run_cli):
@@ -120,9 +125,9 @@ def test_describe_ambiguous_name_lists_candidates(run_cli):
         ("https://example.org/nothing", "no such resource"),
     ],
 )
-def test_find_resource_unknown(graph, thing, message):
+def test_find_resource_unknown(store, thing, message):
     with pytest.raises(UnknownResource, match=message) as raised:
-        find_resource(graph, thing)
+        find_resource(store, thing)
     assert raised.value.exit_code == 2 and thing in raised.value.message
 
 
