@@ -155,7 +155,7 @@ def test_the_cycle_finder_finds_a_lazy_cycle():
 
 def test_the_architecture_document_names_every_part():
     text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
-    parts = ("store/", "query/", "checks/", "authoring/", "web/", "cli/", "api.py", "plot.py")
+    parts = ("store/", "query/", "checks/", "authoring/", "web/", "cli/", "api.py", "plot/")
     for part in (*parts, "terms.py"):
         assert f"**`{part}" in text or f"`{part}`" in text, part
 

@@ -307,3 +307,8 @@ def test_prefixed_ids_let_two_pictures_share_a_page(project_dir):
     ET.fromstring(second.svg)
     with pytest.raises(ParameterError):
         timeline_svg(project, "fyra-malarstader", prefix='x" onload="alert(1)')
+
+
+@pytest.mark.parametrize("text", ["2020-13", "2020-00", "2021-02-29", "2020-04-31", "0000"])
+def test_moment_is_none_for_a_date_that_does_not_exist(text):
+    assert moment(text) is None
