@@ -49,7 +49,9 @@ class GraphView:
 
         self.project = project
         self.store: ProjectStore = open_project_store(project, extra)
-        self.names: NameIndex = NameIndex(self.store, ("municipality", "region", "source"))
+        self.names: NameIndex = NameIndex(
+            self.store, ("municipality", "region", "collaboration", "source")
+        )
 
     def query(self, text: str, **bindings: str):
         """Run ``text`` over every file's graph; each ``?name`` of ``bindings`` is bound to an
@@ -77,6 +79,10 @@ class GraphView:
             except ParameterError:
                 raise municipality_error from None
         return Member(iri, member_key(iri), self.swedish_label(iri) or member_key(iri))
+
+    def names_for_collaboration(self, value: str, what: str = "--collaboration") -> str:
+        """The IRI of the collaboration named ``value`` (a slug, a name or an IRI)."""
+        return self.names.resolve("collaboration", value, what)
 
     def swedish_label(self, iri: str) -> str | None:
         rows = self.query(
@@ -109,7 +115,8 @@ class GraphView:
         ):
             for source in self.store.files:
                 if source.graph == getattr(quad.graph_name, "value", None):
-                    return source.path
+                    # a cached store keeps the paths relative to the project
+                    return self.project.root / source.path
         return None
 
     def memberships(self, collaboration: str) -> list[Existing]:

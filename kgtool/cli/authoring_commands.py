@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from kgtool.cli.group import cli
@@ -60,3 +62,86 @@ def new_collaboration(state: CliState, slug: str, **options) -> None:
     spec.members = list(options["members"])
     path = write(project, spec)
     click.echo(f"wrote {shown_path(path, project.root)}", err=True)
+
+
+@new.command("sheet")
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-f", "--format", "fmt", type=click.Choice(["csv", "xlsx"]), help="csv or xlsx.")
+def new_sheet(output: Path, fmt: str | None) -> None:
+    """Write the empty membership table (header row; xlsx: the help on a second sheet).
+
+    The columns and allowed values are described in the help sheet and in
+    kgtool/authoring/templates/memberships.md.
+    """
+    from kgtool.atomic import write_atomic
+    from kgtool.authoring.importing import template
+    from kgtool.authoring.table import table_format
+    from kgtool.errors import ParameterError
+
+    if output.exists():
+        raise ParameterError(f"OUTPUT: {output} exists already")
+    write_atomic(output, template(table_format(output, fmt)))
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import facts from a table into the project's Turtle files."""
+
+
+@import_group.command("memberships")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--collaboration", required=True, help="The collaboration: slug, name or IRI.")
+@click.option("--source", required=True, help="Number of the source document (e.g. 004).")
+@pass_state
+def import_memberships(state: CliState, table: Path, collaboration: str, source: str) -> None:
+    """Add the memberships in TABLE (.csv or .xlsx) to a collaboration's file.
+
+    Columns: code or municipality, role, from, to, notes (see 'kgtool new sheet'). Every row is
+    checked first; any problem is listed as 'FILE row R column C: …', the exit code is 2 and no
+    file changes.
+    """
+    from kgtool.authoring.importing import import_memberships as run
+    from kgtool.project import shown_path
+
+    project = state.project()
+    result = run(project, table, collaboration, source)
+    click.echo(
+        f"added {result.memberships} membership(s) to {shown_path(result.file, project.root)}",
+        err=True,
+    )
+
+
+def _register_export() -> None:
+    from kgtool.cli.plot_commands import export
+
+    @export.command("memberships")
+    @click.argument("collaboration")
+    @click.option("-f", "--format", "fmt", type=click.Choice(["csv", "xlsx"]), help="csv or xlsx.")
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write to this file (default: CSV on standard output).",
+    )
+    @pass_state
+    def export_memberships(
+        state: CliState, collaboration: str, fmt: str | None, output: Path | None
+    ) -> None:
+        """A collaboration's memberships as the table 'kgtool import memberships' reads."""
+        from kgtool.atomic import write_atomic
+        from kgtool.authoring.importing import export_memberships as run
+        from kgtool.authoring.table import table_format
+        from kgtool.errors import ParameterError
+
+        chosen = table_format(output, fmt) if output else (fmt or "csv")
+        data = run(state.project(), collaboration, chosen)
+        if output is None:
+            if chosen == "xlsx":
+                raise ParameterError("-f xlsx: give a file with -o")
+            click.echo(data.decode("utf-8"), nl=False)
+        else:
+            write_atomic(output, data)
+
+
+_register_export()
