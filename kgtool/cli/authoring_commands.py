@@ -145,3 +145,31 @@ def _register_export() -> None:
 
 
 _register_export()
+
+
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new", default=".")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, md for release notes, json for machines.",
+)
+@click.option("--lang", type=click.Choice(["en", "sv"]), default="en", show_default=True)
+@pass_state
+def diff_command(state: CliState, old: str, new: str, fmt: str, lang: str) -> None:
+    """What changed from OLD to NEW, fact by fact, then triples per graph.
+
+    OLD and NEW are git revisions of the project (HEAD~1, v1.0), folders (a project, or any
+    folder of RDF files) or dump files (.nq, .trig, .ttl, .nt). NEW defaults to the working
+    folder ('.', the project as it is now when run inside it).
+    """
+    from kgtool.authoring.diff import RENDERERS, diff
+
+    project = state.project()
+    new = str(project.root) if new == "." else new
+    click.echo(RENDERERS[fmt](diff(project, old, new, lang)), nl=False)
