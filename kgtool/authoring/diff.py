@@ -164,12 +164,12 @@ def load_state(spec: str, project: Project) -> State:
     if path.is_file():
         _load_dump(store, path, spec)
     elif path.is_dir():
-        root = path.resolve()
-        is_project = (root / "data").is_dir() and (root / "ontology").is_dir()
-        folders = [root / "ontology", root / "data"] if is_project else [root]
+        top = path.resolve()
+        is_project = (top / "data").is_dir() and (top / "ontology").is_dir()
+        folders = [top / "ontology", top / "data"] if is_project else [top]
         for folder in folders:
             for file in sorted(p for p in folder.rglob("*") if p.suffix in DUMP_FORMATS):
-                name = file.relative_to(root).as_posix()
+                name = file.relative_to(top).as_posix()
                 _load_bytes(store, file.read_bytes(), file.suffix, name, f"{spec}/{name}")
     else:
         for name, data in _git_files(project.root, spec):
