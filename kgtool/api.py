@@ -58,6 +58,7 @@ class Result:
     raw: QueryResult
     names_store: ProjectStore | None = field(default=None, repr=False)
     lang: str = "en"
+    text: str | None = field(default=None, repr=False)  # the query: it decides the columns
 
     @property
     def kind(self) -> str:
@@ -78,11 +79,12 @@ class Result:
         """The analysis-ready table (labels and codes added; see ``kgtool.query.tables``)."""
         from kgtool.query.tables import build_table
 
-        return build_table(self.raw, self.names_store, self.lang)
+        return build_table(self.raw, self.names_store, self.lang, self.text)
 
     @property
     def columns(self) -> list[str]:
-        """The table's column names: the query's variables plus ``_label``/``_code`` columns."""
+        """The table's column names: the query's variables plus ``_label``/``_code`` columns,
+        decided by the query's text (the same for any parameters, an empty answer included)."""
         return self.table.columns
 
     @property
@@ -263,7 +265,7 @@ class KnowledgeGraph:
             from kgtool.query.run import run_local
 
             raw = run_local(self.store, saved.text, bindings)
-        return Result(raw, self._names_store(), self.lang)
+        return Result(raw, self._names_store(), self.lang, saved.text)
 
     def sparql(self, text: str, *, allow_remote: bool = False) -> Result:
         """Run a read-only SPARQL query; the project's prefixes (``ks:``, ``id:``, …) are
@@ -281,7 +283,7 @@ class KnowledgeGraph:
             from kgtool.query.run import run_local
 
             raw = run_local(self.store, text, prefixes=PREFIX_IRIS, allow_remote=allow_remote)
-        return Result(raw, self._names_store(), self.lang)
+        return Result(raw, self._names_store(), self.lang, text)
 
     def resolve(self, kind: str, value: str) -> str:
         """The IRI of the ``kind`` (municipality, collaboration, county, region, area, source,

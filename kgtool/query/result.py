@@ -26,6 +26,7 @@ MEDIA_TYPES = {
     "ttl": "text/turtle",
     "nt": "application/n-triples",
     "jsonld": "application/ld+json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 """The one table of format name (and file extension) → media type."""
 RESULT_FORMATS = ("json", "xml", "csv", "tsv")

@@ -2,8 +2,10 @@
 
 A SELECT result becomes a ``Table`` whose cells are plain Python values (an IRI as its full
 string, an ``xsd:integer`` as ``int``, a decimal or double as ``float``, an ``xsd:boolean`` as
-``bool``, anything else as its lexical text, an unbound variable as ``None``). After every column
-that holds IRIs come two columns, when the graph has them:
+``bool``, anything else as its lexical text, an unbound variable as ``None``). The query's text
+decides the columns (``kgtool.query.shape``), never the rows: the query's variables in its
+order, and after a column that may hold IRIs, a ``_label`` column, and after one that may hold a
+municipality, county or region, a ``_code`` column, present even when empty:
 
 - ``<column>_label``: the IRI's name, picked by ``terms.label_rank`` (English first, then no
   language, then Swedish), so a role reads
@@ -65,6 +67,7 @@ class Names:
 
     labels: dict[str, str] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)
+    languages: dict[str, str] = field(default_factory=dict)  # a label's language tag, if any
 
     @classmethod
     def lookup(cls, project_store: ProjectStore | None, iris: set[str], lang: str = "en") -> Names:
@@ -77,16 +80,17 @@ class Names:
         values = " ".join(str(pyoxigraph.NamedNode(iri)) for iri in sorted(iris))
         from kgtool.terms import label_rank
 
-        best: dict[str, tuple[tuple[int, int] | None, str]] = {}
+        best: dict[str, tuple[tuple[int, int] | None, str, str]] = {}
         answer = project_store.store.query(_LABEL_QUERY % values, use_default_graph_as_union=True)
         for thing, what, value in answer:
             if isinstance(what, pyoxigraph.Literal):  # "code"
                 names.codes.setdefault(thing.value, value.value)
                 continue
-            rank = (label_rank(what.value, value.language, lang), value.value)
+            rank = (label_rank(what.value, value.language, lang), value.value, value.language or "")
             if thing.value not in best or rank < best[thing.value]:
                 best[thing.value] = rank
         names.labels = {iri: rank[1] for iri, rank in best.items()}
+        names.languages = {iri: rank[2] for iri, rank in best.items() if rank[2]}
         return names
 
 
@@ -98,6 +102,7 @@ class Table:
     rows: list[dict[str, Value]]
     iri_columns: list[str] = field(default_factory=list)
     truncated: bool = False
+    languages: dict[str, str] = field(default_factory=dict)  # IRI -> its label's language
 
 
 def plain(term: Term | None) -> Value:
@@ -123,50 +128,90 @@ def plain(term: Term | None) -> Value:
     return term.value
 
 
-def build_table(result: QueryResult, project_store: ProjectStore | None, lang: str = "en") -> Table:
-    """The analysis-ready table of a SELECT (or CONSTRUCT, as triples; ASK as ``answer``)."""
+def columns_of(
+    variables: list[str], labelled: frozenset[str] | set[str], coded: frozenset[str] | set[str]
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The table's columns: each variable, then its ``_label`` and ``_code`` where it has them.
+
+    A companion whose name the query already uses is left out (the query's column wins).
+    """
+    taken = set(variables)
+    columns: list[str] = []
+    extra: dict[str, list[str]] = {}
+    for name in variables:
+        columns.append(name)
+        wanted = [("_label", name in labelled), ("_code", name in coded)]
+        added = [name + suffix for suffix, has in wanted if has and name + suffix not in taken]
+        columns.extend(added)
+        extra[name] = added
+    return columns, extra
+
+
+def table_shape(
+    result: QueryResult, project_store: ProjectStore | None, text: str | None
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The variables that get a ``_label`` and a ``_code`` (``kgtool.query.shape``).
+
+    Read from the query's ``text`` so that any data gives the same columns; a graph answer
+    (subject, predicate, object) labels all three and codes the subject and object.
+    """
+    if result.kind == "CONSTRUCT":
+        return frozenset({"subject", "predicate", "object"}), frozenset({"subject", "object"})
+    if text is None:  # no text to read: the columns that hold IRIs in these rows
+        import pyoxigraph
+
+        found = frozenset(
+            name
+            for name in result.variables
+            if any(isinstance(row.get(name), pyoxigraph.NamedNode) for row in result.rows)
+        )
+        return found, found
+    from kgtool.query.shape import Vocabulary, shape_of, vocabulary_of
+
+    vocabulary = vocabulary_of(project_store.store) if project_store is not None else Vocabulary()
+    shape = shape_of(text, vocabulary)
+    return shape.labelled, shape.coded
+
+
+def build_table(
+    result: QueryResult,
+    project_store: ProjectStore | None,
+    lang: str = "en",
+    text: str | None = None,
+) -> Table:
+    """The analysis-ready table of a SELECT (or CONSTRUCT, as triples; ASK as ``answer``).
+
+    ``text`` is the query that gave ``result``: its text decides the columns (see
+    ``table_shape``), so every answer of a query, an empty one too, has the same columns.
+    """
     import pyoxigraph
 
     if result.kind == "ASK":
         return Table(["answer"], [{"answer": bool(result.boolean)}])
+    labelled, coded = table_shape(result, project_store, text)
     result = result.as_rows()
-    iri_columns = [
-        name
-        for name in result.variables
-        if any(isinstance(row.get(name), pyoxigraph.NamedNode) for row in result.rows)
-    ]
     iris = {
-        row[name].value
+        term.value
         for row in result.rows
-        for name in iri_columns
-        if isinstance(row.get(name), pyoxigraph.NamedNode)
+        for name in labelled
+        if isinstance(term := row.get(name), pyoxigraph.NamedNode)
     }
     names = Names.lookup(project_store, iris, lang)
-    taken = set(result.variables)
-    columns: list[str] = []
-    extra: dict[str, list[tuple[str, dict[str, str]]]] = {}
-    for name in result.variables:
-        columns.append(name)
-        if name not in iri_columns:
-            continue
-        values = {row[name].value for row in result.rows if row.get(name) is not None}
-        added = []
-        for suffix, found in (("_label", names.labels), ("_code", names.codes)):
-            column = name + suffix
-            if column not in taken and values & found.keys():
-                columns.append(column)
-                added.append((column, found))
-        extra[name] = added
+    columns, extra = columns_of(result.variables, labelled, coded)
+    found = {"_label": names.labels, "_code": names.codes}
     rows: list[dict[str, Value]] = []
     for row in result.rows:
         out: dict[str, Value] = {}
         for name in result.variables:
             term = row.get(name)
             out[name] = plain(term)
-            for column, found in extra.get(name, []):
-                out[column] = found.get(term.value) if term is not None else None
+            for column in extra.get(name, []):
+                lookup = found[column[len(name) :]]
+                iri = term.value if isinstance(term, pyoxigraph.NamedNode) else None
+                out[column] = lookup.get(iri) if iri is not None else None
         rows.append(out)
-    return Table(columns, rows, iri_columns, result.truncated)
+    iri_columns = [name for name in result.variables if name in labelled]
+    return Table(columns, rows, iri_columns, result.truncated, names.languages)
 
 
 def _text(value: Value) -> str:
@@ -297,3 +342,51 @@ def to_markdown(table: Table) -> str:
     out = [line(table.columns), "|" + "|".join("---" for _ in table.columns) + "|"]
     out.extend(line(row) for row in _cells(table))
     return "\n".join(out) + "\n"
+
+
+def as_result(table: Table, result: QueryResult) -> QueryResult:
+    """``result`` with the table's columns: its terms, then labels and codes as literals.
+
+    For the W3C result formats (SPARQL JSON, XML, TSV) of ``/api``: the same columns as the
+    table, each term kept as the query gave it.
+    """
+    import pyoxigraph
+
+    from kgtool.query.result import QueryResult
+
+    result = result.as_rows()
+    rows = []
+    for row, values in zip(result.rows, table.rows, strict=True):
+        out = {}
+        for name in table.columns:
+            if name in result.variables:
+                out[name] = row.get(name)
+            elif values.get(name) is not None:
+                term = row.get(name.rsplit("_", 1)[0])
+                language = table.languages.get(term.value) if term is not None else None
+                if language and name.endswith("_label"):
+                    out[name] = pyoxigraph.Literal(_text(values[name]), language=language)
+                else:
+                    out[name] = pyoxigraph.Literal(_text(values[name]))
+        rows.append(out)
+    return QueryResult("SELECT", list(table.columns), rows, truncated=result.truncated)
+
+
+def render_api(
+    result: QueryResult, project_store: ProjectStore | None, text: str, fmt: str, lang: str = "en"
+) -> str | bytes:
+    """A saved query's answer as ``/api`` gives it: the table's columns in every format.
+
+    ``csv`` and ``xlsx`` are the table's (as ``kgtool query -f csv`` writes them); ``json``,
+    ``xml`` and ``tsv`` are the W3C result formats of the same columns.
+    """
+    from kgtool.query import formats
+
+    if result.kind != "SELECT":
+        return formats.render(result, fmt)
+    table = build_table(result, project_store, lang, text)
+    if fmt == "csv":
+        return to_csv(table)
+    if fmt == "xlsx":
+        return to_xlsx(table)
+    return formats.render(as_result(table, result), fmt)

@@ -44,6 +44,7 @@ class Job:
     fmt: str
     max_rows: int
     bindings: dict[str, Any] | None = None
+    table: bool = False  # a saved query (/api): the table's columns, labels and codes added
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ class WorkerStartFailed(Exception):
     why); the next request tries again."""
 
 
-def _render(result, fmt: str, max_rows: int) -> bytes:
+def _render(result, fmt: str, max_rows: int, table_store=None, query: str = "") -> bytes:
+    """The body of an answer; with ``table_store`` (``/api``): the table's columns."""
     from kgtool.query.formats import render
 
     if result.kind == "CONSTRUCT":
@@ -84,7 +86,12 @@ def _render(result, fmt: str, max_rows: int) -> bytes:
         if fmt not in GRAPH_FORMATS:
             return b""
         return rdfio.serialise(rdfio.graph_of_triples(result.triples or []), fmt)
-    text = render(result, fmt)
+    if table_store is not None:
+        from kgtool.query.tables import render_api
+
+        text = render_api(result, table_store, query, fmt)
+    else:
+        text = render(result, fmt)
     if fmt == "json" and result.truncated:
         document = json.loads(text)
         document["kgtool"] = {"truncated": True, "limit": max_rows}
@@ -103,7 +110,7 @@ def run_job(store, job: Job) -> Reply:
             store, job.text, job.bindings, prefixes=PREFIX_IRIS, max_rows=job.max_rows
         )
         count = len(result.rows) if result.kind == "SELECT" else len(result.triples or [1])
-        body = _render(result, job.fmt, job.max_rows)
+        body = _render(result, job.fmt, job.max_rows, store if job.table else None, job.text)
     except QueryRefused as error:
         return Reply(403, error.format_message().encode(), "text/plain; charset=utf-8")
     except KgtoolError as error:

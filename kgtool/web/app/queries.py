@@ -30,6 +30,12 @@ from kgtool.web.workers import Job, PoolBusy, QueryTimeout, WorkerStartFailed
 READ_ONLY = "updates are refused: this endpoint is read-only"
 
 
+def wants_page(request: Request) -> bool:
+    """A browser: ``text/html`` asked for by name (``*/*`` alone is not a browser)."""
+    accept = request.headers.get("accept") or ""
+    return "text/html" in accept and ng.choose(accept, [ng.HTML, *SELECT_OFFERS]) == ng.HTML
+
+
 class QueryRoutes:
     """One handler per query route."""
 
@@ -37,9 +43,17 @@ class QueryRoutes:
         self.state = state
 
     async def execute(
-        self, request: Request, job_text: str, bindings: dict | None, explicit: str | None
+        self,
+        request: Request,
+        job_text: str,
+        bindings: dict | None,
+        explicit: str | None,
+        table: bool = False,
     ) -> Response:
-        """Pick the result format, run the query in a worker, map errors to HTTP statuses."""
+        """Pick the result format, run the query in a worker, map errors to HTTP statuses.
+
+        ``table`` (``/api``): the answer has the table's columns (labels and codes added, as
+        ``kgtool query`` gives them) and is offered as xlsx too."""
         try:  # parsed in a thread, so a long query text cannot stall the loop
             form = await asyncio.to_thread(self.state.query_form, job_text)
         except QueryRefused as error:
@@ -47,6 +61,8 @@ class QueryRoutes:
         except KgtoolError as error:
             return plain(400, error.format_message())
         offers = GRAPH_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else SELECT_OFFERS
+        if table and offers is SELECT_OFFERS:
+            offers = [*offers, FORMAT_PARAM["xlsx"]]
         if explicit:
             media = FORMAT_PARAM.get(explicit)
             if media not in offers:
@@ -56,7 +72,7 @@ class QueryRoutes:
         if media is None:
             return not_acceptable(offers)
         settings = self.state.settings
-        job = Job(job_text, FORMAT_OF[media], settings.max_rows, bindings)
+        job = Job(job_text, FORMAT_OF[media], settings.max_rows, bindings, table)
         answers = self.state.answers
         reply = answers.get(job) if answers else None
         try:
@@ -74,6 +90,8 @@ class QueryRoutes:
         except (EOFError, OSError):  # the worker died mid-query (e.g. out of memory); replaced
             return plain(503, "query stopped: its worker process ended unexpectedly")
         headers = dict(VARY)
+        if reply.status == 200 and FORMAT_OF[media] == "xlsx":
+            headers["Content-Disposition"] = 'attachment; filename="answer.xlsx"'
         if reply.status == 200:
             headers["X-Result-Rows"] = str(reply.rows)
             if reply.truncated:
@@ -153,7 +171,32 @@ class QueryRoutes:
             bindings = await asyncio.to_thread(query.bind, values, None, self.state.names())
         except KgtoolError as error:
             return plain(400, error.format_message())
-        return await self.execute(request, query.text, bindings, explicit)
+        if not explicit and wants_page(request):
+            return await self.api_page(request, query, bindings, values)
+        return await self.execute(request, query.text, bindings, explicit, table=True)
+
+    async def api_page(self, request: Request, query, bindings, values: dict) -> Response:
+        """``/api/<name>`` for a browser: the answer as a labelled table, with download links."""
+        import json
+
+        settings = self.state.settings
+        job = Job(query.text, "json", settings.max_rows, bindings, True)
+        answers = self.state.answers
+        try:
+            reply = answers.get(job) if answers else None
+            if reply is None:
+                reply = await self.state.pool.run(job)
+                if answers and reply.status == 200:
+                    answers.put(job, reply)
+        except (QueryTimeout, PoolBusy, WorkerStartFailed, EOFError, OSError):
+            return plain(503, "the server is busy or the query ran too long: try again")
+        if reply.status != 200:
+            return Response(reply.body, reply.status, media_type=reply.media_type)
+        await self.state.loaded()
+        lang = "en" if wants_english(request) else "sv"
+        data = json.loads(reply.body)
+        page = await asyncio.to_thread(self.state.pages.api, query.name, lang, data, values)
+        return self.state.html(page)
 
     async def openapi(self, request: Request) -> Response:
         text = await asyncio.to_thread(lambda: self.state.site.load().openapi_text)

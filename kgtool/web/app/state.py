@@ -94,6 +94,10 @@ class Pages:
     def resource(self, subject: URIRef, lang: str) -> str:
         return self._site.load().resource_html(subject, lang)
 
+    def api(self, name: str, lang: str, data: dict, values: dict[str, str]) -> str:
+        """The ``/api/<name>`` page of one answer (not kept: answers vary with parameters)."""
+        return self._parsing(lambda: self._site.load().api_html(name, lang, data, values))
+
     def term(self, iri: URIRef) -> str:
         return self._site.load().term_html(iri)
 

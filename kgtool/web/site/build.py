@@ -46,6 +46,7 @@ class QueryView:
     kind: str = "rows"
     variables: list[str] | None = None
     rows: list[list] | None = None  # RDF terms (None: unbound), shown per page and language
+    result: object = None  # the QueryResult: its table is shown per page language
     boolean: bool | None = None
     graph_text: str = ""
     error: str = ""
@@ -55,12 +56,16 @@ def jinja_env():
     """Jinja2 with autoescaping on for every template."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    return Environment(
+    from kgtool.web.site import i18n
+
+    env = Environment(
         loader=PackageLoader("kgtool.web", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.globals.update(count=i18n.count, number=i18n.number, size=i18n.size)
+    return env
 
 
 class Site:
@@ -142,11 +147,14 @@ class Site:
         out["sv"] = self.model
         return out
 
-    def _render(self, template: str, here: str, lang: str = "sv", **context) -> str:
-        """Render ``template`` for the page at ``here`` (its path in the Swedish site)."""
+    def _render(
+        self, template: str, here: str, lang: str = "sv", page: str | None = None, **context
+    ) -> str:
+        """Render ``template`` for the page at ``here`` (its path in the Swedish site), or at
+        ``page`` when one path serves both languages (``api/<name>``)."""
         from kgtool.web.site.i18n import PREFIX, UI
 
-        page = PREFIX[lang] + here
+        page = PREFIX[lang] + here if page is None else page
         root = SiteModel.relative("", page)
         alternates = {code: SiteModel.relative(PREFIX[code] + here, page) for code in PREFIX}
         return self.env.get_template(template).render(
@@ -349,6 +357,7 @@ class Site:
                 graph = rdfio.graph_of_triples(result.triples or [])
                 view.graph_text = rdfio.to_turtle(rebase(graph, self.base)).decode()
             else:
+                view.result = result
                 view.variables = [str(v) for v in result.variables]
                 view.rows = [
                     [
@@ -427,12 +436,16 @@ class Site:
         view = next((v for v in self.query_views if v.name == name), None)
         if view is None:
             return None
-        model = self.models[lang]
-        here = model.prefix + f"queries/{name}/"
-        rows = [
-            [model.value(term, here) if term is not None else None for term in row]
-            for row in view.rows or []
-        ]
+        from kgtool.web.site.answers import table_rows
+        from kgtool.web.site.i18n import PREFIX
+
+        columns: list[str] = []
+        rows: list = []
+        if view.result is not None:
+            root = SiteModel.relative("", PREFIX[lang] + f"queries/{name}/")
+            columns, rows = table_rows(
+                view.result, self.store, view.text, root, PREFIX[lang], lang
+            )
         lists = {p.name: choices(p, self.source_graph, lang) for p in view.params}
         return self._render(
             "query.html",
@@ -440,8 +453,34 @@ class Site:
             lang,
             title=name,
             q=view,
+            columns=columns,
             rows=rows,
             lists=lists,
+        )
+
+    def api_html(self, name: str, lang: str, data: dict, values: dict[str, str]) -> str:
+        """The page ``/api/<name>`` shows a browser: the answer's table and download links."""
+        from urllib.parse import urlencode
+
+        from kgtool.web.site.answers import answer_rows
+        from kgtool.web.site.i18n import PREFIX
+
+        view = next(v for v in self.query_views if v.name == name)
+        columns, rows = answer_rows(data, "../", PREFIX[lang], lang)
+        links = {
+            fmt: "?" + urlencode({**values, "format": fmt}) for fmt in ("csv", "json", "xlsx")
+        }
+        return self._render(
+            "api.html",
+            f"queries/{name}/",
+            lang,
+            page="api/",
+            title=name,
+            q=view,
+            columns=columns,
+            rows=rows,
+            links=links,
+            values=values,
         )
 
     def editor_html(self, lang: str = "sv", endpoint: str = "") -> str:

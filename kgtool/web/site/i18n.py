@@ -114,6 +114,29 @@ UI: dict[str, dict[str, str]] = {
         "false": "nej",
         "full": "fullvärdiga",
         "associate": "associerade",
+        "row_one": "rad",
+        "row_many": "rader",
+        "member_one": "medlem",
+        "member_many": "medlemmar",
+        "query_one": "fråga",
+        "query_many": "frågor",
+        "hit_one": "träff",
+        "hit_many": "träffar",
+        "county_one": "län",
+        "county_many": "län",
+        "byte_one": "byte",
+        "byte_many": "byte",
+        "answer_for": "Svar för",
+        "running": "Kör frågan …",
+        "api_docs": "API-dokumentation",
+        "api_page": "Webb-API",
+        "api_answer_note": "Samma kolumner som kgtool query -f csv och Python-API:ets to_pandas().",
+        "show_all": "Visa alla",
+        "any": "alla",
+        "year": "År",
+        "month": "Månad",
+        "day": "Dag",
+        "search_in_list": "Sök i listan",
     },
     "en": {
         "site": "Inter-municipal collaboration",
@@ -218,6 +241,29 @@ UI: dict[str, dict[str, str]] = {
         "false": "no",
         "full": "full",
         "associate": "associate",
+        "row_one": "row",
+        "row_many": "rows",
+        "member_one": "member",
+        "member_many": "members",
+        "query_one": "query",
+        "query_many": "queries",
+        "hit_one": "hit",
+        "hit_many": "hits",
+        "county_one": "county",
+        "county_many": "counties",
+        "byte_one": "byte",
+        "byte_many": "bytes",
+        "answer_for": "Answer for",
+        "running": "Running the query …",
+        "api_docs": "API documentation",
+        "api_page": "Web API",
+        "api_answer_note": "The same columns as kgtool query -f csv and the Python API's to_pandas().",
+        "show_all": "Show all",
+        "any": "any",
+        "year": "Year",
+        "month": "Month",
+        "day": "Day",
+        "search_in_list": "Search the list",
     },
 }
 
@@ -304,3 +350,24 @@ _TERMS = {
 TERM_LABELS = {
     lang: {iri: names[i] for iri, names in _TERMS.items()} for i, lang in enumerate(LANGUAGES)
 }
+
+
+def number(lang: str, n: int | float) -> str:
+    """``n`` as the language writes it: ``274 211`` (Swedish, a no-break space), ``274,211``."""
+    text = f"{n:,}"
+    return text.replace(",", "\u00a0") if lang == "sv" else text
+
+
+def count(lang: str, n: int, key: str) -> str:
+    """``n`` and the word ``key`` in the right number: ``1 row``, ``11 rows``, ``1 rad``."""
+    word = UI[lang][f"{key}_one" if n == 1 else f"{key}_many"]
+    return f"{number(lang, n)} {word}"
+
+
+def size(lang: str, n: int) -> str:
+    """A file size: ``274 kB`` / ``1,2 MB`` in Swedish, ``274 kB`` / ``1.2 MB`` in English."""
+    if n < 1000:
+        return count(lang, n, "byte")
+    value, unit = (n / 1000, "kB") if n < 1_000_000 else (n / 1_000_000, "MB")
+    text = f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+    return (text.replace(".", ",") if lang == "sv" else text) + "\u00a0" + unit
