@@ -1,6 +1,7 @@
 """``kgtool diff OLD NEW``: what changed between two states of the graph, in the project's terms.
 
-A state is a git revision of the project (``HEAD~1``, a tag such as ``v1.0``), a folder (a
+A state is a release's version (``releases/VERSION/``, made by ``kgtool release``), a git
+revision of the project (``HEAD~1``, a tag such as ``v1.0``), a folder (a
 project: its ontology/ and data/; any other folder: every RDF file in it) or a dump file (.nq,
 .trig: one graph per file; .ttl, .nt: one graph). Each file is a graph named by its path.
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kgtool.authoring.layout import DUMP, RELEASES
 from kgtool.errors import InputError, ParameterError
 from kgtool.store.engine import GRAPH_PREFIX
 from kgtool.terms import pick_label, prologue, shorten
@@ -156,7 +158,8 @@ class Diff:
 
 
 def load_state(spec: str, project: Project) -> State:
-    """The graph ``spec`` names: a dump file, a folder, or a git revision of the project."""
+    """The graph ``spec`` names: a dump file, a folder, a release (``releases/VERSION/``) or a
+    git revision of the project."""
     import pyoxigraph
 
     path = Path(spec)
@@ -171,6 +174,8 @@ def load_state(spec: str, project: Project) -> State:
             for file in sorted(p for p in folder.rglob("*") if p.suffix in DUMP_FORMATS):
                 name = file.relative_to(top).as_posix()
                 _load_bytes(store, file.read_bytes(), file.suffix, name, f"{spec}/{name}")
+    elif (project.root / RELEASES / spec / f"{DUMP}.nq").is_file():  # a release's version
+        _load_dump(store, project.root / RELEASES / spec / f"{DUMP}.nq", spec)
     else:
         for name, data in _git_files(project.root, spec):
             _load_bytes(store, data, Path(name).suffix, name, f"{spec}:{name}")

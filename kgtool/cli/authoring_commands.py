@@ -164,12 +164,34 @@ _register_export()
 def diff_command(state: CliState, old: str, new: str, fmt: str, lang: str) -> None:
     """What changed from OLD to NEW, fact by fact, then triples per graph.
 
-    OLD and NEW are git revisions of the project (HEAD~1, v1.0), folders (a project, or any
-    folder of RDF files) or dump files (.nq, .trig, .ttl, .nt). NEW defaults to the working
-    folder ('.', the project as it is now when run inside it).
+    OLD and NEW are releases (2026.12.0, see 'kgtool release'), git revisions of the project
+    (HEAD~1, v1.0), folders (a project, or any folder of RDF files) or dump files (.nq, .trig,
+    .ttl, .nt). NEW defaults to '.', the project as it is now.
     """
     from kgtool.authoring.diff import RENDERERS, diff
 
     project = state.project()
     new = str(project.root) if new == "." else new
     click.echo(RENDERERS[fmt](diff(project, old, new, lang)), nl=False)
+
+
+@cli.command("release")
+@click.argument("version")
+@pass_state
+def release_command(state: CliState, version: str) -> None:
+    """Freeze the graph as release VERSION in releases/VERSION/ (dumps, record, notes).
+
+    The graph must validate. The notes are 'kgtool diff' (Markdown) from the previous release;
+    'kgtool publish' puts every release at /releases/VERSION/ of the site.
+    """
+    from kgtool.authoring.release import make_release
+    from kgtool.project import shown_path
+
+    project = state.project()
+    made = make_release(project, version)
+    after = f" (notes: changes since {made.previous})" if made.previous else " (the first)"
+    click.echo(
+        f"released {version}{after}: {made.triples} triples in "
+        f"{shown_path(made.folder, project.root)}/",
+        err=True,
+    )

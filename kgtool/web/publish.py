@@ -81,6 +81,10 @@ def _build(site, staging: Path, out: Path) -> list[str]:
 
     for relative, data in site.dump_files.items():
         write(relative, data)
+    from kgtool.web.site.releases import release_files  # releases/VERSION/…, made by `release`
+
+    for relative, data in release_files(site.project.root).items():
+        write(relative, data)
     write("void.ttl", rdfio.to_turtle(site.void))
     write("catalog.ttl", rdfio.to_turtle(site.dcat))
     write("api/openapi.json", site.openapi_text)
