@@ -32,6 +32,11 @@ class Finding:
     component: str | None = None
     node: str | None = field(default=None, compare=False)
     value_n3: str | None = field(default=None, compare=False)
+    focus_n3: str | None = field(default=None, compare=False)  # SHACL's focus node, any term
+    path_node: str | None = None  # a path that is not an IRI: its blank node (see context)
+    detail: str | None = None  # tells apart results that name no value (sh:uniqueLang's tag)
+    # statements describing a blank source shape or path, copied into the SHACL report
+    context: tuple = field(default=(), compare=False, hash=False)
 
     @property
     def shape_name(self) -> str:
@@ -68,13 +73,18 @@ class Report:
     """All findings of one validation run, sorted by file and line."""
 
     findings: list[Finding] = field(default_factory=list)
+    # which shape ran on which engine: (shape, "fast" or "pyshacl", why it was handed over)
+    engines: list[tuple[str, str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.findings = sorted(set(self.findings), key=Finding.sort_key)
+        # not a set: SHACL reports a result once per constraint (two sh:class, say) and per
+        # path to a value, even when they read the same
+        self.findings = sorted(self.findings, key=Finding.sort_key)
 
     @property
     def violations(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "violation"]
+        """Violations, and results of a severity of the shapes' own (counted as violations)."""
+        return [f for f in self.findings if f.severity not in ("warning", "info")]
 
     @property
     def warnings(self) -> list[Finding]:
@@ -88,7 +98,9 @@ class Report:
     def at_least(self, severity: str) -> Report:
         """Only findings of ``severity`` or worse (``violation`` < ``warning`` < ``info``)."""
         limit = _RANK[severity]
-        return Report([f for f in self.findings if _RANK[f.severity] <= limit])
+        return Report(
+            [f for f in self.findings if _RANK.get(f.severity, 0) <= limit], engines=self.engines
+        )
 
     def shapes(self) -> set[str]:
         """The short names of the rules that produced findings."""
@@ -109,7 +121,8 @@ class Report:
                 lines.append(finding.file or words["nofile"])
             where = f"{finding.line}" if finding.line else "?"
             name = f"{finding.label} <{finding.focus}>" if finding.label else f"<{finding.focus}>"
-            lines.append(f"  {where}: {words[finding.severity]} {finding.shape_name}: {name}")
+            kind = words.get(finding.severity, finding.severity)
+            lines.append(f"  {where}: {kind} {finding.shape_name}: {name}")
             lines.append(f"      {finding.message(lang)}")
             if finding.value is not None:
                 detail = f"{words['value']}: {finding.value}"
@@ -140,18 +153,30 @@ class Report:
         graph.bind("kssh", SHAPES_NS)
         report = BNode()
         graph.add((report, RDF.type, SH.ValidationReport))
-        graph.add((report, SH.conforms, Literal(self.conforms, datatype=XSD.boolean)))
+        # SHACL: a report conforms when it has no result at all, of any severity
+        graph.add((report, SH.conforms, Literal(not self.findings, datatype=XSD.boolean)))
         for finding in self.findings:
             result = BNode()
             graph.add((report, SH.result, result))
             graph.add((result, RDF.type, SH.ValidationResult))
-            graph.add((result, SH.focusNode, _term(finding.node or finding.focus)))
-            graph.add((result, SH.sourceShape, URIRef(finding.shape)))
-            graph.add((result, SH.resultSeverity, SH[finding.severity.capitalize()]))
+            graph.add((result, SH.focusNode, _focus(finding)))
+            graph.add((result, SH.sourceShape, _term(finding.shape)))
+            severity = finding.severity
+            graph.add(
+                (
+                    result,
+                    SH.resultSeverity,
+                    SH[severity.capitalize()] if severity in _RANK else URIRef(severity),
+                )
+            )
             if finding.component:
                 graph.add((result, SH.sourceConstraintComponent, URIRef(finding.component)))
             if finding.path:
                 graph.add((result, SH.resultPath, URIRef(finding.path)))
+            elif finding.path_node:
+                graph.add((result, SH.resultPath, _term(finding.path_node)))
+            for statement in finding.context:
+                graph.add(statement)
             if finding.value is not None:
                 graph.add((result, SH.value, _value(finding)))
             for lang, text in sorted(finding.messages.items()):
@@ -168,12 +193,31 @@ def _term(text: str):
     return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
 
 
+def _focus(finding: Finding):
+    """SHACL's focus node: the term itself (a literal, a blank node) when it is known."""
+    if finding.focus_n3 and not finding.focus_n3.startswith("_:"):
+        return _from_n3(finding.focus_n3, finding.focus)
+    return _term(finding.node or finding.focus)
+
+
+def _from_n3(text: str, fallback: str):
+    from rdflib import Literal
+    from rdflib.util import from_n3
+
+    try:
+        return from_n3(text)
+    except Exception:  # a form from_n3 cannot read back: keep the text
+        return Literal(fallback)
+
+
 def _value(finding: Finding):
     """The value as an RDF term: from its N-Triples form when known, else a plain literal."""
     from rdflib import Literal
     from rdflib.util import from_n3
 
-    if finding.value_n3 and not finding.value_n3.startswith("_:"):
+    if finding.value_n3 and finding.value_n3.startswith("_:"):
+        return _term(finding.value_n3)
+    if finding.value_n3:
         try:
             return from_n3(finding.value_n3)
         except Exception:  # a form from_n3 cannot read back: keep the text

@@ -33,11 +33,21 @@ _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
 def load_shapes(project: Project) -> Graph:
-    """The shapes graph: every Turtle file under ``shapes/`` (syntax errors name file:line)."""
+    """The shapes graph: every Turtle file under ``shapes/`` (syntax errors name file:line).
+
+    Literals keep their lexical form (rdflib would read ``"1"^^xsd:boolean`` as ``true``, a
+    value SHACL does not give it)."""
+    import rdflib
+
     graph = new_graph()
     graph.bind("kssh", SHAPES_NS)
-    for path in project.shape_files():
-        parse_turtle(path, graph, display=_relative(path, project.root))
+    normalize = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        for path in project.shape_files():
+            parse_turtle(path, graph, display=_relative(path, project.root))
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalize
     return graph
 
 
@@ -117,24 +127,38 @@ def validate_fast(
 ) -> Report:
     """The fast engine on Turtle files: Oxigraph for the shapes it can translate, pySHACL for
     any other shape (on an rdflib graph, loaded only then), the Python checks on the store."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from kgtool.checks import fastshacl
     from kgtool.checks.rules import run_store_checks
     from kgtool.store import open_merged
 
-    shown = [str(_relative(p, root)) if root is not None else str(p) for p in paths]
     progress("load (Oxigraph)")
-    store = open_merged(paths, root=root)  # strict parse; one default graph for fast joins
+    with ThreadPoolExecutor(max_workers=1) as scan:
+        # the text scan runs while Oxigraph loads (which releases the GIL)
+        rewritten_scan = scan.submit(fastshacl.rewritten_literals, paths)
+        store = open_merged(paths, root=root)  # strict parse; one default graph for fast joins
+        rewritten = rewritten_scan.result()
     view = StoreView(store)
     chosen = _selected(use_shapes)
     if chosen is not None:
         shapes = _only(shapes, chosen)
-    raw, unsupported = fastshacl.validate_store(store, shapes, progress)
+    plan = fastshacl.compile_shapes(shapes)
+    if rewritten:  # the store would compare and report other terms: every shape to pySHACL
+        plan = fastshacl.hand_over_all(
+            plan, f"the data holds literals the store rewrites, e.g. {rewritten[0]}"
+        )
+    raw = fastshacl.validate_plan(store, plan, progress)
+    shown = [str(_relative(p, root)) if root is not None else str(p) for p in paths]
     locator = Locator(paths, shown)
     findings = [_from_raw(r, shapes, view, locator) for r in raw]
-    if unsupported:  # shapes the translation does not cover: the reference engine does them
+    engines = [(_show(s), "fast", "") for s in plan.translated]
+    if plan.unsupported:  # shapes the translation does not cover: the reference engine does them
         progress("SHACL (pySHACL, untranslated shapes)")
         loaded = load_files(paths, root=root)
-        findings += shacl_findings(loaded, shapes, [str(s) for s in unsupported], locator)
+        handed = _only(shapes, [str(s) for s in plan.unsupported], keep_nodes=plan.unsupported)
+        findings += shacl_findings(loaded, handed, None, locator)
+        engines += [(_show(s), "pyshacl", plan.reasons.get(s, "")) for s in plan.unsupported]
     if python_checks:
         progress("Python checks")
         findings += as_findings(
@@ -142,7 +166,7 @@ def validate_fast(
             lambda node, path, value: _describe(view, locator, node, path, value),
         )
     progress("report")
-    return Report(findings)
+    return Report(findings, engines=engines)
 
 
 def _selected(use_shapes: Iterable[str] | None) -> list[str] | None:
@@ -151,16 +175,29 @@ def _selected(use_shapes: Iterable[str] | None) -> list[str] | None:
     return [s if "://" in s else SHAPES_NS + s for s in use_shapes]
 
 
-def _only(shapes: Graph, chosen: list[str]) -> Graph:
-    """A copy of ``shapes`` where only the ``chosen`` shapes keep their targets."""
-    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+def _only(shapes: Graph, chosen: list[str], keep_nodes: Iterable = ()) -> Graph:
+    """A copy of ``shapes`` where only the ``chosen`` shapes (IRIs, or the nodes ``keep_nodes``)
+    keep their targets, explicit or implicit (a shape that is also a class)."""
+    from rdflib.namespace import OWL
+
+    from kgtool.checks.fastshacl import focus_shapes, implicit_class_targets
+
     copy = Graph()
     copy += shapes
-    keep = {URIRef(c) for c in chosen}
-    for target in targets:
-        for shape, value in list(copy.subject_objects(target)):
-            if shape not in keep:
-                copy.remove((shape, target, value))
+    keep = {URIRef(c) for c in chosen} | set(keep_nodes)
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+    implicit = implicit_class_targets(shapes)
+    for shape in focus_shapes(shapes):
+        if shape in keep:
+            continue
+        for target in targets:
+            copy.remove((shape, target, None))
+        if shape in implicit:
+            for cls in (RDFS.Class, OWL.Class):
+                copy.remove((shape, RDF.type, cls))
+            for cls in shapes.objects(shape, RDF.type):
+                if cls not in (SH.NodeShape, SH.PropertyShape):
+                    copy.remove((shape, RDF.type, cls))  # a subclass of rdfs:Class
     return copy
 
 
@@ -221,14 +258,18 @@ def shacl_findings(
     use_shapes: Iterable[str] | None = None,
     locator: Locator | None = None,
 ) -> list[Finding]:
-    """Run pySHACL and turn each sh:ValidationResult into a Finding."""
+    """Run pySHACL and turn each sh:ValidationResult into a Finding.
+
+    ``use_shapes`` keeps the targets of those shapes only (pySHACL's own ``use_shapes`` skips
+    the property shapes of the shapes it is given)."""
     import pyshacl
 
     locator = locator or _locator_for(loaded, None)
     selected = _selected(use_shapes)
+    checked = _only(shapes, selected) if selected is not None else shapes
     _conforms, results, _text = pyshacl.validate(
         PreparedQueryGraph(loaded.graph),
-        shacl_graph=shapes,
+        shacl_graph=checked,
         inference="none",
         abort_on_first=False,
         allow_infos=True,
@@ -236,11 +277,10 @@ def shacl_findings(
         meta_shacl=False,
         advanced=False,
         do_owl_imports=False,
-        use_shapes=selected,
     )
     view = GraphView(loaded.graph)
     return [
-        _from_raw(_raw(results, result), shapes, view, locator)
+        _from_raw(_raw(results, result), checked, view, locator, results)
         for result in results.subjects(RDF.type, SH.ValidationResult)
     ]
 
@@ -281,30 +321,67 @@ def _raw(results: Graph, result):
     return RawResult(
         focus=results.value(result, SH.focusNode),
         shape=results.value(result, SH.sourceShape),
-        severity=_SEVERITY.get(results.value(result, SH.resultSeverity), "violation"),
+        severity=_severity(results.value(result, SH.resultSeverity)),
         component=str(results.value(result, SH.sourceConstraintComponent)),
         path=results.value(result, SH.resultPath),
         value=results.value(result, SH.value),
     )
 
 
-def _from_raw(raw, shapes: Graph, view, locator: Locator) -> Finding:
-    """A Finding for one result; messages come from the shape, in every language."""
+def _severity(node) -> str:
+    """``violation``, ``warning`` or ``info``; a severity of the shapes' own by its IRI."""
+    if node is None:
+        return "violation"
+    return _SEVERITY.get(node, str(node))
+
+
+def _from_raw(raw, shapes: Graph, view, locator: Locator, *more: Graph) -> Finding:
+    """A Finding for one result; messages come from the shape, in every language. A blank
+    source shape or path keeps its statements (from ``shapes`` or ``more``) for the SHACL
+    report."""
     messages: dict[str, str] = {}
     for message in shapes.objects(raw.shape, SH.message):
         lang = message.language if isinstance(message, Literal) and message.language else "en"
         messages.setdefault(lang, str(message))
     path = raw.path
+    context = []
+    for node in (raw.shape, path):
+        if isinstance(node, BNode):
+            context += _closure(node, [shapes, *more])
     return Finding(
-        shape=str(raw.shape),
+        shape=_show(raw.shape),
         severity=raw.severity,
         messages=filled(messages, raw.value, path if isinstance(path, URIRef) else None),
         path=str(path) if isinstance(path, URIRef) else None,
         value=_show(raw.value) if raw.value is not None else None,
         value_n3=raw.value.n3() if raw.value is not None else None,
         component=raw.component,
+        path_node=_show(path) if isinstance(path, BNode) else None,
+        focus_n3=raw.focus.n3() if raw.focus is not None else None,
+        detail=getattr(raw, "detail", None),
+        context=tuple(context),
         **_describe(view, locator, raw.focus, path, raw.value),
     )
+
+
+def _closure(node, graphs: Sequence[Graph]) -> list[tuple]:
+    """The statements about a blank node and the blank nodes it leads to (first graph that
+    has any)."""
+    for graph in graphs:
+        if (node, None, None) not in graph:
+            continue
+        found, pending, seen = [], [node], set()
+        while pending:
+            subject = pending.pop()
+            if subject in seen:
+                continue
+            seen.add(subject)
+            for predicate, obj in graph.predicate_objects(subject):
+                found.append((subject, predicate, obj))
+                if isinstance(obj, BNode):
+                    pending.append(obj)
+        return found
+    return []
 
 
 class GraphView:

@@ -244,6 +244,8 @@ def sparql(
     The project's prefixes (ks, id, org, time, prov, skos, rdfs, dct, schema, xsd, owl, foaf,
     …) are predeclared; a PREFIX in the query wins.
     """
+    from kgtool.errors import InputError
+
     if (query_text is None) == (query_file is None):
         raise click.UsageError("give either a QUERY argument or -i FILE")
     if query_text is not None:
@@ -252,11 +254,27 @@ def sparql(
         try:
             text = query_file.read()
         except UnicodeDecodeError as error:
-            from kgtool.errors import InputError
-
             raise InputError(f"{query_file.name}: not UTF-8 text: {error.reason}") from None
     graph = _open(state, data_files, endpoint, timeout)
-    emit(graph.sparql(text, allow_remote=allow_remote), fmt, output, raw, excel)
+    try:
+        result = graph.sparql(text, allow_remote=allow_remote)
+    except InputError as error:
+        raise _in_file(error, query_file) from None
+    emit(result, fmt, output, raw, excel)
+
+
+def _in_file(error, query_file):
+    """A malformed query read from a file: ``FILE:LINE:COLUMN: what`` (as for Turtle)."""
+    import re
+
+    from kgtool.errors import InputError
+
+    name = getattr(query_file, "name", None)
+    match = re.match(r"malformed query: line (\d+), column (\d+): (.*)", error.message)
+    if name is None or name == "<stdin>" or match is None:
+        return error
+    line, column, detail = match.groups()
+    return InputError(f"{name}:{line}:{column}: malformed query: {detail}")
 
 
 @cli.command()

@@ -45,6 +45,23 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
         bar.close()
 
 
+def _say_engines(engines: list[tuple[str, str, str]], engine: str) -> None:
+    """One line per shape with focus nodes: the engine it ran on, and why if handed over."""
+    from kgtool.terms import shorten
+
+    if engine == "pyshacl":
+        click.echo("every shape ran on pySHACL (--engine pyshacl)", err=True)
+        return
+    counts = {name: sum(1 for _, e, _ in engines if e == name) for name in ("fast", "pyshacl")}
+    click.echo(
+        f"{counts['fast']} shape(s) on the fast engine, {counts['pyshacl']} on pySHACL", err=True
+    )
+    for shape, ran_on, reason in engines:
+        name = shape if shape.startswith("_:") else shorten(shape)
+        line = f"  {ran_on}: {name}" + (f" ({reason})" if reason else "")
+        click.echo(line, err=True)
+
+
 @cli.command()
 @click.option(
     "--data",
@@ -83,6 +100,12 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
     help="fast: every rule once over the whole graph (Oxigraph); pyshacl: the reference engine.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress display on stderr.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Say on stderr which shapes ran on which engine (and why a shape went to pySHACL).",
+)
 @pass_state
 def validate(
     state: CliState,
@@ -92,12 +115,20 @@ def validate(
     lang: str | None,
     engine: str,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Check the graph against shapes/ and list every finding with its file and line.
 
     Exit 0 when there is no violation (warnings alone still 0), 1 when there is any,
     2 when an input cannot be read.
     """
+    from kgtool.store.graph import quiet_rdflib
+
+    with quiet_rdflib():  # the report's literals are read again by rdflib: keep it quiet
+        _validate(state, data_files, output_format, severity, lang, engine, quiet, verbose)
+
+
+def _validate(state, data_files, output_format, severity, lang, engine, quiet, verbose) -> None:
     from pathlib import Path
 
     from kgtool.checks.validate import validate_project  # pyshacl and rdflib load only here
@@ -107,6 +138,8 @@ def validate(
         report = validate_project(
             project, extra_files=[Path(p) for p in data_files], engine=engine, progress=progress
         )
+    if verbose:
+        _say_engines(report.engines, engine)
     shown = report.at_least(severity)
     language = lang or default_lang()
     if output_format == "json":

@@ -44,6 +44,25 @@ def _empty_store() -> pyoxigraph.Store:
     return pyoxigraph.Store()
 
 
+def _semantic_position(text: str, line: int, column: int, detail: str) -> tuple:
+    """Oxigraph places a semantic error (``BIND (… AS ?y)`` where ``?y`` is already bound)
+    at the end of the input; find the ``AS ?y`` it is about instead."""
+    lines = text.splitlines() or [""]
+    at_end = line > len(lines) or (line == len(lines) and column > len(lines[-1]))
+    if not at_end or detail != "expected [_]":
+        return line, column, detail
+    for match in re.finditer(r"\bAS\s+([?$])(\w+)", text, re.IGNORECASE):
+        name = match.group(2)
+        if re.search(rf"[?$]{re.escape(name)}\b", text[: match.start()]):
+            before = text[: match.start(1)]
+            return (
+                before.count("\n") + 1,
+                len(before) - (before.rfind("\n") + 1) + 1,
+                f"variable ?{name} is already bound here (BIND or AS needs a new variable)",
+            )
+    return line, column, detail
+
+
 def syntax_message(error: SyntaxError, query_text: str = "") -> str:
     """Oxigraph's SPARQL parse error as ``line L, column C: what``, on one line."""
     text = " ".join(str(error).split())
@@ -51,6 +70,7 @@ def syntax_message(error: SyntaxError, query_text: str = "") -> str:
     if not match:
         return text
     line, column, detail = match.groups()
+    line, column, detail = _semantic_position(query_text, int(line), int(column), detail)
     if detail.startswith("expected one of "):
         items = [i.strip() for i in detail[len("expected one of ") :].split(", ")]
         sentences = [i for i in items if re.fullmatch(r"[A-Z][A-Za-z ()*,'-]+ [a-z][\w ()*'-]*", i)]
