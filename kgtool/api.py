@@ -234,8 +234,9 @@ class KnowledgeGraph:
         """Run the saved query ``name`` with its parameters as keywords.
 
         Values may be strings, numbers or dates: ``collaboration="Mälardalsrådet"``,
-        ``municipality=1980``, ``role="associate"``. ``as_of`` is a day, a month or a year
-        (``"2020"``, ``"2020-09"``, ``"2020-09-09"`` or a ``datetime.date``) and binds the
+        ``municipality=1980``, ``role="associate"``; a list (``county=["19", "Dalarna"]``)
+        means any of these, for a parameter declared ``multiple``. ``as_of`` is a day, a month
+        or a year (``"2020"``, ``"2020-09"``, ``"2020-09-09"`` or a ``datetime.date``) and binds the
         query's time parameter. Raises ParameterError for an unknown or ill-typed value.
         """
         from kgtool.errors import InputError, QueryRefused
@@ -251,7 +252,11 @@ class KnowledgeGraph:
 
             shown = shown_path(path, self.project.root)
             raise type(error)(f"{shown}: {error.message}") from None
-        values = {key: _text(value) for key, value in params.items() if value is not None}
+        values: dict[str, str | list[str]] = {
+            key: [_text(v) for v in value] if isinstance(value, list | tuple) else _text(value)
+            for key, value in params.items()
+            if value is not None
+        }
         if as_of is not None and saved.param("as_of") is not None and "as_of" not in values:
             values["as_of"], as_of = _text(as_of), None
         needs_names = any(p.type in NAMED_TYPES for p in saved.params)
@@ -288,7 +293,7 @@ class KnowledgeGraph:
     def resolve(self, kind: str, value: str) -> str:
         """The IRI of the ``kind`` (municipality, collaboration, county, region, area, source,
         role) named ``value``: ``resolve("municipality", "Vasteras")``."""
-        return self.names.resolve(kind, str(value), kind)
+        return self.names.resolve(kind, str(value), kind, aliases=True)
 
     def describe(self, name_or_iri: str) -> Description:
         """One resource (an IRI, ``municipality/1980``, ``ks:Region``, a code or a name such as

@@ -63,14 +63,16 @@ def output_options(function):
     return function
 
 
-def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
-    values: dict[str, str] = {}
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str | list[str]]:
+    """``name=value`` pairs; a name given several times keeps all its values, in order (the
+    saved query decides whether it takes several: ``multiple: true`` in its header)."""
+    values: dict[str, list[str]] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise ParameterError(f"-p {pair!r}: write parameters as name=value")
-        values[name.strip()] = value
-    return values
+        values.setdefault(name.strip(), []).append(value)
+    return {name: listed[0] if len(listed) == 1 else listed for name, listed in values.items()}
 
 
 def _terminal_width() -> int | None:
@@ -145,7 +147,8 @@ def queries(state: CliState, fmt: str) -> None:
 @click.argument("name")
 @click.option(
     "-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-    help="A parameter value (repeatable); see 'kgtool queries' for each query's parameters.",
+    help="A parameter value; see 'kgtool queries' for each query's parameters. Repeat a "
+    "parameter marked … to mean any of its values.",
 )  # fmt: skip
 @click.option(
     "--as-of", metavar="WHEN",

@@ -133,7 +133,7 @@ def network_data(
         collaboration = row["collab"]
         nodes.setdefault(
             collaboration,
-            NetworkNode(collaboration, "collaboration", row["collaborationName"]),
+            NetworkNode(collaboration, "collaboration", row["collabName"]),
         )
         kind = "municipality" if row["kind"] == str(KS.Municipality) else "region"
         nodes.setdefault(
@@ -142,7 +142,7 @@ def network_data(
                 row["member"],
                 kind,
                 row["memberName"],
-                kommunkod=row.get("code", "") if kind == "municipality" else "",
+                kommunkod=row.get("memberCode", "") if kind == "municipality" else "",
                 lanskod=row.get("countyCode", ""),
                 county=row.get("countyName", ""),
             ),

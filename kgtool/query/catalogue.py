@@ -7,6 +7,14 @@ A header names the query's summary, description, typed parameters and tags::
     #+   municipality: {type: municipality, default: "1980"}
     #+ tags: [membership]
 
+A parameter with ``multiple: true`` takes several values (``-p county=19 -p county=20``), meaning
+"any of these"; any other parameter given twice is an error naming it.
+
+``derived`` (optional) says why a SELECT has no ``source`` column: its rows are counts or
+absences computed from facts whose sources another query lists. Every other SELECT that states
+facts returns the source of each row (``source``, or ``<what>Source`` when a row joins facts
+from several).
+
 ``stores`` (optional) maps a store to why the query gives other rows there, e.g.
 ``#+ stores: {virtuoso: "…"}`` (see docs/stores.md).
 
@@ -33,8 +41,8 @@ if TYPE_CHECKING:
     from kgtool.query.result import Term
     from kgtool.store.engine import ProjectStore
 
-HEADER_KEYS = {"summary", "description", "params", "tags", "stores"}
-PARAM_KEYS = {"type", "default", "optional", "description"}
+HEADER_KEYS = {"summary", "description", "params", "tags", "stores", "derived"}
+PARAM_KEYS = {"type", "default", "optional", "description", "multiple"}
 PARAM_TYPES = (
     "iri",
     "municipality",
@@ -63,12 +71,13 @@ class Param:
     default: str | None = None
     optional: bool = False
     description: str = ""
+    multiple: bool = False  # several values mean "any of these"
 
     def signature(self) -> str:
         """A short human form, e.g. ``municipality=1980`` or ``[date: xsd:date]``."""
         if self.default is not None:
             return f"{self.name}={self.default}"
-        shown = f"{self.name}: {self.type}"
+        shown = f"{self.name}: {self.type}" + ("…" if self.multiple else "")
         return f"[{shown}]" if self.optional else f"<{shown}>"
 
 
@@ -86,6 +95,7 @@ class SavedQuery:
     query_type: str
     project: Project | None = field(default=None, repr=False, compare=False)
     stores: dict[str, str] = field(default_factory=dict)  # store name -> why it cannot run there
+    derived: str = ""  # why the rows have no source column (counts, absences), if they have none
 
     def listing(self, url: str | None = None) -> dict[str, Any]:
         """The query as listed by ``kgtool queries -f json`` and the server's ``/api``."""
@@ -105,6 +115,7 @@ class SavedQuery:
                 "default": p.default,
                 "optional": p.optional,
                 "description": p.description,
+                "multiple": p.multiple,
             }
             for p in self.params
         ]
@@ -120,13 +131,15 @@ class SavedQuery:
 
     def bind(
         self,
-        values: dict[str, str],
+        values: dict[str, str] | dict[str, str | list[str]],
         as_of: str | None = None,
         store: ProjectStore | NameIndex | None = None,
-    ) -> dict[str, Term]:
+    ) -> dict[str, Term | list[Term]]:
         """Turn user values (plus defaults and ``as_of``) into RDF terms keyed by variable name.
 
-        Names (municipalities, collaborations, counties, areas, roles) are resolved against
+        A list of values is allowed for a ``multiple`` parameter (bound to a list of terms,
+        meaning "any of these"); for any other parameter it is a ParameterError. Names
+        (municipalities, collaborations, counties, areas, roles) are resolved against
         ``store`` (a ProjectStore or a ready NameIndex); without one, such a parameter is an
         error. Optional parameters without a value stay unbound. Raises ParameterError naming
         the parameter for an unknown name or a badly typed value.
@@ -138,7 +151,22 @@ class SavedQuery:
                     f"parameter '{key}': query '{self.name}' has no such parameter "
                     f"(parameters: {known})"
                 )
-        given = dict(values)
+        given: dict[str, str | list[str]] = {}
+        for key, value in values.items():
+            param = self.param(key)
+            if isinstance(value, list | tuple):
+                listed = [str(v) for v in value]
+                if len(listed) == 1:
+                    given[key] = listed[0]
+                    continue
+                if param is not None and not param.multiple:
+                    raise ParameterError(
+                        f"parameter '{key}': given {len(listed)} times, but query "
+                        f"'{self.name}' takes one value for it"
+                    )
+                given[key] = listed
+            else:
+                given[key] = value
         if as_of is not None:
             time_param = self.time_param
             if time_param is None:
@@ -156,11 +184,11 @@ class SavedQuery:
                     f"-p {time_param.name}=…, not both"
                 )
             given[time_param.name] = as_of
-        bound: dict[str, Term] = {}
+        bound: dict[str, Term | list[Term]] = {}
         index: NameIndex | None = None
         for param in self.params:
             raw = given.get(param.name, param.default)
-            if raw is None or raw == "":
+            if raw is None or raw == "" or raw == []:
                 if param.optional:
                     continue
                 raise ParameterError(
@@ -169,7 +197,11 @@ class SavedQuery:
                 )
             if index is None and param.type in NAMED_TYPES:
                 index = _name_index(store, param)
-            bound[param.name] = convert(param, str(raw), index)
+            if isinstance(raw, list):
+                terms = [convert(param, str(item), index) for item in raw]
+                bound[param.name] = list(dict.fromkeys(terms))
+            else:
+                bound[param.name] = convert(param, str(raw), index)
         return bound
 
 
@@ -266,7 +298,7 @@ def convert(param: Param, value: str, index: NameIndex | None) -> Term:
         and (re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value) or value.startswith(("id/", "def/", "/")))
     ) or ("/" in value and not FORBIDDEN_IRI_CHARACTERS.search(value)):
         candidate = _absolute_iri(param, value)
-    return pyoxigraph.NamedNode(index.resolve(kind, candidate, what))
+    return pyoxigraph.NamedNode(index.resolve(kind, candidate, what, aliases=True))
 
 
 def _header(path: Path, text: str) -> tuple[dict[str, Any], str]:
@@ -332,6 +364,7 @@ def _params(path: Path, raw: Any, body: str) -> list[Param]:
                 default=None if default is None else str(default),
                 optional=bool(settings.get("optional", False)),
                 description=str(settings.get("description", "")),
+                multiple=bool(settings.get("multiple", False)),
             )
         )
     return params
@@ -374,6 +407,7 @@ def parse_query_file(path: Path, project: Project | None = None) -> SavedQuery:
         query_type=form,
         project=project,
         stores=stores,
+        derived=str(header.get("derived") or "").strip(),
     )
 
 

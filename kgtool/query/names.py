@@ -4,7 +4,12 @@ One matcher for ``query``, ``describe``, ``/api`` and the Python API: ``Vasteras
 ``västerås kommun`` and ``1980`` are the same municipality. Names are compared after
 ``normalise`` (accents dropped, case folded, hyphens and runs of spaces as one space, a trailing
 "kommun", "stad", "län", "municipality" or "county" dropped). An unknown name suggests the
-closest names; a name that fits several things lists them.
+closest names (names, never codes); a name that fits several things lists them.
+
+Counties and regions also answer to their common names: a county to its name without "län" and
+the genitive "s" ("Västmanlands län" → "Västmanland", "Dalarnas län" → "Dalarna") and to the
+names of its region ("Region Sörmland", "Sörmland"); a region to its name without "Region" and to
+the names of its county. So ``-p county=Västmanland`` is ``-p county=19``.
 """
 
 from __future__ import annotations
@@ -35,16 +40,26 @@ KINDS: dict[str, tuple[str, str | None]] = {
 # Kinds whose values are a short closed list: a unique prefix is enough, and errors list all.
 CONCEPT_KINDS = {"role", "area"}
 _SUFFIXES = (" kommun", " stad", " lan", " municipality", " county", " region")
+# The county of a region, and the region of a county: each answers to the other's names.
+_PARTNER_QUERY = """
+PREFIX ks: <https://w3id.org/kommunsamverkan/def/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?county ?region ?name WHERE {
+  ?region a ks:Region ; ks:county ?county .
+  ?county a ks:County .
+  { ?county rdfs:label ?name } UNION { ?region rdfs:label ?name }
+}
+"""
 _NAME_QUERY = """
 PREFIX ks: <https://w3id.org/kommunsamverkan/def/>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?thing ?kind ?name WHERE {
+SELECT DISTINCT ?thing ?kind ?name ?code WHERE {
   { %s }
   OPTIONAL {
     { ?thing rdfs:label|skos:prefLabel|skos:altLabel|ks:officialName ?name }
-    UNION { ?thing ks:municipalityCode|ks:countyCode|ks:iso3166Code ?name }
+    UNION { ?thing ks:municipalityCode|ks:countyCode|ks:iso3166Code ?name BIND(true AS ?code) }
   }
 }
 """
@@ -60,16 +75,33 @@ def normalise(text: str) -> str:
     return words
 
 
+def common_names(kind: str, name: str) -> list[str]:
+    """The shorter names a county or region goes by: ``Dalarnas län`` → ``Dalarna``,
+    ``Region Sörmland`` → ``Sörmland`` (the name itself is not repeated)."""
+    out = []
+    if kind == "county" and name.endswith(" län"):
+        stem = name[: -len(" län")]
+        out.append(stem)
+        if stem.endswith("s") and not stem.endswith("ss"):
+            out.append(stem[:-1])
+    if kind == "region" and name.startswith("Region "):
+        out.append(name[len("Region ") :])
+    return out
+
+
 @dataclass
 class Entry:
-    """One thing that can be named: its IRI and the names it answers to (as written)."""
+    """One thing that can be named: its IRI, the names it answers to (as written) and its codes."""
 
     iri: str
     names: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # its partner's names (county <-> region)
 
     @property
     def title(self) -> str:
-        return next((n for n in self.names if not n.isdigit()), self.iri)
+        """The name shown in messages: its first name that is not a code (never an ISO code)."""
+        return next((n for n in self.names if n not in self.codes and not n.isdigit()), self.iri)
 
 
 class NameIndex:
@@ -97,15 +129,38 @@ class NameIndex:
                 _NAME_QUERY % f'{KINDS[kind][0]} BIND("{kind}" AS ?kind)',
                 use_default_graph_as_union=True,
             )
-            for thing, _, name in answer:
+            for thing, _, name, code in answer:
                 iri = thing.value
                 if folder and not iri.startswith(f"{ID_IRI}{folder}/"):
                     continue
-                entry = found.setdefault(iri, Entry(iri, [_local(iri)]))
-                if name is not None and name.value not in entry.names:
+                entry = found.setdefault(iri, Entry(iri, [], [_local(iri)]))
+                if name is None:
+                    continue
+                if code is not None:
+                    entry.codes.append(name.value)
+                elif name.value not in entry.names:
                     entry.names.append(name.value)
+            if kind in ("county", "region"):
+                self._add_common_names(kind, found)
+            for entry in found.values():
+                entry.names.extend(c for c in entry.codes if c not in entry.names)
             self._entries[kind] = found
         return self._entries[kind]
+
+    def _add_common_names(self, kind: str, found: dict[str, Entry]) -> None:
+        """Counties and regions: their short names, and the names of their partner."""
+        for entry in found.values():
+            for name in list(entry.names):
+                entry.names.extend(n for n in common_names(kind, name) if n not in entry.names)
+        answer = self.store.store.query(_PARTNER_QUERY, use_default_graph_as_union=True)
+        for county, region, name in answer:
+            entry = found.get(county.value if kind == "county" else region.value)
+            if entry is None:
+                continue
+            for alias in (name.value, *common_names("county", name.value),
+                          *common_names("region", name.value)):  # fmt: skip
+                if alias not in entry.names and alias not in entry.aliases:
+                    entry.aliases.append(alias)
 
     def exact(self, kind: str, value: str) -> set[str]:
         """Things of ``kind`` whose IRI, slug, code or label is exactly ``value`` (indexed)."""
@@ -140,8 +195,12 @@ class NameIndex:
                 break
         return found
 
-    def resolve(self, kind: str, value: str, what: str) -> str:
-        """The IRI of the ``kind`` named ``value``; ParameterError (naming ``what``) otherwise."""
+    def resolve(self, kind: str, value: str, what: str, aliases: bool = False) -> str:
+        """The IRI of the ``kind`` named ``value``; ParameterError (naming ``what``) otherwise.
+
+        With ``aliases``, a county also answers to its region's names and a region to its
+        county's (``-p county="Region Stockholm"``), when no own name fits.
+        """
         quick = self.exact(kind, value)
         if len(quick) == 1:
             return quick.pop()
@@ -150,6 +209,10 @@ class NameIndex:
             return value
         wanted = normalise(value)
         found = {e.iri for e in entries.values() if any(normalise(n) == wanted for n in e.names)}
+        if not found and aliases:
+            found = {
+                e.iri for e in entries.values() if any(normalise(n) == wanted for n in e.aliases)
+            }
         if not found and kind in CONCEPT_KINDS and wanted:
             found = {
                 e.iri
@@ -170,8 +233,9 @@ class NameIndex:
         """``; did you mean A, B?`` with the closest names, or a hint what to give."""
         names: dict[str, str] = {}
         for entry in self.entries(kind).values():
-            for name in entry.names:
-                names.setdefault(normalise(name), entry.title)
+            for name in (*entry.names, *entry.aliases):
+                if name not in entry.codes:
+                    names.setdefault(normalise(name), entry.title)
         close = difflib.get_close_matches(normalise(value), list(names), n=3, cutoff=0.75)
         titles = list(dict.fromkeys(names[c] for c in close))
         if titles:

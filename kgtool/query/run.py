@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from kgtool.store.engine import ProjectStore
 
+Bindings = dict[str, "Term | list[Term]"]
 
 _UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
@@ -134,7 +135,7 @@ def _parse(query_text: str, prefixes: dict[str, str] | None) -> None:
 def run_local(
     project_store: ProjectStore,
     query_text: str,
-    bindings: dict[str, Term] | None = None,
+    bindings: Bindings | None = None,
     *,
     prefixes: dict[str, str] | None = None,
     max_rows: int | None = None,
@@ -184,18 +185,23 @@ def _collect(answer: Any, max_rows: int | None) -> QueryResult:
     return QueryResult("SELECT", variables=variables, rows=rows[:max_rows], truncated=truncated)
 
 
-def values_block(bindings: dict[str, Term]) -> str:
-    """``VALUES (?a ?b) { (<…> "…") }`` written from RDF terms (their N-Triples form)."""
-    names, terms = [], []
+def values_block(bindings: Bindings) -> str:
+    """``VALUES (?a ?b) { (<…> "…") }`` written from RDF terms (their N-Triples form).
+
+    A variable bound to a list of terms ("any of these") gives one row per combination.
+    """
+    names, choices = [], []
     for name, term in bindings.items():
         if not re.fullmatch(r"[A-Za-z_]\w*", name):
             raise ValueError(f"not a variable name: {name!r}")
         names.append(f"?{name}")
-        terms.append(str(term))  # pyoxigraph writes N-Triples, escaping what must be escaped
-    return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
+        # pyoxigraph writes N-Triples, escaping what must be escaped
+        choices.append([str(t) for t in term] if isinstance(term, list) else [str(term)])
+    rows = " ".join(f"({' '.join(row)})" for row in itertools.product(*choices))
+    return f"VALUES ({' '.join(names)}) {{ {rows} }}"
 
 
-def with_values(query_text: str, bindings: dict[str, Term] | None) -> str:
+def with_values(query_text: str, bindings: Bindings | None) -> str:
     """The query with a VALUES block opening its outermost WHERE group (unchanged if none)."""
     if not bindings:
         return query_text
@@ -206,7 +212,7 @@ def with_values(query_text: str, bindings: dict[str, Term] | None) -> str:
 def run_remote(
     endpoint: str,
     query_text: str,
-    bindings: dict[str, Term] | None = None,
+    bindings: Bindings | None = None,
     timeout: float = 30,
     *,
     prefixes: dict[str, str] | None = None,

@@ -69,7 +69,7 @@ def test_excel_flag_adds_the_bom_and_keeps_the_text(run_cli, tmp_path):
     [
         (".json", lambda text: len(json.loads(text)) == 66),
         (".md", lambda text: text.startswith("| member | member_label | member_code |")),
-        (".tsv", lambda text: text.startswith("?member\t?name\t")),
+        (".tsv", lambda text: text.startswith("?member\t?memberName\t")),
         (".xml", lambda text: "sparql-results#" in text),
     ],
 )

@@ -21,7 +21,7 @@ def rows(run_cli, *args: str) -> list[dict[str, str]]:
 def test_vasteras_is_in_fyra_malarstader_and_malardalsradet(run_cli):
     """000: Västerås is one of the four; 004: 'Västerås stad' is listed under Västmanlands län."""
     found = rows(run_cli, "collaborations-of-municipality", "-p", "municipality=1980")
-    assert [(r["name"], r["source"][-3:]) for r in found] == [
+    assert [(r["collaborationName"], r["source"][-3:]) for r in found] == [
         ("Fyra Mälarstäder", "000"),
         ("Mälardalsrådet", "004"),
     ]
@@ -33,7 +33,7 @@ def test_malmo_lundregionen_has_the_twelve_named_municipalities(run_cli):
     """003: 'Burlöv, Eslöv, Höör, Kävlinge, Lomma, Lund, Malmö, Skurup, Staffanstorp, Svedala,
     Trelleborg och Vellinge'."""
     found = rows(run_cli, "members-of-collaboration", "-p", "collaboration=malmo-lundregionen")
-    assert sorted(r["name"] for r in found) == sorted(
+    assert sorted(r["memberName"] for r in found) == sorted(
         [
             "Burlöv",
             "Eslöv",
@@ -57,9 +57,9 @@ def test_malardalsradet_members_by_role_and_county(run_cli):
     municipalities) and eleven associate members once the run-together names are split."""
     west = rows(run_cli, "members-of-collaboration", "-p", "county=19", "-p", "role=def/FullMember")
     assert len(west) == 11
-    assert "Region Västmanland" in {r["name"] for r in west}
+    assert "Region Västmanland" in {r["memberName"] for r in west}
     associates = rows(run_cli, "members-of-collaboration", "-p", "role=def/AssociateMember")
-    assert sorted(r["name"] for r in associates) == [
+    assert sorted(r["memberName"] for r in associates) == [
         "Gävle",
         "Karlstad",
         "Linköping",
@@ -77,7 +77,7 @@ def test_malardalsradet_members_by_role_and_county(run_cli):
 def test_malardalsradet_full_members_per_county(run_cli):
     """004: counted from the five county lists (16 + 9 + 10 + 9 + 11 = 55 full members)."""
     found = rows(run_cli, "counties-of-collaboration")
-    full = {r["code"]: int(r["fullMembers"]) for r in found if r["fullMembers"] != "0"}
+    full = {r["countyCode"]: int(r["fullMembers"]) for r in found if r["fullMembers"] != "0"}
     assert full == {"01": 16, "03": 9, "04": 10, "18": 9, "19": 11}
 
 
@@ -139,7 +139,7 @@ def test_municipalities_in_two_collaborations(run_cli):
         "-p",
         "second=malardalsradet",
     )
-    assert [r["name"] for r in found] == ["Kungsör", "Köping", "Arboga"]  # by kommunkod
+    assert [r["municipalityName"] for r in found] == ["Kungsör", "Köping", "Arboga"]  # by kommunkod
 
 
 def test_secretariat_lead_of_malmo_lundregionen(run_cli):
@@ -170,7 +170,7 @@ def test_timeline_of_fyra_malarstader_2020(run_cli):
 def test_no_collaboration_in_stockholms_lan(run_cli):
     """004 lists 15 municipalities of Stockholms län (26 in all); Stockholm itself is not one."""
     found = rows(run_cli, "municipalities-in-no-collaboration", "-p", "county=Stockholms län")
-    names = {r["name"] for r in found}
+    names = {r["municipalityName"] for r in found}
     assert len(found) == 26 - 15
     assert "Stockholm" in names and names.isdisjoint({"Solna", "Sundbyberg", "Haninge"})
     assert rows(run_cli, "municipalities-in-no-collaboration", "-p", "county=19") == []

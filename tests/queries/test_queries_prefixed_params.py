@@ -43,7 +43,7 @@ def test_municipality_in_every_printed_form(run_cli, value):
             "sparql-csv",
         )
     )
-    assert {row["name"] for row in found} == {"Fyra Mälarstäder", "Mälardalsrådet"}
+    assert {row["collaborationName"] for row in found} == {"Fyra Mälarstäder", "Mälardalsrådet"}
 
 
 def test_saved_query_refusal_does_not_suggest_an_option_query_lacks(run_cli, tmp_path):

@@ -79,7 +79,7 @@ def test_hostile_values_match_as_plain_values_remotely(pushed, run_cli, value):
         "query", "find-by-name", "-p", f"name={value}", "-f", "sparql-csv", "--endpoint", pushed.url
     )
     assert result.exit_code == 0, result.stderr
-    assert result.output == "thing,type,label\n"
+    assert result.output == "thing,type,thingName,source\n"
     assert pushed.count() == before
 
 
