@@ -195,3 +195,31 @@ def release_command(state: CliState, version: str) -> None:
         f"{shown_path(made.folder, project.root)}/",
         err=True,
     )
+
+
+@cli.command("coverage")
+@click.option(
+    "--sources",
+    "sources_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the source texts (default: ../shared/sources beside the project).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json"]),
+    default="md",
+    show_default=True,
+    help="md (Markdown) for people, json for machines.",
+)
+@pass_state
+def coverage_command(state: CliState, sources_dir: Path | None, fmt: str) -> None:
+    """Which names, dates and figures of each source text the graph records with that source.
+
+    The extraction rules are simple and documented in kgtool/authoring/coverage.py; totals per
+    source first, then every item found and whether it is recorded.
+    """
+    from kgtool.authoring.coverage import RENDERERS, coverage
+
+    click.echo(RENDERERS[fmt](coverage(state.project(), sources_dir)), nl=False)
