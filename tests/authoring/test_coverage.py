@@ -44,9 +44,9 @@ def test_every_source_has_counts_and_002s_figures_are_the_ones_in_the_text(run_c
     assert report["002"]["totals"]["figures"] == {"found": 6, "recorded": 6}
     dates = {i["value"] for i in report["002"]["items"] if i["kind"] == "dates"}
     assert dates == {"2019", "2020", "2030", "2050"}
-    # 003 says the region has "12 kommuner": the graph lists the twelve, but holds no figure 12
+    # 003's only figure: "12 kommuner" (the graph lists the twelve members)
     twelve = [i for i in report["003"]["items"] if i["kind"] == "figures"]
-    assert [(i["value"], i["recorded"]) for i in twelve] == [("12", False)]
+    assert [(i["text"], i["value"]) for i in twelve] == [("12", "12")]
     # no phone number, postcode or opening hour of 001/004 is taken for a figure
     assert report["001"]["totals"]["figures"] == {"found": 0, "recorded": 0}
     figures_004 = {i["text"] for i in report["004"]["items"] if i["kind"] == "figures"}
