@@ -1,4 +1,4 @@
-"""Errors a user sees, and the exit codes every command keeps to.
+"""Errors a user sees, and the exit codes every command keeps to (``kgtool.cli`` maps them).
 
 0 success; 1 findings (violations; only where a command documents it); 2 a user or input error
 (one line naming the file:line, parameter or URL); 3 an internal error (a bug in kgtool: one
@@ -6,8 +6,6 @@ line saying how to report it, the traceback only with ``--debug``); 130 interrup
 """
 
 from __future__ import annotations
-
-import click
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -29,10 +27,25 @@ def internal_error_message(error: BaseException, debug: bool = False) -> str:
     return f"kgtool: internal error ({what}); this is a bug in kgtool, {how}"
 
 
-class KgtoolError(click.ClickException):
-    """An expected failure caused by the user's input or environment: exit 2, no traceback."""
+class KgtoolError(Exception):
+    """An expected failure caused by the user's input or environment: exit 2, no traceback.
+
+    A plain exception: the library does not depend on the command line. The CLI shows
+    ``message`` as ``Error: <message>`` and exits with ``exit_code``.
+    """
 
     exit_code = EXIT_USER
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def format_message(self) -> str:
+        """The message as shown to the user (the same as ``str(error)``)."""
+        return self.message
 
 
 class InputError(KgtoolError):

@@ -1,7 +1,7 @@
 """The ``kgtool`` command line: a thin click layer over the library.
 
 Each command lives in a module of this package by responsibility; heavy libraries (pyshacl,
-SPARQLWrapper, the HTTP server) are imported inside the commands that need them, so
+rdflib, the HTTP server) are imported inside the commands that need them, so
 ``kgtool --help`` stays fast.
 """
 
@@ -23,7 +23,7 @@ from kgtool.cli import (  # noqa: F401
     validate_commands,
 )
 from kgtool.cli.group import cli
-from kgtool.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, internal_error_message
+from kgtool.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, KgtoolError, internal_error_message
 
 
 def main() -> None:
@@ -40,6 +40,11 @@ def main() -> None:
         if debug:
             traceback.print_exc()
         error.show()
+        sys.exit(error.exit_code)
+    except KgtoolError as error:  # raised outside a command's own run (commands map theirs)
+        if debug:
+            traceback.print_exc()
+        click.echo(f"Error: {error.message}", err=True)
         sys.exit(error.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("kgtool: interrupted", err=True)

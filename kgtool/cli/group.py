@@ -5,6 +5,26 @@ from __future__ import annotations
 import click
 
 from kgtool.cli.options import CliState
+from kgtool.errors import KgtoolError
+
+
+class UserError(click.ClickException):
+    """A library error (``kgtool.errors.KgtoolError``) as click shows it: ``Error: <message>``
+    on stderr and the error's exit code."""
+
+    def __init__(self, error: KgtoolError) -> None:
+        super().__init__(error.message)
+        self.exit_code = error.exit_code
+
+
+class KgtoolGroup(click.Group):
+    """The command group: a library error raised by any command becomes a ``UserError``."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KgtoolError as error:
+            raise UserError(error) from error
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -24,7 +44,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     ctx.exit(0)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KgtoolGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--project",
     "project_dir",

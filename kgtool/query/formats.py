@@ -216,15 +216,26 @@ def to_turtle(result: QueryResult) -> str:
         raise KgtoolError(
             "format ttl needs a CONSTRUCT or DESCRIBE query; use table, csv, tsv, json, md or xml"
         )
+    return to_rdf(result, "ttl").decode("utf-8")
+
+
+def to_rdf(result: QueryResult, fmt: str) -> bytes:
+    """A graph result in one of ``GRAPH_FORMATS``, written by pyoxigraph (triples sorted; the
+    project's prefixes declared in Turtle)."""
     import pyoxigraph
 
     from kgtool.terms import PREFIX_IRIS
 
+    formats = {
+        "ttl": pyoxigraph.RdfFormat.TURTLE,
+        "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+        "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    }
     ordered = sorted(
-        result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
+        result.triples or [], key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
     )
-    data = pyoxigraph.serialize(ordered, format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIX_IRIS)
-    return data.decode("utf-8")
+    prefixes = PREFIX_IRIS if fmt == "ttl" else None
+    return pyoxigraph.serialize(ordered, format=formats[fmt], prefixes=prefixes)
 
 
 def render(result: QueryResult, fmt: str) -> str:

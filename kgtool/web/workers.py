@@ -78,14 +78,10 @@ class WorkerStartFailed(Exception):
 
 def _render(result, fmt: str, max_rows: int, table_store=None, query: str = "") -> bytes:
     """The body of an answer; with ``table_store`` (``/api``): the table's columns."""
-    from kgtool.query.formats import render
+    from kgtool.query.formats import render, to_rdf
 
     if result.kind == "CONSTRUCT":
-        from kgtool.web import rdfio
-
-        if fmt not in GRAPH_FORMATS:
-            return b""
-        return rdfio.serialise(rdfio.graph_of_triples(result.triples or []), fmt)
+        return to_rdf(result, fmt) if fmt in GRAPH_FORMATS else b""
     if table_store is not None:
         from kgtool.query.tables import render_api
 
