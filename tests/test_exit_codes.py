@@ -30,6 +30,14 @@ COMMANDS = {
     "sparql": ["sparql", "ASK {}"],
     "stats": ["stats"],
     "validate": ["validate"],
+    "new": ["new", "collaboration", "x-test", "--name", "X"],
+    "import": [
+        "import", "memberships", "kgtool/authoring/templates/memberships.csv",
+        "--collaboration", "fyra-malarstader", "--source", "000",
+    ],
+    "diff": ["diff", "HEAD"],
+    "release": ["release", "9.9.9"],
+    "coverage": ["coverage"],
 }
 
 FAULT = """
