@@ -249,8 +249,8 @@ def import_memberships(
     section = render_memberships(
         planned, collaboration, labels, source_iri, taken, f"{table_path.name}"
     )
-    new_text = add_prefixes(text).rstrip("\n") + "\n\n" + section
     target_shown = shown_path(target, project.root)
+    new_text = add_prefixes(text, target_shown).rstrip("\n") + "\n\n" + section
     check_parses(new_text, target_shown)
     write_atomic(target, new_text)
     return ImportResult(target, len(planned))

@@ -123,17 +123,23 @@ def check_parses(text: str, shown: str) -> None:
         raise InputError(f"{shown}: the Turtle written does not parse: {error}") from None
 
 
-def add_prefixes(text: str, needed: tuple[str, ...] = FILE_PREFIXES) -> str:
-    """``text`` with the BASE and PREFIX lines it lacks for ``needed``, after its last directive."""
+def add_prefixes(text: str, shown: str, needed: tuple[str, ...] = FILE_PREFIXES) -> str:
+    """``text`` with the PREFIX lines it lacks for ``needed``, after its last directive.
+
+    The file must declare the project's BASE (its relative IRIs would change meaning if one were
+    added); InputError naming ``shown`` otherwise.
+    """
+    bases = re.findall(r"(?im)^\s*(?:@base|BASE)\s*<([^>]*)>", text)
+    if bases != [PREFIX_IRIS["id"]]:
+        raise InputError(
+            f"{shown}: does not declare BASE <{PREFIX_IRIS['id']}> once; add the facts by hand"
+        )
     declared = {m.lower() for m in re.findall(r"(?im)^\s*(?:@prefix|PREFIX)\s+([\w.-]*):", text)}
     missing = [f"PREFIX {n}: <{PREFIX_IRIS[n]}>" for n in sorted(needed) if n not in declared]
-    has_base = re.search(r"(?im)^\s*(?:@base|BASE)\s*<", text)
-    if not has_base:
-        missing.insert(0, BASE_LINE)
     if not missing:
         return text
     lines = text.split("\n")
     directive = re.compile(r"(?i)^\s*(@prefix|PREFIX|@base|BASE)\b")
-    last = max((i for i, line in enumerate(lines) if directive.match(line)), default=-1)
+    last = max(i for i, line in enumerate(lines) if directive.match(line))
     lines[last + 1 : last + 1] = missing
     return "\n".join(lines)

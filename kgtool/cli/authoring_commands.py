@@ -58,8 +58,7 @@ def new_collaboration(state: CliState, slug: str, **options) -> None:
     from kgtool.project import shown_path
 
     project = state.project()
-    spec = NewCollaboration(slug=slug, **{k: v for k, v in options.items()})
-    spec.members = list(options["members"])
+    spec = NewCollaboration(slug=slug, **{**options, "members": list(options["members"])})
     path = write(project, spec)
     click.echo(f"wrote {shown_path(path, project.root)}", err=True)
 
