@@ -16,7 +16,9 @@ One home for each of these ideas:
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -114,7 +116,9 @@ def label_rank(prop: str, language: str | None, lang: str = "sv") -> tuple[int, 
     return (order.index(language) if language in order else 3, LABEL_PROPERTIES.index(prop))
 
 
-def pick_label(candidates, lang: str = "sv") -> str | None:
+def pick_label(
+    candidates: Iterable[tuple[object, str, str | None]], lang: str = "sv"
+) -> str | None:
     """The best name among ``(property IRI, text, language)`` candidates; None when none names."""
     ranked = [
         (rank, text)
@@ -298,7 +302,9 @@ KS_TERMS = (
 # -- rdflib namespaces, built on first use (``from kgtool.terms import KS``) ------------------
 
 
+@functools.cache
 def _rdflib_names() -> dict[str, Any]:
+    """The rdflib namespaces, built once on first use."""
     from rdflib import Namespace
     from rdflib.namespace import DefinedNamespace
 
@@ -311,7 +317,7 @@ def _rdflib_names() -> dict[str, Any]:
     KS = type("KS", (DefinedNamespace,), attributes)
     KS.__doc__ = "Classes, properties and role concepts of https://w3id.org/kommunsamverkan/def/."
 
-    namespaces = {name: Namespace(iri) for name, iri in PREFIX_IRIS.items()}
+    namespaces: dict[str, Any] = {name: Namespace(iri) for name, iri in PREFIX_IRIS.items()}
     namespaces["ks"] = KS
     return {
         "KS": KS,
@@ -325,6 +331,5 @@ def _rdflib_names() -> dict[str, Any]:
 
 def __getattr__(name: str) -> Any:
     if name in {"KS", "ID", "SCHEMA", "SH", "WD", "PREFIXES"}:
-        globals().update(_rdflib_names())
-        return globals()[name]
+        return _rdflib_names()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -216,7 +216,8 @@ def _name_index(store: ProjectStore | NameIndex | None, param: Param) -> NameInd
         raise ParameterError(f"parameter '{param.name}': no graph to look names up in")
     if isinstance(store, NameIndex):
         return store
-    return NameIndex.from_store(store)
+    index: NameIndex = NameIndex.from_store(store)
+    return index
 
 
 def _is_date(value: str) -> bool:

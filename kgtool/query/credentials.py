@@ -83,7 +83,7 @@ def opener(url: str, credentials: Credentials | None) -> urllib.request.OpenerDi
     if credentials is None:
         return urllib.request.build_opener()
     manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    manager.add_password(None, origin(url), credentials.user, credentials.password)  # type: ignore[arg-type]
+    manager.add_password(None, origin(url), credentials.user, credentials.password)
     return urllib.request.build_opener(
         urllib.request.HTTPDigestAuthHandler(manager),
         urllib.request.HTTPBasicAuthHandler(manager),

@@ -235,7 +235,9 @@ def to_rdf(result: QueryResult, fmt: str) -> bytes:
         result.triples or [], key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
     )
     prefixes = PREFIX_IRIS if fmt == "ttl" else None
-    return pyoxigraph.serialize(ordered, format=formats[fmt], prefixes=prefixes)
+    data = pyoxigraph.serialize(ordered, format=formats[fmt], prefixes=prefixes)
+    assert data is not None  # no output file given: the bytes are returned
+    return data
 
 
 def render(result: QueryResult, fmt: str) -> str:

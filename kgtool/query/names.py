@@ -117,7 +117,9 @@ class NameIndex:
         self._entries: dict[str, dict[str, Entry]] = {}
 
     @classmethod
-    def from_store(cls, project_store: ProjectStore, kinds: tuple[str, ...] = tuple(KINDS)):
+    def from_store(
+        cls, project_store: ProjectStore, kinds: tuple[str, ...] = tuple(KINDS)
+    ) -> NameIndex:
         return cls(project_store, kinds)
 
     def entries(self, kind: str) -> dict[str, Entry]:
@@ -125,10 +127,7 @@ class NameIndex:
         if kind not in self._entries:
             found: dict[str, Entry] = {}
             folder = KINDS[kind][1]
-            answer = self.store.store.query(
-                _NAME_QUERY % f'{KINDS[kind][0]} BIND("{kind}" AS ?kind)',
-                use_default_graph_as_union=True,
-            )
+            answer = self.store.select(_NAME_QUERY % f'{KINDS[kind][0]} BIND("{kind}" AS ?kind)')
             for thing, _, name, code in answer:
                 iri = thing.value
                 if folder and not iri.startswith(f"{ID_IRI}{folder}/"):
@@ -152,15 +151,15 @@ class NameIndex:
         for entry in found.values():
             for name in list(entry.names):
                 entry.names.extend(n for n in common_names(kind, name) if n not in entry.names)
-        answer = self.store.store.query(_PARTNER_QUERY, use_default_graph_as_union=True)
+        answer = self.store.select(_PARTNER_QUERY)
         for county, region, name in answer:
-            entry = found.get(county.value if kind == "county" else region.value)
-            if entry is None:
+            partner = found.get(county.value if kind == "county" else region.value)
+            if partner is None:
                 continue
             for alias in (name.value, *common_names("county", name.value),
                           *common_names("region", name.value)):  # fmt: skip
-                if alias not in entry.names and alias not in entry.aliases:
-                    entry.aliases.append(alias)
+                if alias not in partner.names and alias not in partner.aliases:
+                    partner.aliases.append(alias)
 
     def exact(self, kind: str, value: str) -> set[str]:
         """Things of ``kind`` whose IRI, slug, code or label is exactly ``value`` (indexed)."""
@@ -187,7 +186,7 @@ class NameIndex:
         found: set[str] = set()
         for lookup in queries:
             text = f"{prologue}SELECT DISTINCT ?thing WHERE {{ {lookup} {pattern} }}"
-            answer = self.store.store.query(text, use_default_graph_as_union=True)
+            answer = self.store.select(text)
             found = {row[0].value for row in answer}
             if folder:
                 found = {iri for iri in found if iri.startswith(f"{ID_IRI}{folder}/")}

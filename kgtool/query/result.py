@@ -8,7 +8,7 @@ imports another part of kgtool, so these modules never import each other in a ci
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Union, cast
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -57,7 +57,9 @@ class QueryResult:
         ordered = sorted(
             self.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
         )
-        rows: list[Row] = [
-            dict(zip(names, (t.subject, t.predicate, t.object), strict=True)) for t in ordered
-        ]
+        # A subject or object is never a quoted triple: the project's data has no RDF-star.
+        parts = (
+            cast("tuple[Term, Term, Term]", (t.subject, t.predicate, t.object)) for t in ordered
+        )
+        rows: list[Row] = [dict(zip(names, triple, strict=True)) for triple in parts]
         return QueryResult("SELECT", variables=names, rows=rows)

@@ -45,7 +45,7 @@ def _empty_store() -> pyoxigraph.Store:
     return pyoxigraph.Store()
 
 
-def _semantic_position(text: str, line: int, column: int, detail: str) -> tuple:
+def _semantic_position(text: str, line: int, column: int, detail: str) -> tuple[int, int, str]:
     """Oxigraph places a semantic error (``BIND (… AS ?y)`` where ``?y`` is already bound)
     at the end of the input; find the ``AS ?y`` it is about instead."""
     lines = text.splitlines() or [""]
@@ -259,8 +259,11 @@ def canonical(term: Term | None) -> Term | None:
     """A boolean in its canonical form (Virtuoso writes ``"1"`` for ``true``); else unchanged."""
     import pyoxigraph
 
-    boolean = isinstance(term, pyoxigraph.Literal) and term.datatype.value == _BOOLEAN
-    if boolean and term.value in ("1", "0"):
+    if (
+        isinstance(term, pyoxigraph.Literal)
+        and term.datatype.value == _BOOLEAN
+        and term.value in ("1", "0")
+    ):
         value = "true" if term.value == "1" else "false"
         return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(_BOOLEAN))
     return term

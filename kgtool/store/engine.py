@@ -73,6 +73,15 @@ class ProjectStore:
     def triple_count(self) -> int:
         return len(self.store)
 
+    def select(self, query: str) -> pyoxigraph.QuerySolutions:
+        """The solutions of a SELECT over every file's graph (the union as the default graph)."""
+        import pyoxigraph
+
+        answer = self.store.query(query, use_default_graph_as_union=True)
+        if not isinstance(answer, pyoxigraph.QuerySolutions):
+            raise TypeError(f"not a SELECT query: {query[:60]!r}")
+        return answer
+
 
 def source_files(paths: Iterable[Path], root: Path | None) -> list[SourceFile]:
     """Graph files with their display paths and graph names."""
@@ -84,7 +93,7 @@ def source_files(paths: Iterable[Path], root: Path | None) -> list[SourceFile]:
     return out
 
 
-def _rdf_format(path: Path):
+def _rdf_format(path: Path) -> pyoxigraph.RdfFormat:
     import pyoxigraph
 
     if path.suffix.lower() == ".nt":

@@ -16,12 +16,16 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 
 from kgtool.errors import InputError
 from kgtool.project import shown_path
 from kgtool.terms import PREFIXES
+
+if TYPE_CHECKING:
+    from kgtool.project import Project
 
 _BASE_LINE = re.compile(r"^\s*(?:@base|BASE)\s*<([^>]*)>", re.IGNORECASE)
 _SUBJECT_IRI = re.compile(r"^<([^>]*)>")
@@ -153,6 +157,6 @@ def load_files(paths: Iterable[Path], root: Path | None = None) -> LoadedGraph:
     return loaded
 
 
-def load_project(project, extra: Iterable[Path] = ()) -> LoadedGraph:
+def load_project(project: Project, extra: Iterable[Path] = ()) -> LoadedGraph:
     """Load the project's ontology and data (plus any extra files) into one graph."""
     return load_files([*project.graph_files(), *extra], root=project.root)
