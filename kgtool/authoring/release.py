@@ -8,8 +8,8 @@ of the graph) holding:
   triples in one Turtle graph;
 * ``release.ttl``: the release record, a ``dcat:Dataset`` with ``dcat:version``, ``dct:issued``,
   ``adms:versionNotes`` (the Markdown of ``kgtool diff`` from the previous release),
-  ``dcat:previousVersion``, ``dcat:isVersionOf`` the dataset and one ``dcat:Distribution`` per
-  dump; ``notes.md`` is the same notes as a file.
+  ``dcat:previousVersion``, ``dcat:isVersionOf`` the dataset (which ``dcat:hasVersion`` it) and
+  one ``dcat:Distribution`` per dump; ``notes.md`` is the same notes as a file.
 
 The graph must validate first (no violation). The folder is built beside its place and moved
 there in one step (:mod:`kgtool.atomic`), so a release is either whole or absent.
@@ -120,6 +120,7 @@ def record(version: str, issued: datetime.date, previous: str | None, notes: str
         for ext, media in MEDIA.items()
     ]
     lines.append("    dcat:distribution " + " ,\n        ".join(distributions) + " .")
+    lines += ["", f"<{DATASET}> dcat:hasVersion <{iri}> ."]
     return "\n".join(lines) + "\n"
 
 

@@ -42,6 +42,8 @@ def test_two_releases_with_notes_and_a_site_that_shows_both(run_cli, project_cop
     assert record.value(this, URIRef(DCAT + "version")) == Literal("2026.12.1")
     assert record.value(this, URIRef(DCAT + "previousVersion")) == URIRef(RELEASE + "2026.12.0")
     assert str(record.value(this, URIRef(ADMS + "versionNotes"))) == notes
+    dataset = URIRef("https://w3id.org/kommunsamverkan/dataset")
+    assert (dataset, URIRef(DCAT + "hasVersion"), this) in record
     assert (project_copy / "releases/2026.12.0/notes.md").read_text("utf-8") == "First release.\n"
 
     site = tmp_path / "site"

@@ -47,7 +47,9 @@ def read_releases(project_root: Path) -> list[ListedRelease]:
         if not record.is_file() or path.name.startswith("."):
             continue
         graph = Graph().parse(record, format="turtle")
-        subject = next(graph.subjects(URIRef(_DCAT + "version"), None))
+        subject = next(graph.subjects(URIRef(_DCAT + "version"), None), None)
+        if subject is None:
+            continue
         previous = graph.value(subject, URIRef(_DCAT + "previousVersion"))
         found.append(
             ListedRelease(
