@@ -119,12 +119,14 @@ def _add(found: dict[tuple[str, str], Item], kind: str, text: str, value: str) -
 
 
 def find_names(text: str, names: dict[str, str], found, taken) -> None:
-    """Names the graph knows (name → IRI), longest first, as whole words."""
-    for name in sorted(names, key=lambda n: (-len(n), n)):
-        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])")
-        for match in pattern.finditer(text):
-            if _take(text, taken, match.start(), match.end()):
-                _add(found, "names", match.group(0), names[name])
+    """Names the graph knows (name → IRI) as whole words; one pattern, longest name first, so
+    at any place the longest name that fits is taken ("Region Stockholm", not "Stockholm")."""
+    ordered = sorted(names, key=lambda n: (-len(n), n))
+    alternatives = "|".join(re.escape(name) for name in ordered)
+    pattern = re.compile(rf"(?<![\w-])({alternatives})s?(?![\w-])")
+    for match in pattern.finditer(text):
+        if _take(text, taken, match.start(), match.end()):
+            _add(found, "names", match.group(0), names[match.group(1)])
 
 
 def find_dates(text: str, found, taken) -> None:
@@ -219,16 +221,6 @@ SELECT ?thing ?name WHERE {
   { ?thing rdfs:label|ks:officialName|foaf:name ?name FILTER(LANG(?name) IN ("sv", "")) }
 }"""
 
-# the values held by resources derived from the source, by the source itself, and by blank
-# nodes under them (periods, instants, date-time descriptions)
-_VALUES_QUERY = """
-SELECT ?holder ?p ?value ?source WHERE {
-  { ?r prov:wasDerivedFrom ?source } UNION { BIND(?source AS ?r) }
-  { ?r ?p ?value BIND(?r AS ?holder) }
-  UNION { ?r ?p1 ?holder FILTER(isBlank(?holder)) ?holder ?p ?value }
-  UNION { ?r ?p1 ?b FILTER(isBlank(?b)) ?b ?p2 ?holder FILTER(isBlank(?holder)) ?holder ?p ?value }
-}"""
-
 
 @dataclass
 class Recorded:
@@ -256,37 +248,51 @@ _NUMBER_TYPES = {PREFIX_IRIS["xsd"] + t for t in ("integer", "decimal", "nonNega
 
 
 def recorded(store, source_iri: str) -> Recorded:
+    """What the resources derived from the source (and the source itself) hold, blank nodes
+    under them included (periods, instants, date-time descriptions)."""
     import pyoxigraph
 
     out = Recorded()
     months: dict[object, str] = {}
     days: dict[object, str] = {}
-    query = prologue(_VALUES_QUERY) + _VALUES_QUERY
-    substitutions = {pyoxigraph.Variable("source"): pyoxigraph.NamedNode(source_iri)}
-    rows = store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
-    for holder, predicate, value, _ in rows:
+    source = pyoxigraph.NamedNode(source_iri)
+    derived = pyoxigraph.NamedNode(PREFIX_IRIS["prov"] + "wasDerivedFrom")
+    holders: list[object] = [source]
+    holders += list({q.subject for q in store.quads_for_pattern(None, derived, source)})
+    seen: set[object] = set()
+    while holders:
+        holder = holders.pop()
+        if holder in seen:
+            continue
+        seen.add(holder)
         if isinstance(holder, pyoxigraph.NamedNode):
             out.iris.add(holder.value)
-        if isinstance(value, pyoxigraph.NamedNode):
-            out.iris.add(value.value)
-            continue
-        if not isinstance(value, pyoxigraph.Literal):
-            continue
-        datatype = value.datatype.value
-        if datatype in _DATE_TYPES:
-            out.dates.add(value.value[:10])
-        elif datatype in _NUMBER_TYPES:
-            out.numbers.add(_plain(Decimal(value.value)))
-        elif datatype == PREFIX_IRIS["xsd"] + "gMonth":
-            months[holder] = value.value  # --07
-        elif datatype == PREFIX_IRIS["xsd"] + "gDay":
-            days[holder] = value.value  # ---04
-        if predicate.value == PREFIX_IRIS["ks"] + "valueInSource":
-            out.texts.append(value.value)
+        for quad in store.quads_for_pattern(holder, None, None):
+            value = quad.object
+            if isinstance(value, pyoxigraph.BlankNode):
+                holders.append(value)
+            elif isinstance(value, pyoxigraph.NamedNode):
+                out.iris.add(value.value)
+            else:
+                _note_literal(out, holder, quad.predicate.value, value, months, days)
     for holder, month in months.items():
         if holder in days:
             out.dates.add(f"{month}-{days[holder][3:]}")  # --07-04
     return out
+
+
+def _note_literal(out: Recorded, holder, predicate: str, value, months, days) -> None:
+    datatype = value.datatype.value
+    if datatype in _DATE_TYPES:
+        out.dates.add(value.value[:10])
+    elif datatype in _NUMBER_TYPES:
+        out.numbers.add(_plain(Decimal(value.value)))
+    elif datatype == PREFIX_IRIS["xsd"] + "gMonth":
+        months[holder] = value.value  # --07
+    elif datatype == PREFIX_IRIS["xsd"] + "gDay":
+        days[holder] = value.value  # ---04
+    if predicate == PREFIX_IRIS["ks"] + "valueInSource":
+        out.texts.append(value.value)
 
 
 # -- the report ---------------------------------------------------------------------------------
