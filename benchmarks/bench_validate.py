@@ -3,6 +3,7 @@
     python benchmarks/bench_validate.py                        # 10k, 100k and 1M triples
     python benchmarks/bench_validate.py --triples 10000 --bare shifty turbo
     python benchmarks/bench_validate.py --shipped              # the project's own data
+    python benchmarks/bench_validate.py --triples 10000000 --per-kind 5 --repeat 1 --bare
 
 For each size, in one run and on the same data and shapes:
 
@@ -159,7 +160,12 @@ def _failed(figures: dict) -> bool:
 
 
 def bench_scale(
-    triples: int, bare: list[str], pyshacl_max: int, timeout: float, repeat: int
+    triples: int,
+    bare: list[str],
+    pyshacl_max: int,
+    timeout: float,
+    repeat: int,
+    per_kind: int | None = None,
 ) -> list[dict]:
     sys.path.insert(0, str(HERE))
     from generate import generate
@@ -168,7 +174,7 @@ def bench_scale(
     me = [sys.executable, str(Path(__file__))]
     with tempfile.TemporaryDirectory(prefix=f"kgtool-bench-{triples}-") as tmp:
         project = Path(tmp)
-        planted = generate(triples, project)["planted"]
+        planted = generate(triples, project, per_kind=per_kind)["planted"]
         # kgtool and bare pyoxigraph, in turn
         fast = {"triples": triples, "engine": "kgtool", "runs": []}
         oxigraph = {"triples": triples, "engine": "bare pyoxigraph (same queries)", "runs": []}
@@ -267,6 +273,7 @@ def main() -> None:
     parser.add_argument("--pyshacl-max", type=int, default=100000)
     parser.add_argument("--timeout", type=float, default=600, help="seconds per measurement")
     parser.add_argument("--repeat", type=int, default=3, help="kgtool / bare pyoxigraph pairs")
+    parser.add_argument("--per-kind", type=int, default=None, help="defects planted per kind")
     parser.add_argument("--shipped", action="store_true", help="time the shipped data instead")
     parser.add_argument("--oxigraph-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--bare-child", nargs=2, help=argparse.SUPPRESS)
@@ -280,7 +287,9 @@ def main() -> None:
     else:
         rows = []
         for triples in args.triples:
-            rows += bench_scale(triples, args.bare, args.pyshacl_max, args.timeout, args.repeat)
+            rows += bench_scale(
+                triples, args.bare, args.pyshacl_max, args.timeout, args.repeat, args.per_kind
+            )
         print(f"{platform.node()}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}")
         print("command: python " + " ".join(["benchmarks/bench_validate.py", *sys.argv[1:]]))
         print(table(rows))

@@ -7,7 +7,8 @@ inference ``none``. Every finding names the file and line where its resource is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -124,21 +125,63 @@ def validate_fast(
     use_shapes: Iterable[str] | None = None,
     python_checks: bool = True,
     progress: Progress = _silent,
+    on_disk: bool | None = None,
 ) -> Report:
     """The fast engine on Turtle files: Oxigraph for the shapes it can translate, pySHACL for
-    any other shape (on an rdflib graph, loaded only then), the Python checks on the store."""
+    any other shape (on an rdflib graph, loaded only then), the Python checks on the store.
+
+    ``on_disk``: the store in a temporary folder rather than in memory (default: when the files
+    are larger than ``ON_DISK_BYTES``)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from kgtool.checks import fastshacl
-    from kgtool.checks.rules import run_store_checks
     from kgtool.store import open_merged
 
     progress("load (Oxigraph)")
-    with ThreadPoolExecutor(max_workers=1) as scan:
+    with ExitStack() as cleanup, ThreadPoolExecutor(max_workers=1) as scan:
         # the text scan runs while Oxigraph loads (which releases the GIL)
         rewritten_scan = scan.submit(fastshacl.rewritten_literals, paths)
-        store = open_merged(paths, root=root)  # strict parse; one default graph for fast joins
+        if on_disk is None:
+            on_disk = sum(Path(p).stat().st_size for p in paths) > ON_DISK_BYTES
+        if on_disk:
+            store = cleanup.enter_context(_disk_store(paths, root))
+        else:
+            store = open_merged(paths, root=root)  # strict parse; one default graph: fast joins
         rewritten = rewritten_scan.result()
+        return _validate_store(
+            store, paths, shapes, root, use_shapes, python_checks, progress, rewritten
+        )
+
+
+# Above this much Turtle the fast engine's store is on disk, in a temporary folder: memory
+# stays bounded (10 M triples, 309 MB of Turtle: see benchmarks/results/validate.md); below
+# it the store is in memory, where joins are faster.
+ON_DISK_BYTES = 150 * 1024 * 1024
+
+
+@contextmanager
+def _disk_store(paths: Sequence[Path], root: Path | None) -> Iterator[object]:
+    """A store in a temporary folder holding every file in its default graph."""
+    import tempfile
+
+    import pyoxigraph
+
+    from kgtool.store.engine import load_file, source_files
+
+    with tempfile.TemporaryDirectory(prefix="kgtool-validate-") as folder:
+        store = pyoxigraph.Store(folder)
+        for source in source_files(paths, root):
+            load_file(store, source, default_graph=True)
+        try:
+            yield store
+        finally:
+            del store  # closes the database before its folder is removed
+
+
+def _validate_store(store, paths, shapes, root, use_shapes, python_checks, progress, rewritten):
+    from kgtool.checks import fastshacl
+    from kgtool.checks.rules import run_store_checks
+
     view = StoreView(store)
     chosen = _selected(use_shapes)
     if chosen is not None:
