@@ -59,6 +59,33 @@ class Result:
     names_store: ProjectStore | None = field(default=None, repr=False)
     lang: str = "en"
     text: str | None = field(default=None, repr=False)  # the query: it decides the columns
+    hints: list[str] = field(default_factory=list)
+    """Why an ad-hoc query may answer nothing (``kgtool.query.hints``); rows are unchanged."""
+    origin: dict[str, Any] = field(default_factory=dict, repr=False)
+    """How the answer was asked: project, saved query name, parameters, as_of, endpoint."""
+
+    @cached_property
+    def provenance(self) -> dict[str, Any]:
+        """How this answer was made (``kgtool.query.provenance``): the query's name and text,
+        its parameters and ``as_of``, the kgtool and dataset versions (with the content hash),
+        the date, the sources the rows cite, a citation line and the command to re-run it."""
+        from kgtool.query.provenance import build
+
+        if "project" not in self.origin:
+            raise ValueError("this result does not know the project it came from")
+        rows = self.rows if self.kind == "SELECT" else []
+        return build(
+            self.origin["project"],
+            text=self.text or "",
+            name=self.origin.get("name"),
+            parameters=self.origin.get("parameters", {}),
+            as_of=self.origin.get("as_of"),
+            endpoint=self.origin.get("endpoint"),
+            lang=self.lang,
+            columns=self.columns if self.kind == "SELECT" else [],
+            rows=rows,
+            truncated=self.truncated,
+        )
 
     @property
     def kind(self) -> str:
@@ -192,13 +219,15 @@ class KnowledgeGraph:
         *,
         endpoint: str | None = None,
         timeout: float = 30,
-        lang: str = "en",
+        lang: str | None = None,
     ) -> None:
         self.project = project
         self.data = tuple(data)
         self.endpoint = endpoint
         self.timeout = timeout
-        self.lang = lang
+        from kgtool.terms import default_lang
+
+        self.lang = lang or default_lang()
 
     def __repr__(self) -> str:
         where = f", endpoint={self.endpoint!r}" if self.endpoint else ""
@@ -270,12 +299,21 @@ class KnowledgeGraph:
             from kgtool.query.run import run_local
 
             raw = run_local(self.store, saved.text, bindings)
-        return Result(raw, self._names_store(), self.lang, saved.text)
+        origin = {
+            "project": self.project,
+            "name": name,
+            "parameters": dict(values),
+            "as_of": None if as_of is None else _text(as_of),
+            "endpoint": self.endpoint,
+        }
+        return Result(raw, self._names_store(), self.lang, saved.text, origin=origin)
 
-    def sparql(self, text: str, *, allow_remote: bool = False) -> Result:
+    def sparql(self, text: str, *, allow_remote: bool = False, hints: bool = True) -> Result:
         """Run a read-only SPARQL query; the project's prefixes (``ks:``, ``id:``, …) are
         predeclared and a ``PREFIX`` in ``text`` wins. Updates are refused, and so are
-        ``SERVICE`` and ``FROM`` unless ``allow_remote``."""
+        ``SERVICE`` and ``FROM`` unless ``allow_remote``. With ``hints``, ``Result.hints``
+        says which terms, prefixes or literals the graph never uses and, for an empty answer,
+        which triple pattern matched nothing (``kgtool.query.hints``)."""
         from kgtool.query.run import check_read_only
         from kgtool.terms import PREFIX_IRIS
 
@@ -288,7 +326,17 @@ class KnowledgeGraph:
             from kgtool.query.run import run_local
 
             raw = run_local(self.store, text, prefixes=PREFIX_IRIS, allow_remote=allow_remote)
-        return Result(raw, self._names_store(), self.lang, text)
+        origin = {"project": self.project, "parameters": {}, "endpoint": self.endpoint}
+        result = Result(raw, self._names_store(), self.lang, text, origin=origin)
+        if hints and self.endpoint is None:  # about the project's own graph
+            from kgtool.query.hints import Advisor
+
+            advisor = Advisor(self.store, text, PREFIX_IRIS)
+            result.hints = advisor.before()
+            empty = (raw.kind == "SELECT" and not raw.rows) or raw.boolean is False
+            if empty or (raw.kind == "CONSTRUCT" and not raw.triples):
+                result.hints += advisor.after_empty()
+        return result
 
     def resolve(self, kind: str, value: str) -> str:
         """The IRI of the ``kind`` (municipality, collaboration, county, region, area, source,
@@ -330,14 +378,15 @@ def open(
     data: tuple[str | os.PathLike[str], ...] = (),
     endpoint: str | None = None,
     timeout: float = 30,
-    lang: str = "en",
+    lang: str | None = None,
 ) -> KnowledgeGraph:
     """Open a kgtool project for reading.
 
     ``path`` is a project folder (ontology/, data/, shapes/, queries/); without one, like the
     CLI: ``$KGTOOL_PROJECT``, the project the current folder is in, else the bundled graph.
     ``data`` adds Turtle or N-Triples files; ``endpoint`` runs queries on a SPARQL endpoint
-    instead; ``lang`` is the preferred language of labels (then Swedish, then English).
+    instead; ``lang`` (sv or en) is the preferred language of labels and notes, by default the
+    one default of every command (``$KGTOOL_LANG``, else the locale, else en).
     """
     from kgtool.project import find_project
 

@@ -94,6 +94,25 @@ def shorten(iri: str, prefixes: dict[str, str] | None = None, *, bare: bool = Fa
     return iri if bare else f"<{iri}>"
 
 
+LANGUAGES = ("sv", "en")
+"""The languages labels, messages and pages come in."""
+
+
+def default_lang() -> str:
+    """The one default language of every command and of the API: ``$KGTOOL_LANG`` when it is
+    sv or en, else ``sv`` when the locale (LC_ALL, LC_MESSAGES or LANG) is Swedish, else ``en``."""
+    import os
+
+    chosen = os.environ.get("KGTOOL_LANG", "").strip().lower()
+    if chosen in LANGUAGES:
+        return chosen
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "sv" if value.lower().startswith("sv") else "en"
+    return "en"
+
+
 LABEL_PROPERTIES = (
     PREFIX_IRIS["skos"] + "prefLabel",
     PREFIX_IRIS["rdfs"] + "label",

@@ -37,3 +37,21 @@ def data_option(function):
         help="An extra Turtle (.ttl) or N-Triples (.nt) file to load with the project's "
         "data (repeatable).",
     )(function)
+
+
+def lang_option(function):
+    """``--lang sv|en``: the language of labels and text (one default for every command)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["sv", "en"]),
+        default=None,
+        help="Language of labels and text [default: $KGTOOL_LANG, else sv when the locale is "
+        "Swedish, else en].",
+    )(function)
+
+
+def chosen_lang(lang: str | None) -> str:
+    """``--lang`` as given, else the one default (``kgtool.terms.default_lang``)."""
+    from kgtool.terms import default_lang
+
+    return lang or default_lang()

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kgtool.cli.group import cli
-from kgtool.cli.options import CliState, data_option, pass_state
+from kgtool.cli.options import CliState, chosen_lang, data_option, lang_option, pass_state
 from kgtool.errors import ParameterError
 
 FORMAT_CHOICES = (
@@ -111,8 +111,14 @@ def emit(result, fmt: str | None, output: str | None, raw: bool, excel: bool) ->
         click.echo(data, nl=False)
         return
     from kgtool.atomic import write_atomic
+    from kgtool.query import provenance
 
+    record = result.provenance if result.origin else None
+    if record is not None and chosen == "xlsx":
+        data = provenance.xlsx_with_provenance(data, record)
     write_atomic(Path(output), data)
+    if record is not None:  # how the file was made, beside it
+        provenance.write_sidecar(Path(output), record)
 
 
 @cli.command()
@@ -156,6 +162,7 @@ def queries(state: CliState, fmt: str) -> None:
     "meaning at any time during it (binds the query's 'date' parameter).",
 )  # fmt: skip
 @output_options
+@lang_option
 @endpoint_options
 @data_option
 @pass_state
@@ -168,6 +175,7 @@ def query(
     output: str | None,
     raw: bool,
     excel: bool,
+    lang: str | None,
     endpoint: str | None,
     timeout: float,
     data_files: tuple[str, ...],
@@ -179,7 +187,7 @@ def query(
     Names (municipality, collaboration, county) are looked up in the project's graph, also when
     the query runs on --endpoint.
     """
-    graph = _open(state, data_files, endpoint, timeout)
+    graph = _open(state, data_files, endpoint, timeout, lang)
     saved = graph.saved_query(name)
     values = _parse_params(params)
     if as_of is not None and saved.time_param is not None and saved.time_param.name in values:
@@ -188,10 +196,13 @@ def query(
             f"-p {saved.time_param.name}=…, not both"
         )
     if as_of is not None and saved.time_param is not None:
-        values[saved.time_param.name] = _as_of(as_of)
+        as_of = _as_of(as_of)
     elif as_of is not None:
         raise ParameterError(f"--as-of: query '{name}' has no time (no 'date' parameter)")
-    emit(graph.query(name, **values), fmt, output, raw, excel)
+    result = (
+        graph.query(name, **values) if as_of is None else graph.query(name, as_of=as_of, **values)
+    )
+    emit(result, fmt, output, raw, excel)
 
 
 def _as_of(value: str) -> str:
@@ -204,7 +215,13 @@ def _as_of(value: str) -> str:
     return value
 
 
-def _open(state: CliState, data_files: tuple[str, ...], endpoint: str | None, timeout: float):
+def _open(
+    state: CliState,
+    data_files: tuple[str, ...],
+    endpoint: str | None,
+    timeout: float,
+    lang: str | None = None,
+):
     from kgtool.api import KnowledgeGraph
 
     return KnowledgeGraph(
@@ -212,6 +229,7 @@ def _open(state: CliState, data_files: tuple[str, ...], endpoint: str | None, ti
         tuple(Path(p) for p in data_files),
         endpoint=endpoint,
         timeout=timeout,
+        lang=chosen_lang(lang),
     )
 
 
@@ -222,6 +240,7 @@ def _open(state: CliState, data_files: tuple[str, ...], endpoint: str | None, ti
     help="Read the query from this file ('-' for stdin).",
 )  # fmt: skip
 @output_options
+@lang_option
 @click.option(
     "--allow-remote", is_flag=True,
     help="Allow SERVICE and FROM/FROM NAMED (data fetched from other servers or graphs).",
@@ -241,6 +260,7 @@ def sparql(
     endpoint: str | None,
     timeout: float,
     data_files: tuple[str, ...],
+    lang: str | None = None,
 ) -> None:
     """Run an ad-hoc read-only SPARQL QUERY (or -i FILE); updates are refused.
 
@@ -258,12 +278,14 @@ def sparql(
             text = query_file.read()
         except UnicodeDecodeError as error:
             raise InputError(f"{query_file.name}: not UTF-8 text: {error.reason}") from None
-    graph = _open(state, data_files, endpoint, timeout)
+    graph = _open(state, data_files, endpoint, timeout, lang)
     try:
         result = graph.sparql(text, allow_remote=allow_remote)
     except InputError as error:
         raise _in_file(error, query_file) from None
     emit(result, fmt, output, raw, excel)
+    for hint in result.hints:  # advice only: the rows and the exit code stay as they are
+        click.echo(f"warning: {hint}", err=True)
 
 
 def _in_file(error, query_file):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -10,15 +9,7 @@ import click
 
 from kgtool.cli.group import cli
 from kgtool.cli.options import CliState, pass_state
-
-
-def default_lang() -> str:
-    """``sv`` when the locale (LC_ALL, LC_MESSAGES or LANG) is Swedish, else ``en``."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value:
-            return "sv" if value.lower().startswith("sv") else "en"
-    return "en"
+from kgtool.terms import default_lang
 
 
 @contextmanager

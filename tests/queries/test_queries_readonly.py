@@ -94,7 +94,8 @@ def test_own_prefix_wins_over_the_predeclared_one(run_cli):
     query = "PREFIX ks: <http://example.org/> SELECT ?c WHERE { ?c a ks:Collaboration }"
     result = run_cli("sparql", query, "-f", "sparql-csv")
     assert result.exit_code == 0, result.stderr
-    assert result.output.splitlines() == ["c"]
+    assert result.stdout.splitlines() == ["c"]
+    assert "PREFIX ks: <http://example.org/> is not a namespace of the graph" in result.stderr
 
 
 def test_sparql_from_file_and_count(run_cli, tmp_path):
