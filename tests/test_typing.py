@@ -29,6 +29,8 @@ STRICT = [
     "kgtool/query/run.py",
     "kgtool/query/formats.py",
     "kgtool/query/credentials.py",
+    "kgtool/query/hints.py",
+    "kgtool/query/provenance.py",
     "kgtool/checks/locate.py",
 ]
 

@@ -83,7 +83,10 @@ class Advisor:
         return bool(answer)
 
     def _select(self, text: str) -> list[Any]:
+        import pyoxigraph
+
         answer = self.store.query(text, use_default_graph_as_union=True, prefixes=self.prefixes)
+        assert isinstance(answer, pyoxigraph.QuerySolutions)
         return list(answer)
 
     def before(self) -> list[str]:
@@ -293,10 +296,10 @@ def _collect_bgps(node: Any, out: list[str], prefixes: dict[str, str]) -> None:
 
     if isinstance(node, CompValue):
         if node.name == "BGP":
-            for triple in node.get("triples", []):
+            for triple in node.get("triples") or []:
                 written = [_n3(term, prefixes) for term in triple]
-                if None not in written:
-                    out.append(" ".join(written))  # type: ignore[arg-type]
+                if all(written):
+                    out.append(" ".join(w for w in written if w))
             return
         for value in node.values():
             _collect_bgps(value, out, prefixes)
