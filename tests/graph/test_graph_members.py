@@ -100,10 +100,13 @@ def test_member_list_matches_source_text(graph, slug, full, associate):
 
 
 def test_every_member_is_a_known_organisation(graph):
+    checked = 0
     for slug in resolver.COLLABORATIONS:
         for member, _, _, _ in graph_members(graph, slug):
             kinds = set(graph.objects(member, RDF.type))
             assert kinds & {KS.Municipality, KS.Region}, f"{slug}: {member} is not in the graph"
+            checked += 1
+    assert checked == 66 + 12 + 4 + 3  # the four member lists of the sources
 
 
 def test_malardalsradet_full_members_per_county(graph):
@@ -116,10 +119,13 @@ def test_malardalsradet_full_members_per_county(graph):
 
 
 def test_each_county_heading_lists_its_own_region_and_municipalities(graph):
+    checked = 0
     for member, role, county, _ in graph_members(graph, "malardalsradet"):
         if role != KS.FullMember:
             continue
         assert graph.value(member, KS.county) == county, member
+        checked += 1
+    assert checked == 55  # 004: 16 + 9 + 10 + 9 + 11 full members under five county headings
 
 
 def test_tricky_names_resolve(graph):
