@@ -53,7 +53,8 @@ def test_piped_table_keeps_whole_cells(run_cli, monkeypatch):
 @pytest.mark.parametrize("fmt", ["csv", "json", "md", "tsv", "xml", "sparql-json"])
 def test_machine_formats_never_shorten(run_cli, monkeypatch, fmt):
     monkeypatch.delenv("COLUMNS", raising=False)
-    whole = run_cli(*QUERY, "-f", fmt).output
+    whole = run_cli(*QUERY, "-f", fmt)
+    assert whole.exit_code == 0 and "collaboration/fyra-malarstader" in whole.output, whole.stderr
     monkeypatch.setenv("COLUMNS", "40")
     narrow = run_cli(*QUERY, "-f", fmt).output
-    assert narrow == whole and "…" not in narrow
+    assert narrow == whole.output and "…" not in narrow

@@ -301,7 +301,8 @@ def test_prefixed_ids_let_two_pictures_share_a_page(project_dir):
     assert ids[0] and ids[1] and not set(ids[0]) & set(ids[1])
     assert all(i.startswith("n-") for i in ids[0]) and all(i.startswith("t-") for i in ids[1])
     references = set(re.findall(r'href="#([^"]+)"|url\(#([^)]+)\)', second.svg))
-    assert {r for pair in references for r in pair if r} <= set(ids[1])
+    referenced = {r for pair in references for r in pair if r}
+    assert referenced and referenced <= set(ids[1])
     assert set(re.findall(r' id="([^"]+)"', plain.svg)) & {i[2:] for i in ids[1]}
     assert "<metadata>" not in second.svg  # the text alternative is the <title>, once
     ET.fromstring(second.svg)

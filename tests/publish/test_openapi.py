@@ -49,13 +49,17 @@ def test_openapi_types_parameters(served):
 
 
 def test_openapi_every_path_answers_its_example(served, http):
+    asked = {}
     for path, item in sorted(served["paths"].items()):
         operation = item["get"]
         params = {p["name"]: str(p["example"]) for p in operation["parameters"] if "example" in p}
+        asked[path] = params
         response = http.get(path, params=params)
         assert response.status_code == 200, f"{path} {params}: {response.text}"
         media = response.headers["content-type"].split(";")[0]
         assert media in operation["responses"]["200"]["content"], (path, media)
+    # the query's default (queries/collaborations-of-municipality.rq) is its example
+    assert asked["/api/collaborations-of-municipality"].get("municipality") == "1980", asked
 
 
 def test_openapi_is_published_with_the_static_site(site_dir, served):

@@ -70,6 +70,7 @@ def test_collaboration_pages_show_both_pictures(site_dir, slug, lang):
     assert page.titles[0].startswith(word[lang][0]) and page.titles[1].startswith(word[lang][1])
     duplicates = sorted({i for i in page.ids if page.ids.count(i) > 1})
     assert duplicates == []
+    assert page.references, "the pictures refer to their own ids (clip paths, markers)"
     assert page.references <= set(page.ids), sorted(page.references - set(page.ids))[:5]
 
 

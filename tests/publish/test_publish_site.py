@@ -138,6 +138,7 @@ def test_publish_query_catalogue_page(site_dir):
 
     html = (site_dir / "queries/index.html").read_text(encoding="utf-8")
     queries = load_catalogue(Project(ROOT))
+    assert "members-of-collaboration" in {query.name for query in queries}
     assert f"<p>{len(queries)} frågor." in html
     for query in queries:
         assert f'<a href="{query.name}/">' in html

@@ -99,10 +99,13 @@ def test_catalogue_exports_as_shacl_executables(run_cli, project_dir):
 
 
 def test_every_saved_query_has_a_time_param_or_none_named_otherwise(project_dir):
+    checked = set()
     for query in load_catalogue(Project(project_dir)):
         for param in query.params:
             if param.name in ("date", "as_of"):
                 assert param.type == "xsd:date", query.name
+                checked.add((query.name, param.name))
+    assert {("chair-history", "date"), ("documents-of-collaboration", "as_of")} <= checked
 
 
 def test_bind_makes_rdf_terms(project_dir):

@@ -220,6 +220,7 @@ def test_reference_terms_are_declared_in_the_ontology(loaded):
         graph = parse_turtle(REFERENCE_DIR / name)
         used |= {p for p in graph.predicates() if str(p).startswith(str(KS))}
         used |= {o for o in graph.objects(None, RDF.type) if str(o).startswith(str(KS))}
+    assert {KS.Municipality, KS.municipalityCode, KS.ReferenceTable} <= used
     assert sorted(used - declared) == []
 
 

@@ -59,7 +59,7 @@ def test_engines_agree_on_fixture(fixture: Path | None, project_graph, shapes):
 
 def test_engines_agree_on_generated_data_with_planted_defects(tmp_path):
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from generate import generate
+    from generate import KINDS, generate
 
     summary = generate(10000, tmp_path)
     project = Project(tmp_path)
@@ -67,6 +67,7 @@ def test_engines_agree_on_generated_data_with_planted_defects(tmp_path):
     fast = validate_project(project, engine="fast")
     assert sorted(map(key, fast.findings)) == sorted(map(key, reference.findings))
     reported = {(f.shape_name, f.focus) for f in fast.findings}
+    assert {defect["kind"] for defect in summary["planted"] if defect["focus"]} == set(KINDS)
     for defect in summary["planted"]:
         for focus in defect["focus"]:
             assert (defect["kind"], focus) in reported, defect
