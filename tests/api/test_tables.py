@@ -42,8 +42,8 @@ def test_csv_export_joins_every_member_municipality_by_kommunkod(run_cli, tmp_pa
     counties = {r["county_code"] for r in read_csv(REFERENCE / "counties.csv")}
     assert {r["memberCounty_code"] for r in rows} <= counties
     # 004: full members under five county headings; associates from five other counties
-    full_counties, associate_counties = {"01", "03", "04", "18", "19"}, {"05", "09", "17", "20", "21"}
-    assert {r["memberCounty_code"] for r in rows} == full_counties | associate_counties
+    headings, others = {"01", "03", "04", "18", "19"}, {"05", "09", "17", "20", "21"}
+    assert {r["memberCounty_code"] for r in rows} == headings | others
     regions = [r for r in rows if r["kind"] == KS + "Region"]
     assert regions and all(r["member_code"] in counties for r in regions)
 
