@@ -38,6 +38,7 @@ COMMANDS = {
     "diff": ["diff", "HEAD"],
     "release": ["release", "9.9.9"],
     "coverage": ["coverage"],
+    "changes": ["changes", "--from", "2019", "--to", "2021"],
 }
 
 FAULT = """

@@ -205,12 +205,12 @@ def query(
     emit(result, fmt, output, raw, excel)
 
 
-def _as_of(value: str) -> str:
+def _as_of(value: str | None, option: str = "--as-of") -> str | None:
     from kgtool.query.catalogue import time_literal
 
-    if time_literal(value) is None:
+    if value is not None and time_literal(value) is None:
         raise ParameterError(
-            f"--as-of: {value!r} is not a day, a month or a year (YYYY-MM-DD, YYYY-MM or YYYY)"
+            f"{option}: {value!r} is not a day, a month or a year (YYYY-MM-DD, YYYY-MM or YYYY)"
         )
     return value
 
@@ -336,3 +336,33 @@ def push(
     graph = load_project(state.project()).graph
     report = push_graph(graph, endpoint, graph_iri, timeout=timeout, update_url=update_url)
     click.echo(report.as_text())
+
+
+@cli.command()
+@click.option("--from", "start", metavar="WHEN", help="First day, month or year [default: 2019].")
+@click.option("--to", "end", metavar="WHEN", help="Last day, month or year [default: 2021].")
+@output_options
+@lang_option
+@data_option
+@pass_state
+def changes(
+    state: CliState,
+    start: str | None,
+    end: str | None,
+    fmt: str | None,
+    output: str | None,
+    raw: bool,
+    excel: bool,
+    lang: str | None,
+    data_files: tuple[str, ...],
+) -> None:
+    """List what changed between two dates: members, chairs, posts and bodies, with sources.
+
+    Example: kgtool changes --from 2019 --to 2021 (the saved query 'changes': a membership,
+    chair, post or mandate period that began or ended in the span, at the precision the
+    source gives).
+    """
+    values = {"from": _as_of(start, "--from"), "to": _as_of(end, "--to")}
+    graph = _open(state, data_files, None, 30.0, lang)
+    result = graph.query("changes", **{k: v for k, v in values.items() if v is not None})
+    emit(result, fmt, output, raw, excel)
