@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import KgtoolError
 from kgtool.terms import KS
@@ -36,17 +36,36 @@ class NothingToDraw(PlotError):
 
 
 def select(
-    store: ProjectStore, text: str, iris: dict[str, str] | None = None
+    store: ProjectStore,
+    text: str,
+    iris: dict[str, str] | None = None,
+    as_of: str | None = None,
 ) -> list[dict[str, str]]:
     """Rows of a SELECT as plain strings (IRIs and lexical forms); unbound variables are absent.
 
-    ``iris`` binds variables to IRIs. This is the only function here that knows the engine.
+    ``iris`` binds variables to IRIs; ``as_of`` (a day, a month or a year) binds ``?date``.
+    This is the only function here that knows the engine.
     """
     import pyoxigraph
 
     from kgtool.query.run import run_local
 
-    bindings = {name: pyoxigraph.NamedNode(iri) for name, iri in (iris or {}).items()}
+    bindings: dict[str, Any] = {
+        name: pyoxigraph.NamedNode(iri) for name, iri in (iris or {}).items()
+    }
+    if as_of is not None:
+        from kgtool.errors import ParameterError
+        from kgtool.query.catalogue import time_literal
+
+        found = time_literal(as_of)
+        if found is None:
+            raise ParameterError(
+                f"--as-of: {as_of!r} is not a day, a month or a year (YYYY-MM-DD, YYYY-MM or YYYY)"
+            )
+        xsd = "http://www.w3.org/2001/XMLSchema#"
+        bindings["date"] = pyoxigraph.Literal(
+            found[0], datatype=pyoxigraph.NamedNode(xsd + found[1])
+        )
     result = run_local(store, text, bindings)
     return [
         {name: value.value for name, value in row.items() if value is not None}
@@ -109,16 +128,21 @@ class Network:
 
 
 def network_data(
-    project: Project, collaboration: str | None = None, store: ProjectStore | None = None
+    project: Project,
+    collaboration: str | None = None,
+    store: ProjectStore | None = None,
+    as_of: str | None = None,
 ) -> Network:
     """The network from the saved query ``network-edges`` (one row per membership).
 
     With ``collaboration`` (slug, name or IRI): only its members, with every collaboration
-    each of them belongs to (the others show only the members they share with it). ``store``
-    is the project's store when the caller has it open (else it is opened once here).
+    each of them belongs to (the others show only the members they share with it). With
+    ``as_of`` (a day, a month or a year): the network then, leaving out memberships whose
+    known period does not cover it. ``store`` is the project's store when the caller has it
+    open (else it is opened once here).
     """
     store = _open(project) if store is None else store
-    rows = select(store, _saved_query_text(project, "network-edges"))
+    rows = select(store, _saved_query_text(project, "network-edges"), as_of=as_of)
     focus, codes = "", ()
     if collaboration is not None:
         codes = tuple(sorted({row["countyCode"] for row in rows if row.get("countyCode")}))

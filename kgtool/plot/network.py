@@ -378,11 +378,14 @@ def network_figure(network: Network, lang: str = "en") -> Figure:
     return figure
 
 
-def export_network(project: Project, fmt: str, store: ProjectStore | None = None) -> bytes:
-    """The network as GraphML, GEXF or an edge-list CSV (UTF-8), the same bytes on every run."""
+def export_network(
+    project: Project, fmt: str, store: ProjectStore | None = None, as_of: str | None = None
+) -> bytes:
+    """The network (as it was on ``as_of``, if given) as GraphML, GEXF or an edge-list CSV
+    (UTF-8), the same bytes on every run."""
     if fmt not in EXPORT_FORMATS:
         raise ParameterError(f"format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
-    network = network_data(project, store=store)
+    network = network_data(project, store=store, as_of=as_of)
     if fmt == "csv":
         return edges_csv(network)
     try:

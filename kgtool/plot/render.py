@@ -64,11 +64,12 @@ def network_picture(
     collaboration: str | None = None,
     lang: str = "en",
     store: ProjectStore | None = None,
+    as_of: str | None = None,
 ) -> tuple[bytes, str]:
-    """The membership network (or one collaboration's, see ``network_data``) as SVG or PNG
-    bytes, with its text alternative, in English or Swedish."""
+    """The membership network (or one collaboration's, see ``network_data``; as it was on
+    ``as_of``) as SVG or PNG bytes, with its text alternative, in English or Swedish."""
     _require_plot_extra()
-    network = network_data(project, collaboration, store)
+    network = network_data(project, collaboration, store, as_of)
     description = network_description(network, lang)
     return render(network_figure(network, lang), fmt, description), description
 
