@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from kgtool.store.engine import ProjectStore
 
 _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", re.IGNORECASE)
+_ESCAPED_REST = re.compile(r"(?:\\[_~.\-!$&'()*+,;=/?#@%]|[\w.:%-])*")
 _PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[\w.-]*[\w-])?")
 _STRING_FUNCTIONS = re.compile(
     r"(?:\bSTR\s*\(\s*[?$]\w+\s*\)\s*!?=\s*|\b(?:CONTAINS|REGEX|STRSTARTS|STRENDS|LCASE|UCASE|"
@@ -77,9 +78,12 @@ class Advisor:
         self.prefixes = {**prefixes, **self.own}
 
     def _ask(self, body: str) -> bool:
-        answer = self.store.query(
-            f"ASK {{ {body} }}", use_default_graph_as_union=True, prefixes=self.prefixes
-        )
+        try:
+            answer = self.store.query(
+                f"ASK {{ {body} }}", use_default_graph_as_union=True, prefixes=self.prefixes
+            )
+        except SyntaxError:  # a term written back in a form Oxigraph refuses: no verdict
+            return True
         return bool(answer)
 
     def _select(self, text: str) -> list[Any]:
@@ -132,6 +136,10 @@ class Advisor:
                 iri = token[1:-1]
             elif ":" in token and token[0] not in "\"'#?$":
                 name, _, local = token.partition(":")
+                rest = _ESCAPED_REST.match(body, match.end())
+                if rest and rest.group(0):  # id:municipality\/1980: escapes continue it
+                    local += rest.group(0)
+                local = re.sub(r"\\(.)", r"\1", local)
                 if name in self.prefixes and not local.endswith(":"):
                     iri = self.prefixes[name] + local.rstrip(".")
             if iri and re.match(r"[A-Za-z][\w+.-]*:", iri) and iri not in found:
@@ -280,12 +288,19 @@ class Advisor:
 
     def triple_patterns(self) -> list[str]:
         """The triple patterns of the query's basic graph patterns, written back as SPARQL."""
+        import logging
+
+        quiet = logging.getLogger("rdflib.term")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)  # rdflib warns about escaped local names (\/) it keeps
         try:
             from rdflib.plugins.sparql import prepareQuery
 
             query = prepareQuery(self.text, initNs=self.prefixes)
         except Exception:  # rdflib cannot read it (Oxigraph could): no pattern to point at
             return []
+        finally:
+            quiet.setLevel(level)
         out: list[str] = []
         _collect_bgps(query.algebra, out, self.prefixes)
         return list(dict.fromkeys(out))
@@ -316,7 +331,7 @@ def _n3(term: Any, prefixes: dict[str, str]) -> str | None:
     if isinstance(term, URIRef):
         if str(term) == PREFIX_IRIS["rdf"] + "type":
             return "a"
-        return sparql_term(str(term), prefixes)
+        return sparql_term(re.sub(r"\\(.)", r"\1", str(term)), prefixes)  # rdflib keeps \/
     if isinstance(term, Literal):
         return term.n3()
     if isinstance(term, BNode):

@@ -82,6 +82,9 @@ def syntax_message(error: SyntaxError, query_text: str = "") -> str:
             detail = "unexpected input" + (
                 f" (expected one of {', '.join(shown)})" if shown else ""
             )
+    slashed = _slashed_name(query_text, int(line), int(column))
+    if slashed:
+        detail = slashed
     if detail == "Prefix not found":
         lines = query_text.splitlines() or [""]
         before = lines[min(int(line), len(lines)) - 1][: int(column)]
@@ -89,6 +92,27 @@ def syntax_message(error: SyntaxError, query_text: str = "") -> str:
         if names:
             detail = f"prefix '{names[-1]}:' is not declared (add a PREFIX line)"
     return f"line {line}, column {column}: {detail}"
+
+
+_SLASHED = re.compile(r"(?<![\w<\\])([A-Za-z][\w.-]*):([\w.-]*(?:/[\w.-]+)+)")
+
+
+def _slashed_name(query_text: str, line: int, column: int) -> str | None:
+    """A prefixed name with a ``/`` (``id:municipality/1980``, as kgtool prints IRIs) just
+    before the error: say what to write instead, since SPARQL allows ``/`` there only as
+    ``\\/``."""
+    from kgtool.terms import PREFIX_IRIS
+
+    lines = query_text.splitlines() or [""]
+    text = lines[min(line, len(lines)) - 1]
+    found = [m for m in _SLASHED.finditer(text) if m.start() <= column]
+    if not found:
+        return None
+    prefix, local = found[-1].groups()
+    name = f"{prefix}:{local}"
+    escaped = f"{prefix}:{local.replace('/', chr(92) + '/')}"
+    full = f" or <{PREFIX_IRIS[prefix]}{local}>" if prefix in PREFIX_IRIS else ""
+    return f"{name} is not a SPARQL prefixed name ('/' must be escaped): write {escaped}{full}"
 
 
 def check_read_only(

@@ -79,3 +79,14 @@ def test_api_result_carries_the_hints():
 
     result = kgtool.open().sparql("SELECT * WHERE { ?m a ks:Municipalty }")
     assert len(result) == 0 and any("ks:Municipality" in hint for hint in result.hints)
+
+
+def test_a_pasted_slashed_name_says_what_to_write(run_cli):
+    """kgtool prints id:municipality/1980; SPARQL needs id:municipality\\/1980 or the IRI."""
+    result = run_cli("sparql", "SELECT ?n WHERE { id:municipality/1980 rdfs:label ?n }")
+    assert result.exit_code == 2
+    assert "id:municipality/1980 is not a SPARQL prefixed name" in result.stderr
+    assert "id:municipality\\/1980" in result.stderr
+    assert f"<{ID_IRI}municipality/1980>" in result.stderr
+    escaped = run(run_cli, "SELECT ?n WHERE { id:municipality\\/1980 rdfs:label ?n }")
+    assert "Västerås" in escaped.stdout and escaped.stderr == ""
