@@ -195,51 +195,75 @@ def _one(shapes: Graph, node, predicate):
     return values[0] if values else None
 
 
-def _path(shapes: Graph, path, zero_allowed: bool = False) -> str:
-    """A SPARQL property path for a SHACL path (zero-length steps only at the top, where the
-    caller writes them out; SPARQL gives a zero-length path from an unbound subject other
-    nodes than SHACL does)."""
+def _path(shapes: Graph, path, zero_allowed: bool = False, start: bool = True) -> str:
+    """A SPARQL property path for a SHACL path.
+
+    A zero-length step (``*``, ``?``) at the ``start`` of the path is refused (or, at the top
+    with ``zero_allowed``, left to the caller, who writes it out): SPARQL evaluates it from an
+    unbound subject as every node of the graph, without a focus node the graph does not hold.
+    After a first step the subject is a node of the graph, and SPARQL and SHACL agree."""
     if isinstance(path, URIRef):
         return _iri(path)
     if not isinstance(path, BNode):
-        raise Unsupported(f"path {path!r}")
+        raise Unsupported("a path that is a literal")
     if (path, RDF.first, None) in shapes:
         steps = list(Collection(shapes, path))
         if len(steps) < 2:
             raise Unsupported("a sequence path of fewer than two steps")
-        return "(" + "/".join(_path(shapes, p) for p in steps) + ")"
+        parts = [_path(shapes, p, start=start and n == 0) for n, p in enumerate(steps)]
+        return "(" + "/".join(parts) + ")"
     kinds = [p for p, _ in shapes.predicate_objects(path)]
     if len(kinds) != 1:
-        raise Unsupported(f"path {path!r}")
+        raise Unsupported("a path node with other than one path predicate")
     kind = kinds[0]
     inner = shapes.value(path, kind)
     if kind == SH.alternativePath:
         options = list(Collection(shapes, inner))
         if len(options) < 2:
             raise Unsupported("an alternative path of fewer than two paths")
-        return "(" + "|".join(_path(shapes, p) for p in options) + ")"
+        return "(" + "|".join(_path(shapes, p, start=start) for p in options) + ")"
     if kind == SH.inversePath:
-        return f"^({_path(shapes, inner)})"
+        return f"^({_path(shapes, inner, start=start)})"
     if kind == SH.oneOrMorePath:
-        return f"({_path(shapes, inner)})+"
-    if kind in (SH.zeroOrMorePath, SH.zeroOrOnePath) and zero_allowed:
-        return f"({_path(shapes, inner)})"  # the zero-length step is written out by the caller
-    raise Unsupported(f"path {path!r}")
+        return f"({_path(shapes, inner, start=start)})+"
+    if kind in (SH.zeroOrMorePath, SH.zeroOrOnePath):
+        suffix = "*" if kind == SH.zeroOrMorePath else "?"
+        if not start:
+            return f"({_path(shapes, inner, start=False)}){suffix}"
+        if zero_allowed:  # the zero-length step is written out by the caller
+            return f"({_path(shapes, inner, start=True)})"
+        raise Unsupported("a zero-length path step (*, ?) where the path starts, inside")
+    raise Unsupported(f"path predicate {kind}")
 
 
 class _Shape:
-    """What is read once of a shape: its path (if a property shape) and how values are found."""
+    """What is read once of a shape: its path (if a property shape) and how values are found.
+
+    A path that starts with a zero-length step (``p*``, ``p?``, or a sequence ``p*/q…``) is
+    written as two patterns, with the step taken and without it, so the focus node itself
+    counts whether or not the graph holds it."""
 
     def __init__(self, shapes: Graph, shape):
         self.node = shape
         self.path_node = _one(shapes, shape, SH.path)
         self.is_property = self.path_node is not None
         self.zero = None
-        if self.is_property and isinstance(self.path_node, BNode):
-            for kind in (SH.zeroOrMorePath, SH.zeroOrOnePath):
-                if (self.path_node, kind, None) in shapes:
-                    self.zero = kind
-        self.path = _path(shapes, self.path_node, zero_allowed=True) if self.is_property else ""
+        self.rest = ""  # after a leading zero-length step of a sequence: the other steps
+        self.path = ""
+        if not self.is_property:
+            return
+        first, steps = self.path_node, None
+        if isinstance(first, BNode) and (first, RDF.first, None) in shapes:
+            steps = list(Collection(shapes, first))
+            first = steps[0] if len(steps) > 1 else first
+        for kind in (SH.zeroOrMorePath, SH.zeroOrOnePath):
+            if isinstance(first, BNode) and (first, kind, None) in shapes:
+                self.zero = kind
+        if self.zero is not None and steps is not None and first is steps[0]:
+            self.path = _path(shapes, first, zero_allowed=True)
+            self.rest = "/".join(_path(shapes, p, start=n == 0) for n, p in enumerate(steps[1:]))
+        else:
+            self.path = _path(shapes, self.path_node, zero_allowed=True)
 
     def values(self, subject: str, value: str, before: str = "") -> str:
         """A group pattern: ``value`` runs over the value nodes of ``subject`` (after
@@ -249,6 +273,11 @@ class _Shape:
         if self.zero is None:
             return f"{{ {before} {subject} {self.path} {value} . }}"
         step = "+" if self.zero == SH.zeroOrMorePath else ""
+        if self.rest:
+            return (
+                f"{{ {{ {before} {subject} ({self.rest}) {value} . }} UNION "
+                f"{{ {before} {subject} {self.path}{step}/({self.rest}) {value} . }} }}"
+            )
         return (
             f"{{ {{ {before} BIND ({subject} AS {value}) }} UNION "
             f"{{ {before} {subject} {self.path}{step} {value} . }} }}"
