@@ -348,7 +348,9 @@ class KnowledgeGraph:
         ``Vasteras``) with its labels, types, relations both ways and sources."""
         from kgtool.query.describe import describe
 
-        return describe(self.store, name_or_iri, names=self.names, root=self.project.root)
+        return describe(
+            self.store, name_or_iri, names=self.names, root=self.project.root, lang=self.lang
+        )
 
     def validate(self) -> Report:
         """Validate the project (plus ``data`` files) against its SHACL shapes and checks."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kgtool.cli.group import cli
-from kgtool.cli.options import CliState, pass_state
+from kgtool.cli.options import CliState, chosen_lang, lang_option, pass_state
 
 if TYPE_CHECKING:
     from kgtool.query.describe import Description, Relation
@@ -71,8 +71,9 @@ def render_stats(stats: Stats) -> str:
 
 @cli.command()
 @click.argument("thing")
+@lang_option
 @pass_state
-def describe(state: CliState, thing: str) -> None:
+def describe(state: CliState, thing: str, lang: str | None) -> None:
     """Show one resource: labels, types, relations both ways, and its sources.
 
     THING is an IRI, a relative IRI (municipality/1980), a prefixed term (ks:Region), a code
@@ -81,15 +82,17 @@ def describe(state: CliState, thing: str) -> None:
     """
     from kgtool.api import KnowledgeGraph
 
-    graph = KnowledgeGraph(state.project())
+    graph = KnowledgeGraph(state.project(), lang=chosen_lang(lang))
     click.echo(render_description(graph.describe(thing)))
 
 
 @cli.command()
+@lang_option
 @pass_state
-def stats(state: CliState) -> None:
+def stats(state: CliState, lang: str | None) -> None:
     """Count triples, resources per class, facts per source and municipal coverage."""
     from kgtool.query.stats import compute_stats
     from kgtool.store.engine import open_project_store
 
-    click.echo(render_stats(compute_stats(open_project_store(state.project()))))
+    store = open_project_store(state.project())
+    click.echo(render_stats(compute_stats(store, chosen_lang(lang))))

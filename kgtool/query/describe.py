@@ -107,9 +107,10 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 class StoreView:
     """Pattern lookups on a project store (the union of its files' graphs, without repeats)."""
 
-    def __init__(self, project_store: ProjectStore) -> None:
+    def __init__(self, project_store: ProjectStore, lang: str = "sv") -> None:
         self.project_store = project_store
         self.store = project_store.store
+        self.lang = lang  # the language labels are picked in (``terms.pick_label``)
 
     def triples(self, subject=None, predicate: str | None = None, obj=None) -> list[tuple]:
         """Distinct (subject, predicate, object) as pyoxigraph terms, in a stable order."""
@@ -189,15 +190,18 @@ def _text(node) -> str:
 
 
 def label(view: StoreView, node) -> str | None:
-    """The node's best name (``terms.pick_label``, Swedish first); None when it has none."""
+    """The node's best name (``terms.pick_label``, in ``view.lang`` first); None when none."""
     kind = _kind(node)
     if kind == "literal":
         return None
     found = pick_label(
-        (p, o.value, o.language)
-        for p in LABEL_PROPERTIES
-        for o in view.objects(node, p)
-        if _kind(o) == "literal"
+        (
+            (p, o.value, o.language)
+            for p in LABEL_PROPERTIES
+            for o in view.objects(node, p)
+            if _kind(o) == "literal"
+        ),
+        lang=view.lang,
     )
     if found is None and kind == "blank":
         return _interval_text(view, node)
@@ -441,10 +445,12 @@ def describe(
     thing: str,
     names: NameIndex | None = None,
     root: Path | None = None,
+    lang: str = "sv",
 ) -> Description:
     """Find ``thing`` (with ``names``, the matcher ``query`` uses) and gather its labels, types,
-    relations both ways and sources; ``root`` is the project folder (for ``file:line``)."""
-    view = StoreView(project_store)
+    relations both ways and sources; ``root`` is the project folder (for ``file:line``);
+    names of related things are picked in ``lang``."""
+    view = StoreView(project_store, lang)
     iri = find_resource(project_store, thing, names)
     node = _named(iri)
     result = Description(term(view, node), location(project_store, iri, root))

@@ -112,9 +112,10 @@ def _blank_facts(view: StoreView, starts) -> dict[str, int]:
     return out
 
 
-def compute_stats(project_store: ProjectStore) -> Stats:
-    """Count triples, resources per class, facts per source and municipal coverage."""
-    view = StoreView(project_store)
+def compute_stats(project_store: ProjectStore, lang: str = "sv") -> Stats:
+    """Count triples, resources per class, facts per source and municipal coverage (names of
+    sources and collaborations in ``lang``)."""
+    view = StoreView(project_store, lang)
     stats = Stats(triples=_count(project_store, TRIPLES))
     counted = [(term(view, row[0]), int(row[1].value)) for row in _rows(project_store, CLASSES)]
     stats.classes = sorted(counted, key=lambda item: (-item[1], item[0].short))

@@ -37,7 +37,7 @@ def section(output: str, name: str) -> list[str]:
 
 
 def test_describe_1980(run_cli):
-    result = run_cli("describe", "1980")
+    result = run_cli("describe", "1980", "--lang", "sv")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.splitlines()[0] == "<https://w3id.org/kommunsamverkan/id/municipality/1980>"
@@ -90,7 +90,7 @@ def test_find_resource_by_iri_code_term_or_name(store, thing, iri):
 
 
 def test_describe_collaboration_lists_members_with_their_labels(run_cli):
-    out = run_cli("describe", "collaboration/malardalsradet").stdout
+    out = run_cli("describe", "collaboration/malardalsradet", "--lang", "sv").stdout
     incoming = section(out, "incoming")
     members = [line for line in incoming if line.startswith("org:organization")]
     assert len(members) == 66
@@ -177,3 +177,16 @@ def test_stats_coverage_matches_a_sparql_count(graph):
         }"""
     (row,) = graph.query(query, initNs={"org": ORG, "ks": KS})
     assert int(row.n) == 68
+
+
+def test_describe_and_stats_speak_the_chosen_language(run_cli, monkeypatch):
+    """One default for every command: --lang, else $KGTOOL_LANG, else the locale, else en."""
+    english = run_cli("describe", "1980", "--lang", "en").stdout
+    assert section(english, "types") == ["ks:Municipality  municipality"]
+    monkeypatch.setenv("KGTOOL_LANG", "sv")
+    assert section(run_cli("describe", "1980").stdout, "types") == ["ks:Municipality  kommun"]
+    assert "Källa 000" in run_cli("stats").stdout
+    assert "Source 000" in run_cli("stats", "--lang", "en").stdout
+    monkeypatch.setenv("KGTOOL_LANG", "en")
+    rows = run_cli("query", "members-of-collaboration", "-f", "csv").stdout
+    assert "full member" in rows and ",medlem," not in rows
