@@ -20,11 +20,50 @@ FOLDERS = ("ontology", "data", "shapes", "queries")
 def shown_path(path: Path, root: Path | None) -> str:
     """``path`` relative to ``root`` when it lies inside it, else as given."""
     if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+        for candidate in (Path(os.path.abspath(path)), path.resolve()):  # a symlinked folder too
+            try:
+                return candidate.relative_to(root.resolve()).as_posix()
+            except ValueError:
+                pass
     return str(path)
+
+
+def find_files(folder: Path, pattern: str, root: Path | None = None) -> list[Path]:
+    """Files under ``folder`` (any depth) whose name matches ``pattern``, sorted.
+
+    Every folder is read or refused: one that cannot be read is a ProjectError (exit 2) naming
+    it (never silently skipped); symlinked folders are followed, each real folder once (a
+    symlink loop ends there).
+    """
+    import fnmatch
+
+    if not folder.is_dir():
+        return []
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            info = current.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            entries = list(os.scandir(current))
+        except OSError as error:
+            raise ProjectError(
+                f"{shown_path(current, root)}: cannot read folder: {error.strerror or error}"
+            ) from None
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()  # follows symlinks
+            except OSError:
+                is_dir = False
+            if is_dir:
+                pending.append(Path(entry.path))
+            elif fnmatch.fnmatchcase(entry.name, pattern):
+                found.append(Path(entry.path))
+    return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -51,13 +90,31 @@ class Project:
 
     def graph_files(self) -> list[Path]:
         """The Turtle files of the graph: the ontology, then the data, in a stable order."""
-        return sorted(self.ontology_dir.rglob("*.ttl")) + sorted(self.data_dir.rglob("*.ttl"))
+        return self.ontology_files() + self.data_files()
+
+    def ontology_files(self) -> list[Path]:
+        return find_files(self.ontology_dir, "*.ttl", self.root)
+
+    def data_files(self) -> list[Path]:
+        return find_files(self.data_dir, "*.ttl", self.root)
 
     def shape_files(self) -> list[Path]:
-        return sorted(self.shapes_dir.rglob("*.ttl"))
+        return find_files(self.shapes_dir, "*.ttl", self.root)
 
     def query_files(self) -> list[Path]:
-        return sorted(self.queries_dir.glob("*.rq"))
+        """The saved queries: ``queries/*.rq`` (not in subfolders)."""
+        import fnmatch
+
+        if not self.queries_dir.is_dir():
+            return []
+        try:
+            names = os.listdir(self.queries_dir)
+        except OSError as error:
+            raise ProjectError(
+                f"{shown_path(self.queries_dir, self.root)}: cannot read folder: "
+                f"{error.strerror or error}"
+            ) from None
+        return sorted(self.queries_dir / n for n in names if fnmatch.fnmatchcase(n, "*.rq"))
 
 
 def missing_folders(root: Path) -> list[str]:
@@ -71,6 +128,8 @@ def _is_project(root: Path) -> bool:
 
 def find_project(explicit: str | os.PathLike[str] | None = None) -> Project:
     """Locate the project, or raise ProjectError (exit 2) saying what is missing."""
+    if explicit is not None and not str(explicit).strip():
+        raise ProjectError("--project: empty path (give the project's folder)")
     for given, origin in ((explicit, "--project"), (os.environ.get(PROJECT_ENV), PROJECT_ENV)):
         if given:
             root = Path(given).expanduser().resolve()

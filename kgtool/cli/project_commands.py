@@ -14,7 +14,7 @@ def info(state: CliState) -> None:
     """Show the project folder in use and how many files each part holds."""
     project = state.project()
     click.echo(f"project: {project.root}")
-    click.echo(f"ontology: {len(list(project.ontology_dir.rglob('*.ttl')))} Turtle file(s)")
-    click.echo(f"data:     {len(list(project.data_dir.rglob('*.ttl')))} Turtle file(s)")
+    click.echo(f"ontology: {len(project.ontology_files())} Turtle file(s)")
+    click.echo(f"data:     {len(project.data_files())} Turtle file(s)")
     click.echo(f"shapes:   {len(project.shape_files())} Turtle file(s)")
     click.echo(f"queries:  {len(project.query_files())} saved quer(y/ies)")

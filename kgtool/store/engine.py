@@ -4,18 +4,32 @@ Every Turtle (``.ttl``) or N-Triples (``.nt``) file is parsed by Oxigraph's stri
 into a named graph of its own (``urn:kgtool:file:<path>``), so each triple keeps the file it
 came from; queries see the union of those graphs as their default graph.
 
-The store is persistent and content-addressed: it lives in
-``<cache>/store-<key>/`` where the key is a SHA-256 of every file's bytes and graph name plus the
-kgtool and pyoxigraph versions (never paths' sizes or mtimes), and it is reused, opened
-read-only, while the files are unchanged. ``<cache>`` is ``$KGTOOL_CACHE_DIR``, else
-``$XDG_CACHE_HOME/kgtool``, else ``~/.cache/kgtool``; ``KGTOOL_NO_CACHE=1`` builds an in-memory
-store instead.
+The store is persistent and content-addressed: it lives in ``<cache>/store-<key>/`` where the
+key is a hash of every file's graph name and content hash plus the kgtool and pyoxigraph
+versions, and it is reused, opened read-only, while the files are unchanged. ``<cache>`` is
+``$KGTOOL_CACHE_DIR``, else ``$XDG_CACHE_HOME/kgtool``, else ``~/.cache/kgtool``;
+``KGTOOL_NO_CACHE=1`` builds an in-memory store instead.
 
-Concurrency: a builder writes into its own hidden folder ``.build-<key>-<pid>-<random>`` and
-publishes it with one ``rename``. When two processes build the same key at once, both build;
-the first rename wins and the second process finds the folder taken, deletes its own copy and
-opens the winner's (the two are identical: same bytes in, same store out). A reader never sees
-a half-built store, since ``store-<key>`` exists only once complete.
+It never serves content that is not in the files:
+
+* What is loaded is exactly what was hashed: each file is read once into memory, hashed
+  (BLAKE3), and parsed from those bytes; a file edited meanwhile cannot slip in under the old key.
+* A warm start need not read the files: a memo (``<cache>/memo/<project>.json``) keeps each
+  file's hash with its size, mtime, inode, device and ctime; any change to one of these and
+  the file is read and hashed again. A file changed within 2 s of being hashed is not memoised
+  (a second write in the same clock tick could leave all five unchanged).
+* A builder writes into its own hidden folder ``.build-<key>-<pid>-<random>``, checks it
+  (the graphs are the files', the database is closed cleanly), records the database's files
+  with their sizes and mtimes, and publishes the folder with one ``rename``. Two builders of
+  one key both build; the first rename wins, the other deletes its copy and opens the winner's.
+* Opening checks the database's files against that record (a truncated, overwritten or
+  deleted file is seen without reading it); a damaged or unreadable store is set aside with one
+  warning and rebuilt, and a cache folder that cannot hold a store (read-only, full) gives one
+  warning and an in-memory graph. The answer is right either way.
+* Each process using a store holds a shared lock on its ``readers.lock``; eviction (the
+  ``KEEP_STORES`` most recently used stores of each project are kept, other projects' stores
+  unused for ``STALE_DAYS`` go) takes the lock exclusively or leaves the store alone, so a
+  running server's store is never removed under it.
 
 Safety: a cache folder that another user owns, or that group or others may write to, is not
 used (someone else could plant a store with other facts); the graph is then built in memory
@@ -33,10 +47,11 @@ import stat
 import sys
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from kgtool.atomic import write_atomic
 from kgtool.errors import InputError
 from kgtool.project import shown_path
 
@@ -47,10 +62,12 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "KGTOOL_CACHE_DIR"
 NO_CACHE_ENV = "KGTOOL_NO_CACHE"
-STORE_LAYOUT = 1  # bump when the store's contents or layout change meaning
-KEEP_STORES = 6  # stores kept in the cache folder, most recently used first
+STORE_LAYOUT = 2  # bump when the store's contents or layout change meaning
+KEEP_STORES = 4  # stores kept per project, most recently used first (never one in use)
+STALE_DAYS = 30  # other projects' stores unused this long are removed (never one in use)
 GRAPH_PREFIX = "urn:kgtool:file:"
 _META = "kgtool-store.json"
+_LOCK = "readers.lock"  # each process using the store holds a shared lock on it
 
 
 @dataclass(frozen=True)
@@ -69,9 +86,11 @@ class ProjectStore:
     store: pyoxigraph.Store
     files: list[SourceFile]
     location: Path | None = None  # the persistent folder, or None for an in-memory store
+    triples: int | None = None  # counted when it was built
+    lock: Any = field(default=None, repr=False)  # the reader lock, held while this is alive
 
     def triple_count(self) -> int:
-        return len(self.store)
+        return len(self.store) if self.triples is None else self.triples
 
     def select(self, query: str) -> pyoxigraph.QuerySolutions:
         """The solutions of a SELECT over every file's graph (the union as the default graph)."""
@@ -89,8 +108,33 @@ def source_files(paths: Iterable[Path], root: Path | None) -> list[SourceFile]:
     for path in paths:
         shown = shown_path(path, root)
         name = shown if not Path(shown).is_absolute() else path.resolve().as_posix()
-        out.append(SourceFile(path, shown, GRAPH_PREFIX + name.replace(" ", "%20")))
+        out.append(SourceFile(path, shown, GRAPH_PREFIX + _iri_safe(name)))
     return out
+
+
+def _iri_safe(name: str) -> str:
+    """``name`` with every character an IRI may not hold percent-encoded (``a>b.ttl``)."""
+    import re
+
+    from kgtool.terms import IRI_FORBIDDEN_CLASS
+
+    return re.sub(
+        f"[{IRI_FORBIDDEN_CLASS}%]",
+        lambda m: "".join(f"%{b:02X}" for b in m.group().encode()),
+        name,
+    )
+
+
+def _visible(text: str) -> str:
+    """``text`` with invisible characters (a byte order mark, controls) named: ``U+FEFF``."""
+    import unicodedata
+
+    return "".join(
+        f"U+{ord(c):04X}" + (" (byte order mark)" if c == "\ufeff" else "")
+        if unicodedata.category(c) in ("Cf", "Cc") and c not in "\n\t"
+        else c
+        for c in text
+    )
 
 
 def _rdf_format(path: Path) -> pyoxigraph.RdfFormat:
@@ -102,10 +146,19 @@ def _rdf_format(path: Path) -> pyoxigraph.RdfFormat:
 
 
 def _read(source: SourceFile) -> bytes:
+    """The file's bytes; InputError naming it when it cannot be read or is not a regular file
+    (a FIFO or a device would block or never end)."""
     try:
-        return source.path.read_bytes()
+        descriptor = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise InputError(f"{source.shown}: cannot read: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise InputError(f"{source.shown}: not a regular file (a FIFO, socket or device)")
+        try:
+            return handle.read()
+        except OSError as error:
+            raise InputError(f"{source.shown}: cannot read: {error.strerror or error}") from None
 
 
 def _check_utf8(source: SourceFile, data: bytes) -> None:
@@ -128,7 +181,7 @@ def syntax_message(shown: str, error: SyntaxError) -> str:
         line, column, text = int(match.group(1)), int(match.group(2)), match.group(3)
     elif found := re.match(r"Parser error at line (\d+) column (\d+): (.*)", text, re.S):
         line, column, text = int(found.group(1)), int(found.group(2)), found.group(3)
-    text = " ".join(text.split())
+    text = _visible(" ".join(text.split()))
     where = f"{shown}:{line}:{column}" if line else shown
     return f"{where}: {text}"
 
@@ -140,7 +193,10 @@ def load_file(
     default_graph: bool = False,
 ) -> None:
     """Parse one file strictly into its named graph (or the default graph); a syntax error is an
-    InputError naming ``file:line:column``. Blank nodes are fresh for every file."""
+    InputError naming ``file:line:column``. Blank nodes are fresh for every file.
+
+    The bytes parsed are exactly ``data`` (read once, when not given): what is loaded is what
+    was hashed, even if the file changes meanwhile."""
     import pyoxigraph
 
     payload = _read(source) if data is None else data
@@ -148,13 +204,15 @@ def load_file(
     graph = pyoxigraph.DefaultGraph() if default_graph else pyoxigraph.NamedNode(source.graph)
     try:
         store.bulk_load(
-            path=source.path,  # Oxigraph reads the file again: faster than handing it the bytes
+            input=payload,
             format=_rdf_format(source.path),
             base_iri=source.path.resolve().as_uri(),
             to_graph=graph,
         )
     except SyntaxError as error:
         raise InputError(syntax_message(source.shown, error)) from None
+    except MemoryError as error:
+        raise InputError(f"{source.shown}: too large for the parser: {error}") from None
 
 
 def check_file(path: Path, shown: str | None = None) -> None:
@@ -215,19 +273,97 @@ def _warn(message: str) -> None:
     sys.stderr.write(f"kgtool: warning: {message}\n")
 
 
-def store_key(files: list[SourceFile], contents: list[bytes]) -> str:
-    """The content key: every file's graph name and bytes, and the engine's versions."""
+def digest(data: bytes) -> str:
+    """The content hash of one file (BLAKE3: cryptographic, several times faster than SHA-256)."""
+    import blake3
+
+    return blake3.blake3(
+        data, max_threads=blake3.blake3.AUTO if len(data) > 1 << 24 else 1
+    ).hexdigest()
+
+
+def store_key(files: list[SourceFile], digests: list[str]) -> str:
+    """The content key: every file's graph name and content hash, and the engine's versions."""
     import pyoxigraph
 
     from kgtool.version import __version__
 
-    digest = hashlib.sha256(
-        f"kgtool {__version__} pyoxigraph {pyoxigraph.__version__} layout {STORE_LAYOUT}".encode()
-    )
-    for source, data in zip(files, contents, strict=True):
-        digest.update(b"\0" + source.graph.encode() + b"\0")
-        digest.update(hashlib.sha256(data).digest())
-    return digest.hexdigest()[:40]
+    header = f"kgtool {__version__} pyoxigraph {pyoxigraph.__version__} layout {STORE_LAYOUT}"
+    key = hashlib.sha256(header.encode())
+    for source, file_digest in zip(files, digests, strict=True):
+        key.update(b"\0" + source.graph.encode() + b"\0" + file_digest.encode())
+    return key.hexdigest()[:40]
+
+
+# --- the memo: content hashes of unchanged files ----------------------------------------------
+
+RACY_NS = 2_000_000_000  # a file changed this close to its hashing may change again unseen
+
+
+def _signature(info: os.stat_result) -> list[int]:
+    return [info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev, info.st_ctime_ns]
+
+
+def _stat(source: SourceFile) -> list[int]:
+    try:
+        return _signature(os.stat(source.path))
+    except OSError as error:
+        raise InputError(f"{source.shown}: cannot read: {error.strerror or error}") from None
+
+
+class Memo:
+    """Each file's content hash, kept with the file's size, mtime, inode, device and ctime: a
+    file whose five are unchanged is not read again. Any change and the file is read and
+    hashed. A hash taken within ``RACY_NS`` of the file's last change is not kept (a second
+    write within the filesystem's clock tick could keep all five; git's "racily clean" rule).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[str, list] = {}
+        self.changed = False
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            if loaded.get("layout") == STORE_LAYOUT:
+                self.entries = dict(loaded["files"])
+
+    def digests(self, files: list[SourceFile]) -> tuple[list[str], dict[int, bytes]]:
+        """Every file's hash, and the bytes of those that had to be read (by position)."""
+        digests: list[str] = []
+        read: dict[int, bytes] = {}
+        for position, source in enumerate(files):
+            name = os.path.abspath(source.path)
+            before = _stat(source)
+            entry = self.entries.get(name)
+            if entry is not None and entry[:5] == before:
+                digests.append(entry[5])
+                continue
+            data = _read(source)
+            file_digest = digest(data)
+            digests.append(file_digest)
+            read[position] = data
+            self.remember(name, before, file_digest)
+        return digests, read
+
+    def remember(self, name: str, before: list[int], file_digest: str) -> None:
+        import time
+
+        with contextlib.suppress(OSError):
+            after = _signature(os.stat(name))
+            stable = after == before and time.time_ns() - max(after[1], after[4]) > RACY_NS
+            if stable:
+                self.entries[name] = [*after, file_digest]
+            else:
+                self.entries.pop(name, None)
+            self.changed = True
+
+    def save(self, files: list[SourceFile]) -> None:
+        if not self.changed:
+            return
+        names = {os.path.abspath(f.path) for f in files}
+        kept = {name: entry for name, entry in self.entries.items() if name in names}
+        with contextlib.suppress(OSError):
+            write_atomic(self.path, json.dumps({"layout": STORE_LAYOUT, "files": kept}))
 
 
 # --- opening and building -------------------------------------------------------------------
@@ -241,20 +377,51 @@ def open_project_store(project: Project, extra: Iterable[Path] = ()) -> ProjectS
     return open_files([*project.graph_files(), *extra], root=project.root, cache=not extra)
 
 
+def _project_id(root: Path | None) -> str:
+    return hashlib.sha256(str(root.resolve() if root else "").encode()).hexdigest()[:16]
+
+
 def open_files(paths: Iterable[Path], root: Path | None = None, cache: bool = True) -> ProjectStore:
     """A store of the given graph files (see the module docstring for the cache)."""
     files = source_files(paths, root)
-    contents = [_read(source) for source in files]
-    if not cache:
-        return _build_in_memory(files, contents)
-    folder = _usable_cache()
+    folder = _usable_cache() if cache else None
     if folder is None:
-        return _build_in_memory(files, contents)
-    key = store_key(files, contents)
-    target = folder / f"store-{key}"
-    if not (target / _META).is_file():
-        _build(target, files, contents)
-    opened = open_read_only(target)
+        return _build_in_memory(files, [_read(source) for source in files])
+    project = _project_id(root)
+    memo = Memo(folder / "memo" / f"{project}.json")
+    digests, read = memo.digests(files)
+    target = folder / f"store-{store_key(files, digests)}"
+    opened = _open_cached(target)
+    if opened is None:
+        # What is loaded is what is hashed: every file is read once more now, its hash taken
+        # again, and the key recomputed from those very bytes.
+        contents = []
+        for position, source in enumerate(files):
+            if position in read:
+                contents.append(read[position])
+                continue
+            name = os.path.abspath(source.path)
+            before = _stat(source)
+            contents.append(_read(source))
+            digests[position] = digest(contents[-1])
+            memo.remember(name, before, digests[position])
+        target = folder / f"store-{store_key(files, digests)}"
+        opened = _open_cached(target)
+        if opened is None:
+            try:
+                _build(target, files, contents, project)
+            except OSError as error:
+                _warn(
+                    f"cache folder {folder} cannot hold the store ({error.strerror or error}); "
+                    "building the graph in memory"
+                )
+                return _build_in_memory(files, contents)
+            try:
+                opened = open_read_only(target)
+            except DamagedStore as error:
+                _warn(f"cached store {error}; building the graph in memory")
+                return _build_in_memory(files, contents)
+    memo.save(files)
     _touch(target)
     return opened
 
@@ -283,8 +450,20 @@ def _build_in_memory(files: list[SourceFile], contents: list[bytes]) -> ProjectS
     return ProjectStore(store, files)
 
 
-def _build(target: Path, files: list[SourceFile], contents: list[bytes]) -> None:
-    """Build the store in a private folder, then publish it with one rename."""
+def _db_manifest(db: Path) -> dict[str, list[int]]:
+    """The database's files with size and mtime: a store is never written after it is built, so
+    any difference on open means damage (a truncated or overwritten file, a deleted one)."""
+    manifest = {}
+    for entry in os.scandir(db):
+        if entry.name.startswith("LOG") or entry.name == "LOCK":
+            continue
+        info = entry.stat()
+        manifest[entry.name] = [info.st_size, info.st_mtime_ns]
+    return manifest
+
+
+def _build(target: Path, files: list[SourceFile], contents: list[bytes], project: str) -> None:
+    """Build the store in a private folder, verify it, then publish it with one rename."""
     import pyoxigraph
 
     building = target.parent / f".build-{target.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -294,11 +473,21 @@ def _build(target: Path, files: list[SourceFile], contents: list[bytes]) -> None
         for source, data in zip(files, contents, strict=True):
             load_file(store, source, data)
         store.flush()
-        del store  # closes the database before the folder moves
+        store.optimize()
+        triples = len(store)
+        graphs = {g.value for g in store.named_graphs()}
+        del store  # closes the database before it is checked and moved
+        expected = {f.graph for f in files}
+        if not graphs <= expected:
+            raise OSError(f"the built store holds unexpected graphs: {sorted(graphs - expected)}")
         meta = {
             "layout": STORE_LAYOUT,
+            "project": project,
+            "triples": triples,
             "files": [{"path": f.shown, "graph": f.graph} for f in files],
+            "db": _db_manifest(building / "db"),
         }
+        (building / _LOCK).touch()
         (building / _META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
         try:
             os.rename(building, target)
@@ -307,16 +496,65 @@ def _build(target: Path, files: list[SourceFile], contents: list[bytes]) -> None
                 raise
     finally:
         shutil.rmtree(building, ignore_errors=True)  # gone after a rename; debris otherwise
-    _evict(target.parent, keep=target)
+    _evict(target.parent, keep=target, project=project)
+
+
+class DamagedStore(OSError):
+    """A cached store that does not match what was built (damaged, or not readable)."""
 
 
 def open_read_only(location: Path) -> ProjectStore:
-    """Open a built store read-only (any number of processes may do so at once)."""
+    """Open a built store read-only (any number of processes may do so at once), checked
+    against its manifest and held with a reader lock so that eviction leaves it alone while
+    this process uses it; DamagedStore when it is gone or damaged."""
+    import fcntl
+
     import pyoxigraph
 
-    meta = json.loads((location / _META).read_text(encoding="utf-8"))
+    try:
+        handle = open(location / _LOCK, "rb")  # noqa: SIM115 (held as long as the store)
+    except OSError as error:
+        raise DamagedStore(f"{location.name}: {error.strerror or error}") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        if os.fstat(handle.fileno()).st_ino != os.stat(location / _LOCK).st_ino:
+            raise FileNotFoundError("removed while opening")
+        meta = json.loads((location / _META).read_text(encoding="utf-8"))
+        if meta.get("layout") != STORE_LAYOUT or meta.get("db") != _db_manifest(location / "db"):
+            raise DamagedStore(f"{location.name}: its database files changed since it was built")
+        store = pyoxigraph.Store.read_only(str(location / "db"))
+    except DamagedStore:
+        handle.close()
+        raise
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        handle.close()
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise DamagedStore(f"{location.name}: {reason}") from None
     files = [SourceFile(Path(f["path"]), f["path"], f["graph"]) for f in meta["files"]]
-    return ProjectStore(pyoxigraph.Store.read_only(str(location / "db")), files, location)
+    return ProjectStore(store, files, location, meta.get("triples"), handle)
+
+
+def _open_cached(target: Path) -> ProjectStore | None:
+    """The cached store at ``target``; None when there is none, or (with one warning) when it is
+    damaged or unreadable: that one is set aside to be rebuilt."""
+    if not target.exists():
+        return None
+    try:
+        return open_read_only(target)
+    except DamagedStore as error:
+        _warn(f"cached store {error} is damaged or unreadable; rebuilding it")
+        _remove(target)
+        return None
+
+
+def _remove(store: Path) -> None:
+    """Move ``store`` out of readers' way (one rename), then delete it."""
+    aside = store.parent / f".evict-{store.name}-{uuid.uuid4().hex[:8]}"
+    try:
+        os.rename(store, aside)
+    except OSError:
+        return
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def _touch(target: Path) -> None:
@@ -324,20 +562,45 @@ def _touch(target: Path) -> None:
         os.utime(target)
 
 
-def _evict(folder: Path, keep: Path) -> None:
-    """Remove all but the most recently used stores, and builders' debris older than a day."""
+def _store_project(store: Path) -> str | None:
+    try:
+        return json.loads((store / _META).read_text(encoding="utf-8")).get("project")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _evict_unused(store: Path) -> None:
+    """Remove ``store`` unless a process holds it (a reader's lock)."""
+    import fcntl
+
+    try:
+        with open(store / _LOCK, "rb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _remove(store)
+    except OSError:
+        pass  # in use, or already gone
+
+
+def _evict(folder: Path, keep: Path, project: str) -> None:
+    """Keep the ``KEEP_STORES`` most recently used stores of this project, and other projects'
+    stores used within ``STALE_DAYS``; never a store that a process holds; remove builders'
+    debris older than a day."""
     import time
 
-    stores = sorted(
-        (p for p in folder.glob("store-*") if p.is_dir() and p != keep),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for old in stores[KEEP_STORES - 1 :]:
-        shutil.rmtree(old, ignore_errors=True)
-    for debris in folder.glob(".build-*"):
-        try:
-            if time.time() - debris.stat().st_mtime > 86400:
+    now = time.time()
+    stores = []
+    for path in folder.glob("store-*"):
+        with contextlib.suppress(OSError):
+            if path != keep and path.is_dir():
+                stores.append((path.stat().st_mtime, path))
+    stores.sort(reverse=True)
+    ours = [path for _, path in stores if _store_project(path) == project]
+    for old in ours[KEEP_STORES - 1 :]:
+        _evict_unused(old)
+    for used, path in stores:
+        if now - used > STALE_DAYS * 86400 and path not in ours:
+            _evict_unused(path)
+    for debris in [*folder.glob(".build-*"), *folder.glob(".evict-*")]:
+        with contextlib.suppress(OSError):
+            if now - debris.stat().st_mtime > 86400:
                 shutil.rmtree(debris, ignore_errors=True)
-        except OSError:
-            pass
