@@ -117,6 +117,20 @@ def publish(state: CliState, out_dir: str, base: str | None, contact_email: str 
     type=click.IntRange(min=0),
     help="MiB of memory each query worker may add before it is stopped (0: no cap).",
 )
+@click.option(
+    "--request-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a client has to send a whole request; a slower or idle connection is closed.",
+)
+@click.option(
+    "--max-connections",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Open connections at most; more are closed at once.",
+)
 @pass_state
 def serve(
     state: CliState,
@@ -132,6 +146,8 @@ def serve(
     queue_wait: float,
     queue_size: int,
     cache_mb: int,
+    request_timeout: float,
+    max_connections: int,
 ) -> None:
     """Serve the site read-only: pages and RDF by content negotiation, /sparql, /api/<query>."""
     from kgtool.web.serve import ServeSettings, check_listen, run_server
@@ -149,6 +165,8 @@ def serve(
         queue_wait,
         queue_size,
         cache_mb,
+        request_seconds=request_timeout,
+        max_connections=max_connections,
     )
     project = state.project()
     check_listen(settings)

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kgtool.errors import EndpointError, InputError, QueryRefused
 from kgtool.query.result import MEDIA_TYPES, QueryResult, Term
 from kgtool.query.sparql_text import (
     FORMS,
+    MAX_NESTING,
     keywords,
+    nesting_depth,
     remote_clause,
     where_position,
 )
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from kgtool.store.engine import ProjectStore
 
 Bindings = dict[str, "Term | list[Term]"]
+T = TypeVar("T")
 
 _UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
@@ -120,13 +124,23 @@ def check_read_only(
     allow_remote: bool = False,
     hint: str | None = ALLOW_REMOTE_HINT,
     prefixes: dict[str, str] | None = None,
+    parse: bool = True,
 ) -> str:
     """Refuse updates and malformed queries always, SERVICE and FROM unless ``allow_remote``.
 
-    The text is parsed by Oxigraph's SPARQL 1.1 parser (without running it); a query the
-    grammar rejects is an InputError. Returns the form ('SELECT', 'ASK', 'CONSTRUCT' or
-    'DESCRIBE'). ``hint`` ends a refusal; callers without --allow-remote pass None.
+    Brackets nested deeper than ``MAX_NESTING`` are an InputError before any parser sees them
+    (Oxigraph's recursive parser would overflow its stack and end the process). With ``parse``
+    the text is then parsed by Oxigraph's SPARQL 1.1 parser (an ASK is answered on an empty
+    store, which a hostile one can make slow: a server leaves that to its workers, under their
+    time limit); a query the grammar rejects is an InputError. Returns the form ('SELECT',
+    'ASK', 'CONSTRUCT' or 'DESCRIBE'). ``hint`` ends a refusal; callers without
+    --allow-remote pass None.
     """
+    depth = nesting_depth(query_text)
+    if depth > MAX_NESTING:
+        raise InputError(
+            f"malformed query: brackets nested {depth} deep (at most {MAX_NESTING} are accepted)"
+        )
     words = keywords(query_text)
     suffix = f" ({hint})" if hint else ""
     form = next((word for word in words if word in FORMS), None)
@@ -139,7 +153,8 @@ def check_read_only(
         if keyword == "SERVICE":
             raise QueryRefused(f"SERVICE {target} calls a remote endpoint: refused{suffix}")
         raise QueryRefused(f"{keyword} {target} loads data from a file or URL: refused{suffix}")
-    _parse(query_text, prefixes)
+    if parse:
+        _parse(query_text, prefixes)
     if form is None:  # the parser accepted it, so this cannot happen; say so plainly anyway
         raise InputError("malformed query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
     return form
@@ -170,16 +185,50 @@ def run_local(
     ``bindings`` become a VALUES block (see the module docstring); ``prefixes`` are
     predeclared; at most ``max_rows`` rows or triples are read (``truncated`` says if more
     were there) without building the rest of the result.
+
+    In the main thread the query runs in a daemon thread of its own (Oxigraph releases the GIL
+    while it evaluates), so Ctrl-C raises KeyboardInterrupt at once instead of after the query.
     """
-    check_read_only(query_text, allow_remote=allow_remote, hint=None, prefixes=prefixes)
-    text = with_values(query_text, bindings)
-    try:
-        answer = project_store.store.query(text, use_default_graph_as_union=True, prefixes=prefixes)
-        return _collect(answer, max_rows)
-    except SyntaxError as error:
-        raise InputError(f"malformed query: {syntax_message(error, text)}") from None
-    except OSError as error:  # a SERVICE call that failed (only with allow_remote)
-        raise service_error(text, error) from None
+
+    def evaluate() -> QueryResult:
+        check_read_only(query_text, allow_remote=allow_remote, hint=None, prefixes=prefixes)
+        text = with_values(query_text, bindings)
+        try:
+            answer = project_store.store.query(
+                text, use_default_graph_as_union=True, prefixes=prefixes
+            )
+            return _collect(answer, max_rows)
+        except SyntaxError as error:
+            raise InputError(f"malformed query: {syntax_message(error, text)}") from None
+        except OSError as error:  # a SERVICE call that failed (only with allow_remote)
+            raise service_error(text, error) from None
+
+    return interruptible(evaluate)
+
+
+def interruptible(work: Callable[[], T]) -> T:
+    """``work()``, run so that a signal (Ctrl-C) reaches the main thread while it runs: in a
+    daemon thread, waited for in short steps. Elsewhere than the main thread: just ``work()``.
+    An interrupted ``work`` is left to end with the process."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return work()
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # handed to the caller's thread below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="kgtool-query", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.05)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def service_error(query_text: str, error: OSError) -> EndpointError:

@@ -52,6 +52,23 @@ def remote_clause(query_text: str) -> tuple[str, str]:
     return "SERVICE", ""
 
 
+MAX_NESTING = 256  # brackets deep: real queries stay far below; the parser's stack ends near 3,000
+_BRACKETS = re.compile(SKIP + r"|[{}()\[\]]")
+
+
+def nesting_depth(query_text: str) -> int:
+    """How deep ``{ }``, ``( )`` and ``[ ]`` nest (outside strings, IRIs and comments)."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(query_text):
+        token = match.group(0)
+        if token in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "})]":
+            depth -= 1
+    return deepest
+
+
 _TOKEN = re.compile(SKIP + r"|[{}]|\bWHERE\b", re.IGNORECASE)
 
 

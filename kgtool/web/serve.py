@@ -52,17 +52,48 @@ def check_listen(settings: ServeSettings) -> None:
 
 
 def run_server(project: Project, settings: ServeSettings) -> None:
-    """Serve until interrupted (uvicorn on ``settings.host``:``settings.port``)."""
+    """Serve until interrupted (uvicorn on ``settings.host``:``settings.port``).
+
+    Every request must arrive within ``request_seconds``, idle connections close after
+    ``keep_alive_seconds``, at most ``max_connections`` are open (``kgtool.web.connections``).
+    SIGINT (Ctrl-C) or SIGTERM stops the server gracefully and the process exits 128 + the
+    signal's number (130, 143) at once, without waiting for pages still being prepared.
+    """
+    import os
+    import signal
+    import sys
+
     import uvicorn
 
     check_listen(settings)  # fail early, before loading the graph
     from kgtool.web.app import create_app
+    from kgtool.web.connections import guarded
 
     app = create_app(project, settings)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
         log_level="warning",
+        http=guarded(settings.request_seconds, settings.max_connections),
+        timeout_keep_alive=max(1, int(settings.keep_alive_seconds)),
+        limit_concurrency=settings.max_connections,
         h11_max_incomplete_event_size=max(16 * 1024, settings.max_request_bytes + 8 * 1024),
     )
+    server = uvicorn.Server(config)
+    stopped_by: list[int] = []
+    handle_exit = server.handle_exit
+
+    def record(sig: int, frame) -> None:
+        stopped_by.append(sig)
+        handle_exit(sig, frame)
+
+    server.handle_exit = record  # type: ignore[method-assign]
+    try:
+        server.run()  # re-raises the signal it caught once it has stopped
+    except KeyboardInterrupt:
+        stopped_by.append(signal.SIGINT)
+    if stopped_by:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(128 + stopped_by[0])  # threads still preparing pages are not waited for

@@ -21,6 +21,9 @@ class ServeSettings:
     queue_wait: float = 2.0
     queue_size: int = 64
     cache_mb: int = 32
+    request_seconds: float = 10.0  # to receive a whole request (headers and body)
+    keep_alive_seconds: float = 5.0  # an idle kept-alive connection is closed after this
+    max_connections: int = 1000  # connections beyond this are closed at once
 
 
 WARM_PAGES_UP_TO = 200_000  # triples: bigger graphs build the page model on first use

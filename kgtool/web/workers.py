@@ -133,12 +133,34 @@ def _cap_memory(memory_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent ends (``PR_SET_PDEATHSIG``), however
+    the parent ends (SIGKILL included); exit now if it already has."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(0)
+
+
 def _worker_main(
-    project_root: str, location: str | None, memory_mb: int | None, conn: Connection
+    project_root: str,
+    location: str | None,
+    memory_mb: int | None,
+    conn: Connection,
+    parent: int | None = None,
 ) -> None:
     """Worker process: open the store once, then answer jobs until the pipe closes."""
+    import signal
+
     from kgtool.errors import KgtoolError
 
+    if parent is not None:
+        die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     try:
         if location is not None:
             from kgtool.store.engine import open_read_only
@@ -176,7 +198,7 @@ class _Worker:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
             target=_worker_main,
-            args=(project_root, location, memory_mb, child),
+            args=(project_root, location, memory_mb, child, os.getpid()),
             daemon=True,
             name="kgtool-query",
         )
@@ -192,6 +214,14 @@ class _Worker:
             raise RuntimeError("query worker could not start: it exited") from None
         if message != "ready":
             raise RuntimeError(f"query worker could not start: {message[1]}")
+
+    def alive(self) -> bool:
+        """Whether the worker still runs and has not closed its end (an idle worker never
+        writes, so anything to read means its pipe ended)."""
+        try:
+            return self.process.is_alive() and not self.conn.poll(0)
+        except (OSError, EOFError, ValueError):
+            return False
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -308,8 +338,22 @@ class QueryPool:
                 f"server busy: every query worker is in use and the queue is full ({waiting})"
             )
         self._waiting += 1
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         try:
-            return await asyncio.wait_for(self._idle.get(), self.queue_wait)
+            while True:
+                try:
+                    worker = await asyncio.wait_for(self._idle.get(), self.queue_wait)
+                except TimeoutError:
+                    # no worker holds the graph but replacements are on their way (all died
+                    # or were stopped): wait for one, up to the query timeout
+                    waited = loop.time() - started
+                    if self._starting and not self._ready and waited < self.timeout:
+                        continue
+                    raise
+                if worker.alive():
+                    return worker
+                self._replace(worker)  # it died while idle (killed, out of memory): never used
         except TimeoutError:
             if self._failed():
                 raise WorkerStartFailed(self.start_error) from None

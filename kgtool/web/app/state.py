@@ -138,11 +138,12 @@ class ServerState:
         return get_query(self.project, name)
 
     def query_form(self, text: str) -> str:
-        """The query's form after the read-only check (QueryRefused or KgtoolError if not)."""
+        """The query's form after the read-only check without a parse (QueryRefused or
+        KgtoolError if not): the worker parses it, under the time limit."""
         from kgtool.query.run import check_read_only
         from kgtool.terms import PREFIX_IRIS
 
-        return check_read_only(text, False, None, PREFIX_IRIS)
+        return check_read_only(text, False, None, PREFIX_IRIS, parse=False)
 
     def names(self) -> NameIndex:
         from kgtool.query.names import NameIndex
