@@ -317,6 +317,11 @@ def _in_file(error, query_file):
     "--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
     help="Seconds to wait for each request.",
 )  # fmt: skip
+@click.option(
+    "--verify", "verify_only", is_flag=True,
+    help="Send nothing: compare the target with the project (count and checksum); exit 1 if "
+    "it differs.",
+)  # fmt: skip
 @pass_state
 def push(
     state: CliState,
@@ -324,17 +329,31 @@ def push(
     graph_iri: str | None,
     update_url: str | None,
     timeout: float,
+    verify_only: bool,
 ) -> None:
     """Load the project's graph into a SPARQL 1.1 store, replacing the target graph atomically.
 
     The graph goes into a temporary named graph first and then replaces the target with one
-    MOVE, so a failed upload leaves the store as it was.
+    MOVE, so a failed upload leaves the store as it was; the target is then counted and its
+    checksum compared. ``--verify`` only compares (e.g. after a store crashed during a push).
     """
-    from kgtool.query.remote import push as push_graph
-    from kgtool.store.graph import load_project
+    from kgtool.query import remote
+    from kgtool.store.engine import open_project_store
 
-    graph = load_project(state.project()).graph
-    report = push_graph(graph, endpoint, graph_iri, timeout=timeout, update_url=update_url)
+    triples = open_project_store(state.project()).distinct_triples()
+    if verify_only:
+        urls = remote.endpoints(endpoint, update_url)
+        check = remote.verify(list(remote.chunks(triples)), urls.query, graph_iri, timeout)
+        target = f"<{graph_iri}>" if graph_iri else "the default graph"
+        if check.complete:
+            click.echo(
+                f"{target} at {urls.query} matches the project: {check.in_store} triples, "
+                f"checksum {check.checksum[:16]}"
+            )
+            return
+        click.echo(f"{target} at {urls.query} differs from the project: {check.problem}")
+        raise SystemExit(1)
+    report = remote.push(triples, endpoint, graph_iri, timeout=timeout, update_url=update_url)
     click.echo(report.as_text())
 
 

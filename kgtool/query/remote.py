@@ -21,7 +21,7 @@ import re
 import socket
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.error import HTTPError, URLError
@@ -32,8 +32,6 @@ from kgtool.query.result import MEDIA_TYPES
 from kgtool.terms import ABSOLUTE_IRI
 
 if TYPE_CHECKING:
-    from rdflib import Graph
-
     from kgtool.query.credentials import Credentials
 
 DEFAULT_TIMEOUT = 30.0
@@ -174,49 +172,89 @@ def send_update(url: str, update_text: str, timeout: float = DEFAULT_TIMEOUT) ->
     _post(url, "update", update_text, "*/*", timeout)
 
 
-def chunks(graph: Graph, size: int = CHUNK_TRIPLES) -> Iterator[str]:
-    """The graph as N-Triples text in chunks; a blank node never spans two chunks.
+def _is_blank(term) -> bool:
+    return type(term).__name__ in ("BNode", "BlankNode")  # rdflib's or pyoxigraph's
+
+
+def _nt(term) -> str:
+    """One term in N-Triples (rdflib's ``n3()``, pyoxigraph's ``str``)."""
+    return term.n3() if hasattr(term, "n3") else str(term)
+
+
+def chunks(triples: Iterable, size: int = CHUNK_TRIPLES) -> Iterator[str]:
+    """The triples (rdflib's or pyoxigraph's) as N-Triples text in chunks; a blank node never
+    spans two chunks.
 
     Blank nodes in an update are local to one request, so every triple that shares a blank
     node (directly or through others) travels in the same chunk; chunks with blank nodes come
     last and are smaller (see :func:`insert_text`).
     """
-    from rdflib import BNode
+    parent: dict[str, str] = {}
 
-    parent: dict[BNode, BNode] = {}
-
-    def root(node: BNode) -> BNode:
+    def root(node: str) -> str:
         while parent.setdefault(node, node) != node:
             parent[node] = parent[parent[node]]
             node = parent[node]
         return node
 
-    triples = sorted(graph)
-    for subject, _, obj in triples:
-        if isinstance(subject, BNode) and isinstance(obj, BNode):
+    lines = sorted((_nt(s), _nt(p), _nt(o), _is_blank(s), _is_blank(o)) for s, p, o, *_ in triples)
+    for subject, _, obj, blank_subject, blank_object in lines:
+        if blank_subject and blank_object:
             parent[root(subject)] = root(obj)
-    plain: list[list] = []
-    groups: dict[BNode, list] = {}
-    for triple in triples:
-        subject, _, obj = triple
-        node = subject if isinstance(subject, BNode) else obj
-        if isinstance(node, BNode):
-            groups.setdefault(root(node), []).append(triple)
+    plain: list[list[str]] = []
+    groups: dict[str, list[str]] = {}
+    for subject, predicate, obj, blank_subject, blank_object in lines:
+        line = f"{subject} {predicate} {obj} ."
+        if blank_subject or blank_object:
+            groups.setdefault(root(subject if blank_subject else obj), []).append(line)
         else:
-            plain.append([triple])
+            plain.append([line])
     yield from _batches(plain, size)
     yield from _batches(list(groups.values()), min(size, BLANK_CHUNK_TRIPLES))
 
 
-def _batches(groups: list[list], size: int) -> Iterator[str]:
+def _batches(groups: list[list[str]], size: int) -> Iterator[str]:
     batch: list[str] = []
     for group in groups:
         if batch and len(batch) + len(group) > size:
             yield "\n".join(batch)
             batch = []
-        batch.extend(" ".join(term.n3() for term in triple) + " ." for triple in group)
+        batch.extend(group)
     if batch:
         yield "\n".join(batch)
+
+
+def checksum(ntriples: Iterable[str]) -> tuple[int, str]:
+    """How many triples without a blank node, and a SHA-256 over them in their canonical
+    N-Triples form, sorted (a store renames blank nodes, so those are counted, not hashed)."""
+    import hashlib
+
+    import pyoxigraph
+
+    lines = sorted(
+        {
+            str(t)
+            for t in _parse_nt(list(ntriples))
+            if not isinstance(t.subject, pyoxigraph.BlankNode)
+            and not isinstance(t.object, pyoxigraph.BlankNode)
+        }
+    )
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.encode() + b"\n")
+    return len(lines), digest.hexdigest()
+
+
+def target_ntriples(url: str, graph_iri: str | None, timeout: float) -> list[str]:
+    """Every triple of the target graph, as N-Triples lines (one CONSTRUCT)."""
+    pattern = f"GRAPH <{graph_iri}> {{ ?s ?p ?o }}" if graph_iri else "?s ?p ?o"
+    body = send_query(
+        url,
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} }}",
+        accept=MEDIA_TYPES["nt"],
+        timeout=timeout,
+    )
+    return [line for line in body.decode("utf-8").splitlines() if line.strip()]
 
 
 @dataclass(frozen=True)
@@ -228,12 +266,14 @@ class PushReport:
     triples_in_store: int
     requests: int
     update_url: str
+    checksum: str = ""  # SHA-256 over the target's triples without blank nodes, verified
 
     def as_text(self) -> str:
+        verified = f", checksum {self.checksum[:16]} verified" if self.checksum else ""
         return (
             f"pushed {self.triples_sent} triples to {self.target} at {self.update_url} "
             f"in {self.requests} update request(s); the store now holds "
-            f"{self.triples_in_store} triples there"
+            f"{self.triples_in_store} triples there{verified}"
         )
 
 
@@ -280,8 +320,24 @@ def count_triples(url: str, graph_iri: str | None, timeout: float) -> int:
         raise EndpointError(f"endpoint {url}: cannot read the triple count") from error
 
 
+GRACE_SECONDS = 6 * 3600  # a temporary graph younger than this may be a push still running
+_LATER_PUSH = f"a push after {GRACE_SECONDS // 3600} h removes the temporary graph"
+
+
+def temporary_age(iri: str, now: float | None = None) -> float | None:
+    """Seconds since the push that named ``iri`` started (None when the name has no time)."""
+    import calendar
+
+    stamp = iri[len(TEMPORARY_PREFIX) :].split(":", 1)[0]
+    try:
+        started = calendar.timegm(time.strptime(stamp, "%Y%m%dT%H%M%SZ"))
+    except ValueError:
+        return None
+    return (time.time() if now is None else now) - started
+
+
 def temporary_graphs(url: str, timeout: float) -> list[str]:
-    """The ``urn:kgtool:push:…`` graphs in the store (left by pushes that were interrupted)."""
+    """The ``urn:kgtool:push:…`` graphs in the store (of pushes running, or interrupted)."""
     query = (
         "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
         f'FILTER(STRSTARTS(STR(?g), "{TEMPORARY_PREFIX}")) }}'
@@ -303,7 +359,7 @@ def _after_move_failed(
     except EndpointError as error:
         return (
             "the target may have been replaced; the store cannot be asked now "
-            f"({error.message}); the next push removes the temporary graph <{temporary}>"
+            f"({error.message}); {_LATER_PUSH} <{temporary}>"
         )
     if left == 0 and target == sent:
         return ""  # the MOVE happened: the push succeeded after all
@@ -336,33 +392,40 @@ def _store_hint(message: str) -> str:
 
 
 def push(
-    graph: Graph,
+    graph: Iterable,
     endpoint: str,
     graph_iri: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     update_url: str | None = None,
     chunk_size: int = CHUNK_TRIPLES,
+    grace: float = GRACE_SECONDS,
 ) -> PushReport:
-    """Load ``graph`` into a SPARQL 1.1 store, replacing the target graph as one step.
+    """Load ``graph`` (distinct triples: an rdflib Graph, or pyoxigraph triples from the store)
+    into a SPARQL 1.1 store, replacing the target graph as one step.
 
-    First drops the temporary graphs earlier, interrupted pushes left (one push at a time per
-    store). Uploads into ``urn:kgtool:push:<UTC timestamp>:<uuid>`` with ``INSERT DATA`` in
-    chunks, then ``MOVE``s it onto the target (the default graph unless ``graph_iri``), and
-    counts the target before reporting success. On a failure the temporary graph is dropped
-    (if the store still answers) and the error says what is known about the target.
+    First drops the temporary graphs that interrupted pushes left, older than ``grace``
+    seconds (a younger one may belong to a push still running). Uploads into
+    ``urn:kgtool:push:<UTC timestamp>:<uuid>`` with ``INSERT DATA`` in chunks, then ``MOVE``s
+    it onto the target (the default graph unless ``graph_iri``), and verifies the target: its
+    count, and a checksum over its triples, before reporting success. On a failure the
+    temporary graph is dropped (if the store still answers) and the error says what is known
+    about the target.
     """
     if graph_iri is not None and not ABSOLUTE_IRI.fullmatch(graph_iri):
         raise EndpointError(f"--graph {graph_iri}: not an absolute IRI (http…, urn:…)")
     if graph_iri is not None and graph_iri.startswith(TEMPORARY_PREFIX):
         raise EndpointError(f"--graph {graph_iri}: names kgtool's own temporary graphs")
     urls = endpoints(endpoint, update_url)
+    parts = list(chunks(graph, chunk_size))
+    sent = sum(part.count("\n") + 1 for part in parts)
     requests = 0
-    sent = len(graph)
     target = f"GRAPH <{graph_iri}>" if graph_iri else "DEFAULT"
     try:
         for leftover in temporary_graphs(urls.query, timeout):
-            send_update(urls.update, f"DROP SILENT GRAPH <{leftover}>", timeout)
-            requests += 1
+            age = temporary_age(leftover)
+            if age is None or age > grace:
+                send_update(urls.update, f"DROP SILENT GRAPH <{leftover}>", timeout)
+                requests += 1
     except EndpointError as error:
         raise EndpointError(
             f"{error.message}; push stopped before sending any data: the target graph was left "
@@ -370,15 +433,15 @@ def push(
         ) from error
     temporary = temporary_graph_name()
     try:
-        for chunk in chunks(graph, chunk_size):
-            send_update(urls.update, insert_text(temporary, chunk), timeout)
+        for part in parts:
+            send_update(urls.update, insert_text(temporary, part), timeout)
             requests += 1
     except EndpointError as error:
         try:
             send_update(urls.update, f"DROP SILENT GRAPH <{temporary}>", timeout)
             cleaned = "the temporary graph was dropped"
         except EndpointError:
-            cleaned = f"the next push removes the temporary graph <{temporary}>"
+            cleaned = f"{_LATER_PUSH} <{temporary}>"
         raise EndpointError(
             f"{error.message}; push stopped before replacing the target: the target graph was "
             f"left unchanged; {cleaned}{_store_hint(error.message)}"
@@ -402,20 +465,72 @@ def push(
             raise EndpointError(f"{error.message}; no reply to MOVE: {known}") from error
         requests += 1
     try:
-        in_store = count_triples(urls.query, graph_iri, timeout)
+        check = verify(parts, urls.query, graph_iri, timeout)
     except EndpointError as error:
         raise EndpointError(
-            f"{error.message}; the target was replaced but could not be counted"
+            f"{error.message}; the target was replaced but could not be verified"
         ) from error
-    if in_store != sent:
-        raise EndpointError(
-            f"endpoint {urls.query}: the target was replaced, but count: it holds {in_store} "
-            f"triples, {sent} were sent"
-        )
+    if not check.complete:
+        raise EndpointError(f"endpoint {urls.query}: the target was replaced, but {check.problem}")
     return PushReport(
         target=f"<{graph_iri}>" if graph_iri else "the default graph",
         triples_sent=sent,
-        triples_in_store=in_store,
+        triples_in_store=check.in_store,
         requests=requests,
         update_url=urls.update,
+        checksum=check.checksum,
     )
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The target graph compared with the local triples: counts and checksums."""
+
+    expected: int
+    in_store: int
+    checksum: str  # the local triples' checksum (without blank nodes)
+    store_checksum: str
+    missing: list[str]  # a few local triples (without blank nodes) that the target lacks
+
+    @property
+    def complete(self) -> bool:
+        return self.expected == self.in_store and self.checksum == self.store_checksum
+
+    @property
+    def problem(self) -> str:
+        if self.complete:
+            return ""
+        what = f"it holds {self.in_store} triples, {self.expected} were sent"
+        if self.expected == self.in_store:
+            what = f"its checksum differs although it holds the {self.in_store} triples sent"
+        missing = f"; missing e.g. {self.missing[0]}" if self.missing else ""
+        return f"count: {what}{missing}"
+
+
+def verify(parts: list[str], query_url: str, graph_iri: str | None, timeout: float) -> Verification:
+    """Count the target and compare a checksum of its triples with the local ones (``parts``:
+    N-Triples chunks from :func:`chunks`)."""
+    lines = [line for part in parts for line in part.splitlines() if line]
+    stored = target_ntriples(query_url, graph_iri, timeout)
+    in_store = count_triples(query_url, graph_iri, timeout)
+    ours, theirs = checksum(lines), checksum(stored)
+    missing: list[str] = []
+    if ours != theirs:
+        import pyoxigraph
+
+        have = {str(t) for t in _parse_nt(stored)}
+        for triple in _parse_nt(lines):
+            blank = pyoxigraph.BlankNode
+            if isinstance(triple.subject, blank) or isinstance(triple.object, blank):
+                continue
+            if str(triple) not in have:
+                missing.append(str(triple))
+                if len(missing) >= 3:
+                    break
+    return Verification(len(lines), in_store, ours[1], theirs[1], missing)
+
+
+def _parse_nt(lines: list[str]):
+    import pyoxigraph
+
+    return pyoxigraph.parse("\n".join(lines).encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)

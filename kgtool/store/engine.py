@@ -101,6 +101,11 @@ class ProjectStore:
             raise TypeError(f"not a SELECT query: {query[:60]!r}")
         return answer
 
+    def distinct_triples(self) -> list[tuple]:
+        """Every distinct triple of the union of the files' graphs (pyoxigraph terms)."""
+        solutions = self.select("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")
+        return [(row[0], row[1], row[2]) for row in solutions]
+
 
 def source_files(paths: Iterable[Path], root: Path | None) -> list[SourceFile]:
     """Graph files with their display paths and graph names."""

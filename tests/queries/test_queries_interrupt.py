@@ -23,12 +23,17 @@ def test_ctrl_c_on_a_long_count_exits_130_within_2_seconds(tmp_path):
         text=True,
         env=env,
     )
-    time.sleep(6)  # the graph is loaded and the count is running
-    assert process.poll() is None, process.communicate()
-    sent = time.monotonic()
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=30)
-    took = time.monotonic() - sent
+    try:
+        time.sleep(6)  # the graph is loaded and the count is running
+        assert process.poll() is None, process.communicate()
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+        took = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     assert process.returncode == 130, err
     assert "interrupted" in err
     assert took < 2.0, took

@@ -27,7 +27,8 @@ def test_push_reports_and_store_holds_the_graph(pushed, project_dir, run_cli):
     again = run_cli("push", "--endpoint", pushed.url)
     assert again.exit_code == 0, again.stderr
     assert again.output.startswith(f"pushed {triples} triples to the default graph at ")
-    assert again.output.rstrip().endswith(f"the store now holds {triples} triples there")
+    assert f"the store now holds {triples} triples there, checksum " in again.output
+    assert again.output.rstrip().endswith(" verified")
     assert pushed.count() == triples, "a second push replaces, it does not duplicate"
 
 
