@@ -475,8 +475,18 @@ def _build(target: Path, files: list[SourceFile], contents: list[bytes], project
     try:
         building.mkdir(mode=0o700)
         store = pyoxigraph.Store(str(building / "db"))
-        for source, data in zip(files, contents, strict=True):
-            load_file(store, source, data)
+        try:
+            for source, data in zip(files, contents, strict=True):
+                load_file(store, source, data)
+        except BaseException as error:
+            # Close the database before its folder is removed: the traceback's frames hold it
+            # open, and its background threads would write into the folder being deleted.
+            link: BaseException | None = error
+            while link is not None:
+                link.__traceback__ = None
+                link = link.__context__ or link.__cause__
+            del store
+            raise
         store.flush()
         store.optimize()
         triples = len(store)
