@@ -134,7 +134,25 @@ class QueryRoutes:
                     page = await asyncio.to_thread(self.state.pages.editor, lang)
                     return self.state.html(page)
             return plain(400, "missing parameter 'query'")
-        return await self.execute(request, query, None, params.get("format"))
+        response = await self.execute(request, query, None, params.get("format"))
+        if response.headers.get("X-Result-Rows") == "0":  # why nothing: kgtool.query.hints
+            hints = await asyncio.to_thread(self.hints, query)
+            if hints:
+                import json
+
+                response.headers["X-Kgtool-Hints"] = json.dumps(hints)  # ASCII: \u escapes
+        return response
+
+    def hints(self, query: str) -> list[str]:
+        """What ``kgtool sparql`` would say about a query that answered nothing."""
+        from kgtool.query.hints import Advisor
+        from kgtool.terms import PREFIX_IRIS
+
+        try:
+            advisor = Advisor(self.state.store, query, PREFIX_IRIS)
+            return advisor.before() + advisor.after_empty()
+        except Exception:  # advice only: never let it break an answer
+            return []
 
     async def posted(self, request: Request, limit: int) -> dict[str, str] | Response:
         """The parameters a POST sends in its body, or the answer refusing it."""
