@@ -251,18 +251,18 @@ def time_literal(value: str) -> tuple[str, str] | None:
 
 def _absolute_iri(param: Param, value: str) -> str:
     """An IRI from an absolute IRI, ``id/…`` (relative to the base) or ``…`` (relative to id/)."""
-    from kgtool.terms import DEFAULT_BASE, ID, expand_prefixed
+    from kgtool.terms import DEFAULT_BASE, ID_IRI, expand_prefixed_iri  # no rdflib import
 
     if FORBIDDEN_IRI_CHARACTERS.search(value) or not value:
         raise ParameterError(f"parameter '{param.name}': {value!r} is not an IRI")
-    expanded = expand_prefixed(value)
+    expanded = expand_prefixed_iri(value)
     if expanded is not None:
-        return str(expanded)
+        return expanded
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value):
         return value
     if value.startswith(("id/", "def/")):
         return DEFAULT_BASE + value
-    return str(ID) + value.lstrip("/")
+    return ID_IRI + value.lstrip("/")
 
 
 def convert(param: Param, value: str, index: NameIndex | None) -> Term:
