@@ -22,7 +22,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pyoxigraph
     from rdflib import URIRef
+    from rdflib.term import Node
+
+    OxTerm = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
 
 DEFAULT_BASE = "https://w3id.org/kommunsamverkan/"
 
@@ -145,6 +149,58 @@ def pick_label(
         if (rank := label_rank(str(prop), language, lang)) is not None
     ]
     return min(ranked)[1] if ranked else None
+
+
+def local_name(iri: str) -> str:
+    """The last step of an IRI (after its last ``/``, ``#`` or ``:``): ``1980``,
+    ``malardalsradet``, ``FullMember``; usable as a name or a code."""
+    return re.split(r"[/#:]", iri.rstrip("/#"))[-1]
+
+
+BLANK_NODE_TEXT = "[]"
+"""How a blank node is shown to people: its label differs from one parse to the next, so it is
+never shown (the SPARQL result formats and N-Triples keep ``_:label``, as their specs say)."""
+
+
+def date_precision(text: str) -> str | None:
+    """The XSD datatype name of a day, a month or a year: ``date`` (``2020-09-09``, a real
+    day), ``gYearMonth`` (``2020-09``), ``gYear`` (``2020``); None for anything else."""
+    import datetime as dt
+
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+        return "date"
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        return "gYearMonth"
+    if re.fullmatch(r"\d{4}", text):
+        return "gYear"
+    return None
+
+
+def rdflib_term(term: OxTerm | None, *, lexical: bool = False) -> Node | None:
+    """A pyoxigraph term (from the store or a query result) as the equal rdflib term (None for
+    None). With ``lexical``, a literal keeps its lexical form as written (rdflib does not
+    normalise it: what a datatype check must see)."""
+    import pyoxigraph
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == PREFIX_IRIS["xsd"] + "string":
+        return Literal(term.value)
+    if lexical:
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+    return Literal(term.value, datatype=URIRef(datatype))
 
 
 def expand_prefixed(text: str) -> URIRef | None:

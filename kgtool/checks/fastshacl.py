@@ -16,6 +16,7 @@ are collected once, checked in Python, and the ill-typed ones are named in the q
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,7 +27,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from kgtool.terms import SH
+from kgtool.terms import SH, rdflib_term
 
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -741,22 +742,8 @@ def _sparql_prefixes(shapes: Graph) -> str:
 # -- running --------------------------------------------------------------------------------
 
 
-def to_rdflib(term):
-    """An rdflib term for a pyoxigraph term."""
-    from pyoxigraph import BlankNode, NamedNode
-
-    if term is None:
-        return None
-    if isinstance(term, NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    if datatype == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+to_rdflib = functools.partial(rdflib_term, lexical=True)
+"""An rdflib term for a pyoxigraph term, a literal's lexical form kept as written."""
 
 
 def ill_typed_literals(store, datatypes: Iterable[URIRef]) -> list:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
+from kgtool.terms import local_name
+
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 _BASE = re.compile(r"^\s*(?:@base|BASE)\s*<([^>]*)>", re.IGNORECASE)
 _SUBJECT_IRI = re.compile(r"^<([^>]*)>")
@@ -84,7 +86,7 @@ class Locator:
             return None, None
         if value is not None:
             needles = _needles(value)
-            verb = _local(predicate) if predicate else None
+            verb = local_name(predicate) if predicate else None
             fallback = None
             for block in blocks:
                 lines = self._lines[block.file]
@@ -117,14 +119,10 @@ def _resolve(base: str, reference: str) -> str:
     return urljoin(base, reference)
 
 
-def _local(iri: str) -> str:
-    return re.split(r"[/#:]", iri.rstrip("/#"))[-1]
-
-
 def _needles(value: str) -> list[str]:
     """Ways ``value`` may be written: an IRI in full or by its last segment, a literal quoted."""
     if "://" in value or value.startswith(("urn:", "mailto:", "tel:")):
-        local = _local(value)
+        local = local_name(value)
         return [value, local] if local else [value]
     return [f'"{value}"', value]
 

@@ -280,10 +280,11 @@ def show_term(term) -> str:
     from rdflib import BNode, Literal, URIRef
     from rdflib.namespace import XSD
 
+    from kgtool.terms import BLANK_NODE_TEXT
     from kgtool.terms import shorten as name
 
     if isinstance(term, BNode):
-        return "[]"
+        return BLANK_NODE_TEXT
     if isinstance(term, URIRef):
         return name(str(term))
     if isinstance(term, Literal):

@@ -4,12 +4,11 @@ collaboration's timeline, and the dates as precise as their sources give them.""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import KgtoolError
-from kgtool.terms import KS
+from kgtool.terms import KS, date_precision, local_name
 
 if TYPE_CHECKING:
     from kgtool.project import Project
@@ -171,7 +170,7 @@ def network_data(
                 county=row.get("countyName", ""),
             ),
         )
-        role = ROLE_NAMES.get(row["role"], row["role"].rsplit("/", 1)[-1])
+        role = ROLE_NAMES.get(row["role"], local_name(row["role"]))
         edges.append(NetworkEdge(row["member"], collaboration, role, row["role"]))
     order = {"collaboration": 0, "municipality": 1, "region": 2}
     ordered = sorted(nodes.values(), key=lambda n: (order[n.kind], n.kommunkod or n.lanskod, n.iri))
@@ -279,25 +278,27 @@ class Moment:
 
     @property
     def precision(self) -> str:
-        return {4: "year", 7: "month"}.get(len(self.text), "day")
+        return {"gYear": "year", "gYearMonth": "month"}.get(date_precision(self.text) or "", "day")
 
 
 def moment(text: str) -> Moment | None:
-    """A Moment from YYYY, YYYY-MM or YYYY-MM-DD (None for anything else, e.g. --07-04)."""
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", text)
-    if not match:
+    """A Moment from YYYY, YYYY-MM or YYYY-MM-DD (None for anything else, e.g. --07-04, or for
+    a month or day that does not exist, e.g. 2020-13)."""
+    precision = date_precision(text)
+    if precision is None:
         return None
-    year, month, day = (int(g) if g else None for g in match.groups())
-    try:
-        if month is None:
+    year = int(text[:4])
+    try:  # a span Python's dates cannot hold (years 1 to 9999): nothing to place
+        if precision == "gYear":
             return Moment(text, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
-        if day is None:
+        month = int(text[5:7])
+        if precision == "gYearMonth":
             first = dt.date(year, month, 1)
             return Moment(text, first, dt.date(year + month // 12, month % 12 + 1, 1))
-        first = dt.date(year, month, day)
-    except ValueError:  # no such month or day: 2020-13, 2021-02-29
+        first = dt.date.fromisoformat(text)
+        return Moment(text, first, first + dt.timedelta(days=1))
+    except (ValueError, OverflowError):
         return None
-    return Moment(text, first, first + dt.timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -339,7 +340,7 @@ def timeline_data(
         " ORDER BY ?name",
         {"c": iri},
     )
-    timeline = Timeline(iri, name_rows[0]["name"] if name_rows else iri.rsplit("/", 1)[-1])
+    timeline = Timeline(iri, name_rows[0]["name"] if name_rows else local_name(iri))
     merged: dict[str, dict[str, str]] = {}
     for row in select(store, _TIMELINE_QUERY, {"collaboration": iri}):
         merged.setdefault(row["item"], {}).update(row)  # one row per item
@@ -347,7 +348,7 @@ def timeline_data(
         category = row["category"]
         if category == "document":
             category = _CATEGORIES[row["type"]]
-        label = row.get("label", item_iri.rsplit("/", 1)[-1])
+        label = row.get("label", local_name(item_iri))
         holder = row.get("holder", "")
         if category in ("chair", "post") and holder and holder not in label:
             label = f"{holder}: {label}"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from kgtool.plot.data import CATEGORY_STYLE, PLURALS, Timeline, TimelineItem
 from kgtool.plot.words import text as _text
+from kgtool.query.tables import clip
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -292,14 +293,10 @@ def timeline_figure(timeline: Timeline, lang: str = "en") -> Figure:
         figure.text(
             0.01,
             1 - 0.62 / height,
-            _shorten(_text(lang, "timeline.undated", shown=shown, more=more), 170),
+            clip(_text(lang, "timeline.undated", shown=shown, more=more), 170),
             fontsize=8.5,
             color="#555555",
             ha="left",
             va="top",
         )
     return figure
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

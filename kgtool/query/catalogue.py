@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import InputError, ParameterError
 from kgtool.project import shown_path
+from kgtool.query.names import KINDS
 from kgtool.query.sparql_text import query_form, query_variables
 from kgtool.terms import FORBIDDEN_IRI_CHARACTERS
 
@@ -205,8 +206,8 @@ class SavedQuery:
         return bound
 
 
-NAMED_TYPES = {"municipality", "collaboration", "county", "area", "source", "role"}
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+NAMED_TYPES = frozenset(KINDS) & frozenset(PARAM_TYPES)
+"""The parameter types given by name, looked up in the graph (``names.KINDS``)."""
 
 
 def _name_index(store: ProjectStore | NameIndex | None, param: Param) -> NameIndex:
@@ -220,19 +221,6 @@ def _name_index(store: ProjectStore | NameIndex | None, param: Param) -> NameInd
     return index
 
 
-def _is_date(value: str) -> bool:
-    """True for a real calendar date written YYYY-MM-DD."""
-    import datetime
-
-    if not _DATE.fullmatch(value):
-        return False
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
 def time_literal(value: str) -> tuple[str, str] | None:
     """``(lexical, XSD datatype name)`` for a day, a month or a year, None for anything else.
 
@@ -240,13 +228,10 @@ def time_literal(value: str) -> tuple[str, str] | None:
     ``xsd:gYear``. Saved queries compare a period with it at the coarser of the two precisions,
     so a month or a year means "at any time during it".
     """
-    if _is_date(value):
-        return value, "date"
-    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        return value, "gYearMonth"
-    if re.fullmatch(r"\d{4}", value):
-        return value, "gYear"
-    return None
+    from kgtool.terms import date_precision
+
+    precision = date_precision(value)
+    return (value, precision) if precision else None
 
 
 def _absolute_iri(param: Param, value: str) -> str:

@@ -25,17 +25,18 @@ FORMATS = ("table", "csv", "tsv", "json", "md", "ttl", "xml")
 
 
 def short(term: Term | None) -> str:
-    """A readable form: ``ks:Municipality``, ``id:municipality/1980``, a literal's text."""
+    """A readable form: ``ks:Municipality``, ``id:municipality/1980``, a literal's text, ``[]``
+    for a blank node (``terms.BLANK_NODE_TEXT``)."""
     import pyoxigraph
+
+    from kgtool.terms import BLANK_NODE_TEXT, shorten
 
     if term is None:
         return ""
     if isinstance(term, pyoxigraph.NamedNode):
-        from kgtool.terms import shorten
-
         return shorten(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
-        return f"_:{term.value}"
+        return BLANK_NODE_TEXT
     return term.value
 
 

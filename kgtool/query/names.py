@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kgtool.errors import ParameterError
-from kgtool.terms import ID_IRI, KS_IRI, shorten
+from kgtool.terms import ID_IRI, KS_IRI, local_name, shorten
 
 if TYPE_CHECKING:
     from kgtool.store.engine import ProjectStore
@@ -132,7 +132,7 @@ class NameIndex:
                 iri = thing.value
                 if folder and not iri.startswith(f"{ID_IRI}{folder}/"):
                     continue
-                entry = found.setdefault(iri, Entry(iri, [], [_local(iri)]))
+                entry = found.setdefault(iri, Entry(iri, [], [local_name(iri)]))
                 if name is None:
                     continue
                 if code is not None:
@@ -240,8 +240,3 @@ class NameIndex:
         if titles:
             return f"; did you mean {', '.join(titles)}?"
         return " (give a code, a name or an IRI)"
-
-
-def _local(iri: str) -> str:
-    """The last part of an IRI (a code or slug), usable as a name: ``1980``, ``malardalsradet``."""
-    return re.split(r"[/#]", iri.rstrip("/"))[-1]

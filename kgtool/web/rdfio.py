@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kgtool.store.graph import new_graph
-from kgtool.terms import shorten
+from kgtool.terms import rdflib_term, shorten
 
 
 def canonical(graph: Graph) -> Graph:
@@ -128,23 +128,6 @@ def merge(graphs: Iterable[Graph]) -> Graph:
     for graph in graphs:
         out += graph
     return out
-
-
-def rdflib_term(term):
-    """A pyoxigraph term (from the store or a query result) as the equal rdflib term."""
-    import pyoxigraph
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
 
 
 def graph_of_triples(triples) -> Graph:
