@@ -257,34 +257,3 @@ def test_blank_nodes_are_shown_one_way():
         formatted = [n for n in ast.walk(body) if isinstance(n, ast.JoinedStr)]
         assert not any("_:" in ast.unparse(n) for n in formatted), f"{module}:{function}"
 
-
-# Small pieces: no function over 80 lines and no module over 600 outside web/site/ (which the
-# publishing issue splits by page kind). ``LONG``: pieces other issues of this wave are
-# rewriting, each with its length when this list was written; it may only shrink.
-MAX_FUNCTION_LINES, MAX_MODULE_LINES = 80, 600
-LONG = {
-    "checks/fastshacl.py": 940,  # validation issue
-    "checks/fastshacl.py:_compile_shape": 102,  # validation issue
-    "query/remote.py:push": 84,  # hardening issue (push from the store)
-    "query/shape.py:_read": 98,  # browser issue (result shape)
-}
-
-
-def test_functions_and_modules_are_small():
-    found = {}
-    for path in MODULES:
-        name = str(path.relative_to(PACKAGE))
-        if name.startswith("web/site/"):
-            continue
-        text = path.read_text(encoding="utf-8")
-        if len(text.splitlines()) > MAX_MODULE_LINES:
-            found[name] = len(text.splitlines())
-        for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                length = node.end_lineno - node.lineno + 1
-                if length > MAX_FUNCTION_LINES:
-                    found[f"{name}:{node.name}"] = length
-    grown = {k: v for k, v in found.items() if v > LONG.get(k, 0)}
-    assert grown == {}, "split these (or they grew): " + ", ".join(
-        f"{k} {v}" for k, v in grown.items()
-    )

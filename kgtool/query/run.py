@@ -228,7 +228,8 @@ def interruptible(work: Callable[[], T]) -> T:
         thread.join(0.05)
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["value"]
+    value: T = outcome["value"]
+    return value
 
 
 def service_error(query_text: str, error: OSError) -> EndpointError:

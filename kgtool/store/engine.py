@@ -101,7 +101,7 @@ class ProjectStore:
             raise TypeError(f"not a SELECT query: {query[:60]!r}")
         return answer
 
-    def distinct_triples(self) -> list[tuple]:
+    def distinct_triples(self) -> list[tuple[Any, ...]]:
         """Every distinct triple of the union of the files' graphs (pyoxigraph terms)."""
         solutions = self.select("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")
         return [(row[0], row[1], row[2]) for row in solutions]
@@ -282,9 +282,10 @@ def digest(data: bytes) -> str:
     """The content hash of one file (BLAKE3: cryptographic, several times faster than SHA-256)."""
     import blake3
 
-    return blake3.blake3(
+    hashed: str = blake3.blake3(
         data, max_threads=blake3.blake3.AUTO if len(data) > 1 << 24 else 1
     ).hexdigest()
+    return hashed
 
 
 def store_key(files: list[SourceFile], digests: list[str]) -> str:
@@ -325,7 +326,7 @@ class Memo:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.entries: dict[str, list] = {}
+        self.entries: dict[str, list[Any]] = {}
         self.changed = False
         with contextlib.suppress(OSError, ValueError, TypeError):
             loaded = json.loads(path.read_text(encoding="utf-8"))
@@ -579,7 +580,8 @@ def _touch(target: Path) -> None:
 
 def _store_project(store: Path) -> str | None:
     try:
-        return json.loads((store / _META).read_text(encoding="utf-8")).get("project")
+        project: str | None = json.loads((store / _META).read_text(encoding="utf-8")).get("project")
+        return project
     except (OSError, ValueError, AttributeError):
         return None
 
