@@ -49,9 +49,12 @@ def test_ci_runs_readme_command_two():
 
 
 def test_version():
-    result = CliRunner().invoke(cli, ["--version"])
+    result = CliRunner().invoke(cli, ["--project", str(ROOT), "--version"])
     assert result.exit_code == 0
-    assert result.output.strip() == f"kgtool, version {__version__}"
+    software, dataset = result.output.splitlines()
+    assert software == f"kgtool {__version__}"
+    pattern = r"dataset 20\d\d\.\d\d\.\d+ \(20\d\d-\d\d-\d\d\) content sha256:[0-9a-f]{16} in "
+    assert re.fullmatch(pattern + re.escape(str(ROOT)), dataset), dataset
 
 
 def test_help_lists_commands():
