@@ -22,6 +22,7 @@ import sys
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 LEFTOVER_MARK = ".kgtool-"
 
@@ -44,6 +45,26 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
+
+
+def write_staged(path: Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` inside a private staging folder that is switched into place
+    whole (``replace_folder``): no reader sees the folder before it is complete, so the file
+    needs no temporary of its own (publishing writes hundreds of thousands of them)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with open_staged(path) as handle:
+        handle.write(data)
+
+
+def open_staged(path: Path) -> BinaryIO:
+    """A new binary file at ``path`` inside a staging folder (see ``write_staged``), for data
+    written as a stream (a dump of the whole graph)."""
+    try:
+        return open(path, "wb")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "wb")
 
 
 def _leftover_prefix(target: Path) -> str:

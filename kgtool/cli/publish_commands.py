@@ -33,9 +33,13 @@ from kgtool.cli.options import CliState, pass_state
 @pass_state
 def publish(state: CliState, out_dir: str, base: str | None, contact_email: str | None) -> None:
     """Write a static linked-data site: dumps, VoID/DCAT, one page per resource, docs."""
+    import sys
+
     from kgtool.web.publish import publish as publish_site
 
-    result = publish_site(state.project(), out_dir, base, contact_email)
+    result = publish_site(
+        state.project(), out_dir, base, contact_email, progress=sys.stderr.isatty()
+    )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(

@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,34 +67,126 @@ def _manifest_entries(out: Path) -> list[str]:
         return []
 
 
-def _build(site, staging: Path, out: Path) -> list[str]:
-    """Write every file of the site into ``staging``; returns their relative paths."""
-    from kgtool.web import rdfio
-
-    written: list[str] = []
+def _writer(staging: Path, out: Path, written: list[str]):
+    """A function that writes one file of the site into ``staging`` and notes its path."""
 
     def write(relative: str, data: bytes | str) -> None:
         try:
-            atomic.write_atomic(staging / relative, data)
+            atomic.write_staged(staging / relative, data)
         except OSError as error:
             raise KgtoolError(f"-o {out}: cannot write {relative}: {error.strerror}") from error
         written.append(relative)
 
-    for relative, data in site.dump_files.items():
-        write(relative, data)
+    return write
+
+
+def _resource_files(site, iri, folder: str, write) -> None:
+    """The files of one resource: its page in both languages and its RDF in every format."""
+    from kgtool.web import rdfio
+
+    write(folder + "index.html", site.resource_html(iri))
+    write("en/" + folder + "index.html", site.resource_html(iri, "en"))
+    for ext, data in rdfio.resource_files(site.graph, iri).items():
+        write(folder + f"index.{ext}", data)
+
+
+#: The site the worker processes render from (set before they fork: they share its store).
+_SITE = None
+#: Resources per task given to a worker.
+CHUNK = 100
+
+
+def _worker_start(parent: int) -> None:
+    """In a worker: die with the publishing process (a killed publish must not leave workers
+    writing into a staging folder that the next publish removes)."""
+    import signal
+
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the check in _render_chunk remains
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _render_chunk(task) -> tuple[list[str], list[str]]:
+    """In a worker: write the files of a slice of resources; (paths written, warnings)."""
+    pages, staging, out, parent = task
+    if os.getppid() != parent:  # the publishing process is gone: stop
+        os._exit(1)
+    written: list[str] = []
+    write = _writer(staging, out, written)
+    for iri, folder in pages:
+        _resource_files(_SITE, iri, folder, write)
+    return written, list(_SITE.warnings)
+
+
+def workers() -> int:
+    """Processes to render pages with: the usable processors, at most 4."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 1
+    return max(1, min(usable, 4))
+
+
+def _resource_pages(site, staging: Path, out: Path, jobs: int, progress: bool) -> list[str]:
+    """Every resource's files, rendered by ``jobs`` processes (forked: they share the store)."""
+    global _SITE
+    from tqdm import tqdm
+
+    pages = sorted(site.model.pages.items(), key=lambda item: item[1])
+    written: list[str] = []
+    bar = tqdm(total=len(pages), desc="pages", unit="page", disable=not progress, leave=False)
+    if jobs <= 1 or len(pages) <= CHUNK:
+        write = _writer(staging, out, written)
+        for iri, folder in pages:
+            _resource_files(site, iri, folder, write)
+            bar.update()
+        bar.close()
+        return written
+    import multiprocessing
+
+    parent = os.getpid()
+    tasks = [(pages[i : i + CHUNK], staging, out, parent) for i in range(0, len(pages), CHUNK)]
+    _SITE = site
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs, initializer=_worker_start, initargs=(parent,)) as pool:
+            for paths, warnings in pool.imap_unordered(_render_chunk, tasks):
+                written += paths
+                site.warnings += [w for w in warnings if w not in site.warnings]
+                bar.update(len(paths) // (2 + len(GRAPH_FORMATS)))
+    finally:
+        _SITE = None
+        bar.close()
+    return written
+
+
+def _build(site, staging: Path, out: Path, jobs: int = 1, progress: bool = False) -> list[str]:
+    """Write every file of the site into ``staging``; returns their relative paths."""
+    from kgtool.web import rdfio
+
+    def phase(name: str) -> None:
+        if progress:
+            sys.stderr.write(f"kgtool publish: {name}\n")
+
+    written: list[str] = []
+    write = _writer(staging, out, written)
+    phase("pages")
+    written += _resource_pages(site, staging, out, jobs, progress)
+    phase("dumps")
+    written += [dump.path for dump in site.write_dumps(staging)]
     from kgtool.web.site.releases import release_files  # releases/VERSION/…, made by `release`
 
     for relative, data in release_files(site.project.root).items():
         write(relative, data)
+    phase("metadata, ontology and indexes")
     write("void.ttl", rdfio.to_turtle(site.void))
     write("catalog.ttl", rdfio.to_turtle(site.dcat))
     write("api/openapi.json", site.openapi_text)
-    for iri, folder in sorted(site.model.pages.items(), key=lambda item: item[1]):
-        write(folder + "index.html", site.resource_html(iri))
-        write("en/" + folder + "index.html", site.resource_html(iri, "en"))
-        description = site.resource_graph(iri)
-        for ext in GRAPH_FORMATS:
-            write(folder + f"index.{ext}", rdfio.serialise(description, ext))
     for ext in GRAPH_FORMATS:
         write(f"def/index.{ext}", rdfio.serialise(site.ontology_graph, ext))
     for term in sorted(site.model.def_terms()):
@@ -115,10 +208,15 @@ def publish(
     out_dir: str | os.PathLike[str],
     base: str | None = None,
     contact_email: str | None = None,
+    *,
+    jobs: int | None = None,
+    progress: bool = False,
 ) -> PublishResult:
     """Write the static site for ``project`` into ``out_dir``, IRIs under ``base`` if given.
 
-    ``contact_email`` is the publishing organisation's address for the DCAT contact point.
+    ``contact_email`` is the publishing organisation's address for the DCAT contact point;
+    ``jobs`` the processes that render pages (default: ``workers()``); ``progress`` shows the
+    phase and a progress bar on stderr.
     """
     from kgtool.web.site.build import Site
     from kgtool.web.site.rebase import check_base
@@ -135,7 +233,7 @@ def publish(
     if out.exists() and not out.is_dir():
         raise KgtoolError(f"-o {out}: exists and is not a folder")
     target = out.resolve()  # a link to a folder: the folder is what gets replaced
-    site = Site(project, base, contact_email)
+    site = Site.open(project, base, contact_email)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic.remove_leftovers(target)
@@ -145,7 +243,7 @@ def publish(
     try:
         if target.is_dir():  # the user's own files first: the site's files win a clash
             atomic.copy_unrelated(target, staging, [*_manifest_entries(target), MANIFEST])
-        written = _build(site, staging, out)
+        written = _build(site, staging, out, workers() if jobs is None else jobs, progress)
         atomic.write_atomic(staging / MANIFEST, "".join(f"{r}\n" for r in sorted(written)))
         atomic.replace_folder(staging, target)
     except OSError as error:

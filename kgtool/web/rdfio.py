@@ -1,6 +1,8 @@
-"""Deterministic RDF output: canonical blank nodes, sorted N-Triples, a sorted JSON-LD, gzip.
+"""Deterministic RDF output: sorted N-Triples, a sorted JSON-LD, gzip; whole-graph dumps
+streamed by Oxigraph's serialisers.
 
-The same graph always gives the same bytes, so a published site can be diffed and cached.
+The same graph always gives the same bytes, so a published site can be diffed and cached (blank
+nodes have stable labels from the start: ``kgtool.web.site.store``).
 """
 
 from __future__ import annotations
@@ -15,18 +17,6 @@ from rdflib.namespace import RDF
 
 from kgtool.store.graph import new_graph
 from kgtool.terms import rdflib_term, shorten
-
-
-def canonical(graph: Graph) -> Graph:
-    """A copy of ``graph`` whose blank nodes have stable, content-derived labels."""
-    from rdflib.compare import to_canonical_graph
-
-    out = new_graph()
-    for prefix, namespace in graph.namespaces():
-        out.bind(prefix, namespace, override=True, replace=True)
-    for triple in to_canonical_graph(graph):
-        out.add(triple)
-    return out
 
 
 def to_turtle(graph: Graph) -> bytes:
@@ -90,6 +80,53 @@ def to_jsonld(graph: Graph, prefixes: dict[str, str] | None = None) -> bytes:
 SERIALISERS = {"ttl": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld}
 
 
+class _Triples:
+    """Triples and prefixes, enough of a graph for ``to_jsonld``."""
+
+    def __init__(self, triples: list, namespaces: list) -> None:
+        self._triples = triples
+        self._namespaces = namespaces
+
+    def __iter__(self):
+        return iter(self._triples)
+
+    def namespaces(self):
+        return iter(self._namespaces)
+
+
+def resource_files(graph, iri: URIRef) -> dict[str, bytes]:
+    """The RDF files of one resource of a ``StoreGraph`` (its concise bounded description),
+    by extension: Turtle and N-Triples written by Oxigraph's serialisers (N-Triples lines
+    sorted), JSON-LD by ``to_jsonld`` with the same context as ``describe`` gives."""
+    import pyoxigraph
+
+    triples = graph.description(iri)
+    nt = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
+    lines = sorted({line for line in nt.splitlines() if line.strip()})
+    prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
+    convert = graph.to_rdflib
+    terms = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in triples]
+    return {
+        "ttl": pyoxigraph.serialize(
+            triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=_used(prefixes, triples)
+        ),
+        "nt": ("\n".join(lines) + "\n").encode("utf-8") if lines else b"",
+        "jsonld": to_jsonld(_Triples(terms, _bindings(graph))),
+    }
+
+
+def _used(prefixes: dict[str, str], triples: list) -> dict[str, str]:
+    """The prefixes whose namespace starts an IRI of ``triples``."""
+    iris = {
+        node.value
+        for t in triples
+        for node in (t.subject, t.predicate, t.object)
+        if type(node).__name__ == "NamedNode"
+    }
+    iris |= {t.object.datatype.value for t in triples if type(t.object).__name__ == "Literal"}
+    return {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}
+
+
 def serialise(graph: Graph, ext: str) -> bytes:
     """Serialise ``graph`` as ``ttl``, ``nt`` or ``jsonld``."""
     return SERIALISERS[ext](graph)
@@ -103,11 +140,66 @@ def gzip_bytes(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
+#: Oxigraph's format of each dump's file extension.
+STORE_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
+
+
+def dump_store(graph, path, ext: str) -> None:
+    """The whole graph of a ``StoreGraph`` written to ``path`` by Oxigraph's serialiser
+    (streamed, never held in memory), IRIs under the graph's published base."""
+    import pyoxigraph
+
+    rdf_format = getattr(pyoxigraph.RdfFormat, STORE_FORMATS[ext])
+    prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces()} if ext == "ttl" else None
+    quads = graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+    if graph.moved:
+        triples = (graph.move_triple(quad) for quad in quads)
+    else:
+        triples = (quad.triple for quad in quads)
+    pyoxigraph.serialize(triples, str(path), rdf_format, prefixes=prefixes)
+
+
+def gzip_file(source, target) -> None:
+    """``target`` (in a staging folder) as the gzip of ``source`` (no file name, mtime 0: the
+    same input gives the same bytes)."""
+    import shutil
+
+    from kgtool.atomic import open_staged
+
+    with (
+        open(source, "rb") as data,
+        open_staged(target) as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as out,
+    ):
+        shutil.copyfileobj(data, out, 1 << 20)
+
+
+_BINDINGS: dict[tuple, list[tuple[str, URIRef]]] = {}
+
+
+def _bindings(graph) -> list[tuple[str, URIRef]]:
+    """``new_graph``'s prefixes and then ``graph``'s, as binding them one by one leaves them
+    (worked out once per set of prefixes: rdflib's ``bind`` is slow)."""
+    key = tuple((prefix, str(ns)) for prefix, ns in graph.namespaces())
+    if key not in _BINDINGS:
+        template = new_graph()
+        for prefix, namespace in key:
+            template.bind(prefix, namespace, override=True, replace=True)
+        _BINDINGS[key] = list(template.namespaces())
+    return _BINDINGS[key]
+
+
+def _graph_like(graph) -> Graph:
+    """A new graph with the prefixes ``_bindings`` gives."""
+    out = Graph(bind_namespaces="none")
+    for prefix, namespace in _bindings(graph):
+        out.store.bind(prefix, namespace, override=True)
+    return out
+
+
 def describe(graph: Graph, subject: URIRef) -> Graph:
     """The concise bounded description of ``subject``: its triples plus blank nodes they reach."""
-    out = new_graph()
-    for prefix, namespace in graph.namespaces():
-        out.bind(prefix, namespace, override=True, replace=True)
+    out = _graph_like(graph)
     todo: list[URIRef | BNode] = [subject]
     seen: set = set()
     while todo:

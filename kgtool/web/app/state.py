@@ -109,7 +109,7 @@ class ServerState:
         self.project = project
         self.settings = settings
         self.store = open_project_store(project)  # built or reused; the workers open it read-only
-        self.site = LazySite(lambda: Site(self.project))
+        self.site = LazySite(lambda: Site.open(self.project))
         self.parse_lock = threading.Lock()
         self.pages = Pages(self.site, self.parse_lock)
         self.pool = QueryPool(
@@ -164,8 +164,7 @@ class ServerState:
         return Response(text, media_type="text/html; charset=utf-8", headers=headers)
 
     def resource_bytes(self, subject: URIRef, media: str) -> bytes:
-        graph = self.site.load().resource_graph(subject)
-        return rdfio.serialise(graph, ng.RDF_TYPES[media])
+        return rdfio.resource_files(self.site.load().graph, subject)[ng.RDF_TYPES[media]]
 
     def resource_rdf(self, subject: URIRef, media: str) -> Response:
         return Response(self.resource_bytes(subject, media), media_type=media, headers=VARY)

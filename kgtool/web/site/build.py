@@ -10,20 +10,25 @@ from typing import TYPE_CHECKING
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from kgtool.store.graph import load_project, new_graph
+from kgtool.store.graph import new_graph
 from kgtool.terms import DEFAULT_BASE, KS
 from kgtool.web import rdfio
 from kgtool.query.formats import GRAPH_FORMATS
-from kgtool.version import dataset_version
+from kgtool.version import DatasetVersion, dataset_version
 from kgtool.web.site.metadata import Dump, dataset_dates, dcat_graph, void_graph
 from kgtool.web.site.model import SiteModel
 from kgtool.web.site.rebase import rebase
-from kgtool.store.engine import open_project_store
+from datetime import date
+from pathlib import Path
+from kgtool.web.site.store import StoreGraph, load_site_store
 
 if TYPE_CHECKING:
     from kgtool.plot import Picture
+    from kgtool.store.engine import ProjectStore
 
 DUMP_NAME = "dumps/kommunsamverkan"
+#: Pictures are drawn for at most this many collaborations (see ``Site.pictures``).
+PICTURE_LIMIT = 12
 INDEX_GROUPS = (
     ("collaborations", "collaborations", KS.Collaboration, False),
     ("municipalities", "municipalities", KS.Municipality, True),
@@ -69,21 +74,42 @@ def jinja_env():
 
 
 class Site:
-    """Every document of the published site, computed from one project graph under ``base``."""
+    """Every document of the published site, read from one store under ``base``.
 
-    def __init__(self, project, base: str | None = None, contact_email: str | None = None) -> None:
+    ``store`` is the project's graph as ``kgtool.web.site.store.load_site_store`` gives it (one
+    in-memory Oxigraph graph, stable blank nodes): pages ask it for what they show, one
+    resource at a time. ``dates`` are the dataset's (issued, modified). Nothing is opened or
+    run here: ``Site.open`` gathers the inputs of a project.
+    """
+
+    def __init__(
+        self,
+        project,
+        store: ProjectStore,
+        dates: tuple[date, date],
+        base: str | None = None,
+        contact_email: str | None = None,
+        dataset: DatasetVersion | None = None,
+    ) -> None:
         self.project = project
         self.base = base or DEFAULT_BASE
         self.contact_email = contact_email
-        self.source_graph: Graph = load_project(project).graph
-        self.store = open_project_store(project)
-        self.graph: Graph = rdfio.canonical(rebase(self.source_graph, self.base))
+        self.store = store  # saved queries and pictures: the data's own IRIs
+        self.source_graph = StoreGraph(store)
+        self.graph = StoreGraph(store, self.base)
         self.model = SiteModel(self.graph, self.base)
         self.env = jinja_env()
-        self.issued, self.modified = dataset_dates(project.root, self.source_graph)
-        self.dataset = dataset_version(project)
+        self.issued, self.modified = dates
+        self.dataset = dataset if dataset is not None else dataset_version(project)
         self.warnings: list[str] = []
         self._pictures: dict[tuple[str, str], dict[str, Picture]] = {}
+
+    @classmethod
+    def open(cls, project, base: str | None = None, contact_email: str | None = None) -> Site:
+        """The site of ``project``: its files read into a store, its dates from git or data."""
+        store = load_site_store(project.graph_files(), project.root)
+        dates = dataset_dates(project.root, StoreGraph(store))
+        return cls(project, store, dates, base, contact_email)
 
     def move(self, term):
         """A term of the project graph as published under ``base``."""
@@ -93,22 +119,37 @@ class Site:
 
     # -- dumps and metadata -----------------------------------------------------------------
 
-    @cached_property
-    def dump_files(self) -> dict[str, bytes]:
-        """Relative path → bytes of each dump, plain and gzipped."""
-        files: dict[str, bytes] = {}
+    def write_dumps(self, folder: Path) -> list[Dump]:
+        """Write each dump (plain and gzipped) under ``folder``, streamed by the store's
+        serialisers; the same graph gives the same bytes."""
+        written = []
         for ext in GRAPH_FORMATS:
-            data = rdfio.serialise(self.graph, ext)
-            files[f"{DUMP_NAME}.{ext}"] = data
-            files[f"{DUMP_NAME}.{ext}.gz"] = rdfio.gzip_bytes(data)
-        return files
+            relative = f"{DUMP_NAME}.{ext}"
+            path = folder / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            rdfio.dump_store(self.graph, path, ext)
+            rdfio.gzip_file(path, path.with_name(path.name + ".gz"))
+            for name in (relative, relative + ".gz"):
+                size = (folder / name).stat().st_size
+                written.append(Dump(name, ext, size, name.endswith(".gz")))
+        self._dumps = written
+        return written
 
     @cached_property
+    def dump_files(self) -> dict[str, bytes]:
+        """Relative path → bytes of each dump, plain and gzipped (for serving; publish streams
+        them to files with ``write_dumps``)."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            dumps = self.write_dumps(Path(folder))
+            return {d.path: (Path(folder) / d.path).read_bytes() for d in dumps}
+
+    @property
     def dumps(self) -> list[Dump]:
-        return [
-            Dump(path, path.removesuffix(".gz").rsplit(".", 1)[-1], len(data), path.endswith(".gz"))
-            for path, data in self.dump_files.items()
-        ]
+        if getattr(self, "_dumps", None) is None:
+            self.dump_files  # noqa: B018  (writes them, and so knows their sizes)
+        return self._dumps
 
     @cached_property
     def void(self) -> Graph:
@@ -116,9 +157,7 @@ class Site:
 
     @cached_property
     def dcat(self) -> Graph:
-        return dcat_graph(
-            self.base, self.dumps, self.issued, self.modified, self.contact_email, self.dataset
-        )
+        return dcat_graph(self.base, self.dumps, self.issued, self.modified, self.contact_email)
 
     # -- RDF of one resource or the ontology ------------------------------------------------
 
@@ -128,9 +167,8 @@ class Site:
     @cached_property
     def ontology_graph(self) -> Graph:
         out = new_graph()
-        for s in set(self.graph.subjects()):
-            if isinstance(s, URIRef) and str(s).startswith(self.model.def_base):
-                out += rdfio.describe(self.graph, s)
+        for s in self.graph.iri_subjects(self.model.def_base):
+            out += rdfio.describe(self.graph, s)
         return out
 
     def term_graph(self, term: URIRef) -> Graph:
@@ -143,7 +181,10 @@ class Site:
         """The site model of each language (labels in that language, links within it)."""
         from kgtool.web.site.i18n import PREFIX
 
-        out = {lang: SiteModel(self.graph, self.base, lang, PREFIX[lang]) for lang in PREFIX}
+        out = {
+            lang: SiteModel(self.graph, self.base, lang, PREFIX[lang], self.model.pages)
+            for lang in PREFIX
+        }
         out["sv"] = self.model
         return out
 
@@ -191,24 +232,36 @@ class Site:
 
     def pictures(self, iri: URIRef, lang: str) -> dict[str, Picture]:
         """A collaboration's pictures, 'network' and 'timeline', in ``lang`` (inline SVG with
-        its text alternative; ids prefixed so both fit on one page). Drawn once per language
-        and kept; a picture of nothing is left out, and all of them (with a warning) without
-        the plot extra."""
-        key = (str(iri), lang)
-        if key not in self._pictures:
-            slug = self._project_iri(iri)
-            self._pictures[key] = {
-                name: picture
-                for name, picture in (
-                    ("network", self._draw("network_svg", slug, lang, "network-")),
-                    ("timeline", self._draw("timeline_svg", slug, lang, "timeline-")),
-                )
-                if picture is not None
-            }
-        return self._pictures[key]
+        its text alternative; ids prefixed so both fit on one page). A picture of nothing is
+        left out, and all of them (with a warning) without the plot extra; none are drawn when
+        the graph holds more than PICTURE_LIMIT collaborations (each picture asks the whole
+        graph: pictures would cost more than all the pages, and a network of thousands of
+        collaborations is not readable)."""
+        if not self.draws_pictures:
+            return {}
+        slug = self._project_iri(iri)
+        return {
+            name: picture
+            for name, picture in (
+                ("network", self._draw("network_svg", slug, lang, "network-")),
+                ("timeline", self._draw("timeline_svg", slug, lang, "timeline-")),
+            )
+            if picture is not None
+        }
+
+    @cached_property
+    def draws_pictures(self) -> bool:
+        """Whether pictures are drawn: at most PICTURE_LIMIT collaborations."""
+        count = self.source_graph.count(
+            "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE "
+            f"{{ ?c a <{KS.Collaboration}> }}"
+        )
+        return count <= PICTURE_LIMIT
 
     def network_picture(self, lang: str) -> Picture | None:
         """The whole membership network for the index page (None without the plot extra)."""
+        if not self.draws_pictures:
+            return None
         key = ("", lang)
         if key not in self._pictures:
             picture = self._draw("network_svg", None, lang, "all-")
@@ -220,7 +273,8 @@ class Site:
         from kgtool import plot
 
         try:
-            return getattr(plot, function)(self.project, collaboration, lang, prefix)
+            draw = getattr(plot, function)
+            return draw(self.project, collaboration, lang, prefix, store=self.store)
         except plot.NothingToDraw:
             return None
         except plot.PlotError as error:
@@ -273,11 +327,10 @@ class Site:
 
         model = self.models[lang]
         here = model.prefix
-        classes = sorted(
-            set(self.graph.objects(None, RDF.type)), key=lambda c: (model.label(c), str(c))
-        )
+        entities = self.class_counts
+        classes = sorted(entities, key=lambda c: (model.label(c), str(c)))
         counts = [
-            {"cls": model.value(c, here), "count": len(set(self.graph.subjects(RDF.type, c)))}
+            {"cls": model.value(c, here), "count": entities[c]}
             for c in classes
             if str(c).startswith(model.def_base)
         ]
@@ -315,6 +368,12 @@ class Site:
             groups=groups,
             dumps=self.dumps,
         )
+
+    @cached_property
+    def class_counts(self) -> dict[URIRef, int]:
+        """Each class (under ``base``) and how many things are of it."""
+        rows = self.graph.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+        return {cls: int(n) for cls, n in rows}
 
     def _code(self, cls: URIRef) -> URIRef | None:
         codes = {KS.Municipality: KS.municipalityCode, KS.County: KS.countyCode}

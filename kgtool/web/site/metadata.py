@@ -19,6 +19,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
@@ -26,6 +27,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XS
 from kgtool.store.graph import new_graph
 from kgtool.version import DatasetVersion
 from kgtool.query.formats import MEDIA_TYPES
+
+if TYPE_CHECKING:
+    from kgtool.web.site.store import StoreGraph
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
@@ -154,8 +158,9 @@ def dataset_dates(root: Path, graph: Graph) -> tuple[date, date]:
     return _git_dates(root) or _graph_dates(graph) or (date(2026, 1, 1), date(2026, 1, 1))
 
 
-def void_graph(graph: Graph, base: str, dumps: list[Dump], modified: date) -> Graph:
-    """The VoID description of ``graph`` (statistics, partitions, dumps, endpoint, vocabularies)."""
+def void_graph(graph: StoreGraph, base: str, dumps: list[Dump], modified: date) -> Graph:
+    """The VoID description of ``graph`` (statistics, partitions, dumps, endpoint, vocabularies;
+    the counts are SPARQL on the store)."""
     iris = SiteIris(base)
     out = new_graph()
     out.bind("vcard", VCARD)
@@ -175,14 +180,12 @@ def void_graph(graph: Graph, base: str, dumps: list[Dump], modified: date) -> Gr
     for dump in dumps:
         out.add((ds, VOID.dataDump, URIRef(base + dump.path)))
 
-    subjects = set(graph.subjects())
-    entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(base + "id/")}
-    classes = set(graph.objects(None, RDF.type))
-    properties = set(graph.predicates())
-    out.add((ds, VOID.triples, Literal(len(graph))))
-    out.add((ds, VOID.entities, Literal(len(entities))))
-    out.add((ds, VOID.distinctSubjects, Literal(len(subjects))))
-    out.add((ds, VOID.distinctObjects, Literal(len(set(graph.objects())))))
+    counts = graph.void_counts(base + "id/")
+    classes, properties = set(counts.classes), set(counts.properties)
+    out.add((ds, VOID.triples, Literal(counts.triples)))
+    out.add((ds, VOID.entities, Literal(counts.entities)))
+    out.add((ds, VOID.distinctSubjects, Literal(counts.subjects)))
+    out.add((ds, VOID.distinctObjects, Literal(counts.objects)))
     out.add((ds, VOID.classes, Literal(len(classes))))
     out.add((ds, VOID.properties, Literal(len(properties))))
 
@@ -194,13 +197,13 @@ def void_graph(graph: Graph, base: str, dumps: list[Dump], modified: date) -> Gr
         out.add((ds, VOID.classPartition, part))
         out.add((part, RDF.type, VOID.Dataset))
         out.add((part, VOID["class"], cls))
-        out.add((part, VOID.entities, Literal(len(set(graph.subjects(RDF.type, cls))))))
+        out.add((part, VOID.entities, Literal(counts.classes[cls])))
     for prop in sorted(properties):
         part = iris.property_partition(prop)
         out.add((ds, VOID.propertyPartition, part))
         out.add((part, RDF.type, VOID.Dataset))
         out.add((part, VOID.property, prop))
-        out.add((part, VOID.triples, Literal(len(list(graph.triples((None, prop, None)))))))
+        out.add((part, VOID.triples, Literal(counts.properties[prop])))
     return out
 
 

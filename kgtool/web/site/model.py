@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
@@ -17,6 +18,10 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIM
 from kgtool.terms import KS, LABEL_PROPERTIES, label_rank, shorten
 from kgtool.web.site.i18n import TERM_LABELS
 
+if TYPE_CHECKING:
+    from kgtool.web.site.store import StoreGraph
+
+LABELS_KEPT = 200_000  # labels remembered per language before the memo starts again
 LANGUAGE_ORDERS = {"sv": ("sv", None, "en"), "en": ("en", None, "sv")}
 PLAIN_TYPES = {
     XSD.integer,
@@ -240,8 +245,9 @@ class KindViews:
             for m in g.subjects(ORG.organization, iri)
             if (m, RDF.type, KS.Chairmanship) not in g
         ]
-        chairmanships = list(g.subjects(RDF.type, KS.Chairmanship))
-        chairmanships = [c for c in chairmanships if (c, ORG.organization, iri) in g]
+        chairmanships = [
+            c for c in g.subjects(ORG.organization, iri) if (c, RDF.type, KS.Chairmanship) in g
+        ]
         listed = any((m, KS.listedUnderCounty, None) in g for m in memberships)
         by_role: dict = defaultdict(set)
         groups: dict = defaultdict(list)
@@ -413,7 +419,14 @@ class KindViews:
 class SiteModel(KindViews):
     """The graph seen as a site under ``base``: pages, labels and relative links."""
 
-    def __init__(self, graph: Graph, base: str, lang: str = "sv", prefix: str = "") -> None:
+    def __init__(
+        self,
+        graph: StoreGraph,
+        base: str,
+        lang: str = "sv",
+        prefix: str = "",
+        pages: dict[URIRef, str] | None = None,
+    ) -> None:
         self.graph = graph
         self.base = base
         self.lang = lang
@@ -421,12 +434,11 @@ class SiteModel(KindViews):
         self.term_labels = TERM_LABELS[lang]
         self.id_base = base + "id/"
         self.def_base = base + "def/"
-        self.labels = self._labels()
-        self.pages: dict[URIRef, str] = {
-            s: self._path_of(s)
-            for s in set(graph.subjects())
-            if isinstance(s, URIRef) and str(s).startswith(self.id_base) and self._path_of(s)
-        }
+        self.labels: dict = {}  # node -> its best label (or None), looked up on first use
+        if pages is None:
+            subjects = graph.iri_subjects(self.id_base)
+            pages = {s: path for s in subjects if (path := self._path_of(s))}
+        self.pages: dict[URIRef, str] = pages
 
     # -- paths and links --------------------------------------------------------------------
 
@@ -453,26 +465,46 @@ class SiteModel(KindViews):
 
     @staticmethod
     def relative(target_dir: str, from_dir: str) -> str:
-        """Relative link from folder ``from_dir`` to folder ``target_dir`` (both end in '/')."""
-        rel = posixpath.relpath(target_dir or ".", from_dir or ".")
-        return "./" if rel == "." else rel + "/"
+        """Relative link from folder ``from_dir`` to folder ``target_dir`` (both end in '/').
+
+        What ``posixpath.relpath`` gives for two folders of the site, without its calls to
+        ``os.getcwd`` (a page has hundreds of links)."""
+        target = [part for part in target_dir.split("/") if part and part != "."]
+        start = [part for part in from_dir.split("/") if part and part != "."]
+        if ".." in target or ".." in start:
+            rel = posixpath.relpath(target_dir or ".", from_dir or ".")
+            return "./" if rel == "." else rel + "/"
+        common = 0
+        for mine, theirs in zip(target, start):
+            if mine != theirs:
+                break
+            common += 1
+        parts = [".."] * (len(start) - common) + target[common:]
+        return "/".join(parts) + "/" if parts else "./"
 
     # -- labels and values ------------------------------------------------------------------
 
-    def _labels(self) -> dict[URIRef, str]:
-        best: dict[URIRef, tuple[tuple[int, int], str]] = {}
+    def _label_of(self, node) -> str | None:
+        """The node's best label (``terms.label_rank``, then the text), from the store."""
+        best = None
         for prop in LABEL_PROPERTIES:
-            for s, o in self.graph.subject_objects(URIRef(prop)):
+            for o in self.graph.objects(node, URIRef(prop)):
                 if not isinstance(o, Literal):
                     continue
                 rank = (label_rank(prop, o.language, self.lang), str(o))
-                if s not in best or rank < best[s]:
-                    best[s] = rank
-        return {s: text for s, (_, text) in best.items()}
+                if best is None or rank < best:
+                    best = rank
+        return None if best is None else best[1]
 
     def label(self, node) -> str:
-        if node in self.labels:
-            return self.labels[node]
+        if isinstance(node, URIRef | BNode):
+            if node not in self.labels:
+                if len(self.labels) > LABELS_KEPT:  # a bounded memo: pages ask for neighbours
+                    self.labels.clear()
+                self.labels[node] = self._label_of(node)
+            found = self.labels[node]
+            if found is not None:
+                return found
         if str(node) in self.term_labels:
             return self.term_labels[str(node)]
         if isinstance(node, URIRef):
@@ -615,11 +647,8 @@ class SiteModel(KindViews):
         """Every term under ``def/`` that the graph says something about."""
         return {
             s
-            for s in self.graph.subjects()
-            if isinstance(s, URIRef)
-            and str(s).startswith(self.def_base)
-            and str(s) != self.def_base
-            and self._path_of(s)
+            for s in self.graph.iri_subjects(self.def_base)
+            if str(s) != self.def_base and self._path_of(s)
         }
 
     def terms(self) -> dict[str, list[TermView]]:

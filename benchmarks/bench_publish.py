@@ -1,0 +1,194 @@
+"""Benchmark ``kgtool publish`` on synthetic data, beside the floor: a bare pyoxigraph dump.
+
+    python benchmarks/bench_publish.py                        # 10k, 100k and 1M triples
+    python benchmarks/bench_publish.py --triples 10000 --repeat 3
+    python benchmarks/bench_publish.py --out /dev/shm/bench   # output on a RAM disk
+
+For each size (a project made by ``benchmarks/generate.py``, kept in ``--work``):
+
+- ``kgtool publish -o OUT`` as a whole process: wall time, resource pages and files written,
+  the peak memory of the process tree (the largest sum of the RSS of kgtool and its page
+  workers at once, sampled every 0.1 s; forked workers share the store's pages, so the sum
+  counts them more than once and is an upper bound) and the peak of the largest process alone;
+- **the floor**: a process that loads the same files into an in-memory pyoxigraph store and
+  dumps it as N-Triples, Turtle and JSON-LD (what the site's dumps hold, nothing else).
+
+The two run in turn ``--repeat`` times; the table gives min and median of each and the ratio.
+The machine may be shared: say so beside the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from statistics import median
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+FLOOR = """
+import sys, pyoxigraph
+from pathlib import Path
+project, out = Path(sys.argv[1]), Path(sys.argv[2])
+store = pyoxigraph.Store()
+for folder in ("ontology", "data"):
+    for path in sorted((project / folder).rglob("*.ttl")):
+        store.bulk_load(path=path, format=pyoxigraph.RdfFormat.TURTLE,
+                        base_iri=path.resolve().as_uri())
+out.mkdir(parents=True, exist_ok=True)
+for ext, fmt in (("nt", "N_TRIPLES"), ("ttl", "TURTLE"), ("jsonld", "JSON_LD")):
+    store.dump(str(out / f"dump.{ext}"), getattr(pyoxigraph.RdfFormat, fmt),
+               from_graph=pyoxigraph.DefaultGraph())
+"""
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += children.get(current, [])
+    return found
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run(command: list[str], timeout: float, env: dict | None = None) -> dict:
+    """Run ``command``: wall time, peak tree RSS and largest single RSS (MB), its output."""
+    started = time.perf_counter()
+    tree_peak = single_peak = 0.0
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        while proc.poll() is None:
+            if time.perf_counter() - started > timeout:
+                proc.kill()
+                proc.wait()
+                return {"wall_s": timeout, "timeout": True, "tree_mb": tree_peak}
+            sizes = [_rss_mb(p) for p in _tree(proc.pid)]
+            tree_peak = max(tree_peak, sum(sizes))
+            single_peak = max([single_peak, *sizes])
+            time.sleep(0.1)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return {
+        "wall_s": wall,
+        "tree_mb": tree_peak,
+        "single_mb": single_peak,
+        "code": proc.returncode,
+        "output": text,
+    }
+
+
+def project_of(triples: int, work: Path) -> Path:
+    folder = work / f"publish-{triples}"
+    if not (folder / "data").is_dir():
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), "--triples", str(triples), "--out",
+             str(folder)],
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+    return folder
+
+
+def bench(triples: int, work: Path, out_root: Path, repeat: int, timeout: float) -> dict:
+    project = project_of(triples, work)
+    kgtool = [str(Path(sys.executable).parent / "kgtool")]
+    site = out_root / f"site-{triples}"
+    floor_out = out_root / f"floor-{triples}"
+    env = {**os.environ, "KGTOOL_CACHE_DIR": str(work / "cache")}
+    runs: dict[str, list[dict]] = {"publish": [], "floor": []}
+    for _ in range(repeat):
+        shutil.rmtree(site, ignore_errors=True)
+        command = [*kgtool, "--project", str(project), "publish", "-o", str(site)]
+        runs["publish"].append(run(command, timeout, env))
+        shutil.rmtree(floor_out, ignore_errors=True)
+        floor = [sys.executable, "-c", FLOOR, str(project), str(floor_out)]
+        runs["floor"].append(run(floor, timeout, env))
+    last = runs["publish"][-1]
+    found = re.search(r"published (\d+) resource pages, (\d+) files", last.get("output", ""))
+    return {
+        "triples": triples,
+        "runs": runs,
+        "pages": int(found.group(1)) if found else None,
+        "files": int(found.group(2)) if found else None,
+        "ok": all(r.get("code") == 0 for r in runs["publish"]),
+        "output": last.get("output", "")[-500:],
+    }
+
+
+def _fmt(values: list[float]) -> str:
+    return f"{min(values):.1f} / {median(values):.1f}"
+
+
+def table(results: list[dict]) -> str:
+    lines = [
+        "| triples | pages | files | publish s (min / median) | floor s (min / median) "
+        "| ratio (median) | tree RSS MB (max) | largest process MB (max) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        publish = [r["wall_s"] for r in result["runs"]["publish"]]
+        floor = [r["wall_s"] for r in result["runs"]["floor"]]
+        tree = max(r.get("tree_mb", 0) for r in result["runs"]["publish"])
+        single = max(r.get("single_mb", 0) for r in result["runs"]["publish"])
+        ok = "" if result["ok"] else " (failed)"
+        lines.append(
+            f"| {result['triples']:,} | {result['pages']} | {result['files']} | "
+            f"{_fmt(publish)}{ok} | {_fmt(floor)} | {median(publish) / median(floor):.0f}x | "
+            f"{tree:.0f} | {single:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kgtool-bench")
+    parser.add_argument("--out", type=Path, default=None, help="where the sites go")
+    parser.add_argument("--timeout", type=float, default=3600)
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    out_root = args.out or args.work
+    print(f"# {platform.node()}: {os.cpu_count()} processors, Python {platform.python_version()}")
+    results = []
+    for triples in args.triples:
+        result = bench(triples, args.work, out_root, args.repeat, args.timeout)
+        results.append(result)
+        if not result["ok"]:
+            print(result["output"], file=sys.stderr)
+        print(table(results[-1:]).splitlines()[-1], flush=True)
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,316 @@
+"""The store the site reads: the project's files in one in-memory Oxigraph graph, stable blank
+nodes, and an rdflib-shaped view of it under the published base.
+
+``load_site_store`` parses every file once into the default graph of an in-memory store (a
+triple written in two files is one triple; lookups are several times faster than on the cached
+on-disk store). Blank nodes get labels derived from the file and the order in which they first
+appear in it (``b<file hash>x<n>``), so the same files always give the same labels, at linear
+cost, with no whole-graph canonicalisation; editing one file changes only that file's labels.
+
+``StoreGraph`` answers the few questions the page model asks (``objects``, ``subjects``,
+``value``, ``in`` …) with pattern lookups on that store, in rdflib terms, with IRIs under the
+data's base moved under the published ``base``: the cost of a page depends on the resource,
+not on the size of the graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import BNode, Literal, URIRef
+
+from kgtool.errors import InputError
+from kgtool.terms import DEFAULT_BASE, PREFIXES
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from kgtool.store.engine import ProjectStore
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+IRIS_KEPT = 100_000  # IRIs remembered as rdflib terms before the memo starts again
+
+
+def _stable_triples(path: Path, shown: str, graph_name: str) -> Iterator:
+    """The file's triples as default-graph quads, blank nodes relabelled stably."""
+    import pyoxigraph
+
+    from kgtool.store.engine import _rdf_format, syntax_message
+
+    tag = hashlib.sha256(graph_name.encode()).hexdigest()[:8]
+    labels: dict[str, pyoxigraph.BlankNode] = {}
+
+    def stable(node):
+        if isinstance(node, pyoxigraph.BlankNode):
+            found = labels.get(node.value)
+            if found is None:
+                found = labels[node.value] = pyoxigraph.BlankNode(f"b{tag}x{len(labels)}")
+            return found
+        return node
+
+    default = pyoxigraph.DefaultGraph()
+    try:
+        for triple in pyoxigraph.parse(
+            path=path, format=_rdf_format(path), base_iri=path.resolve().as_uri()
+        ):
+            yield pyoxigraph.Quad(stable(triple.subject), triple.predicate, stable(triple.object), default)
+    except SyntaxError as error:
+        raise InputError(syntax_message(shown, error)) from None
+
+
+def load_site_store(paths: Iterable[Path], root: Path | None = None) -> ProjectStore:
+    """Every file in the default graph of a new in-memory store, blank nodes labelled stably."""
+    import pyoxigraph
+
+    from kgtool.store.engine import ProjectStore, source_files
+
+    store = pyoxigraph.Store()
+    files = source_files(paths, root)
+    for source in files:
+        try:
+            data = source.path.read_bytes()
+            data.decode("utf-8")
+        except OSError as error:
+            raise InputError(f"{source.shown}: cannot read: {error.strerror or error}") from None
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise InputError(f"{source.shown}:{line}: not UTF-8 text: {error.reason}") from None
+        if b"_:" not in data and b"[" not in data:  # no blank nodes: the fast loader
+            from kgtool.store.engine import load_file
+
+            load_file(store, source, data, default_graph=True)
+        else:
+            store.bulk_extend(_stable_triples(source.path, source.shown, source.graph))
+    return ProjectStore(store, files)
+
+
+class _QuietIllTyped(logging.Filter):
+    """Drops rdflib's warnings (with tracebacks) about ill-typed literals: such a literal is
+    valid RDF, shown as written (the shapes report it with its file and line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Failed to convert Literal lexical form" not in record.getMessage()
+
+
+_QUIET = _QuietIllTyped()
+
+
+class StoreGraph:
+    """The read side of an rdflib ``Graph`` over one Oxigraph store, IRIs moved under ``base``."""
+
+    def __init__(self, project_store: ProjectStore, base: str = DEFAULT_BASE) -> None:
+        import pyoxigraph
+
+        self.project_store = project_store
+        self.store = project_store.store
+        self.base = base
+        self.moved = self._moved = base != DEFAULT_BASE
+        self._ox = pyoxigraph
+        self._default = pyoxigraph.DefaultGraph()
+        self._iris: dict[str, URIRef] = {}
+        logging.getLogger("rdflib.term").addFilter(_QUIET)  # terms are made while pages render
+
+    # -- terms both ways -----------------------------------------------------------------------
+
+    def to_store(self, term):
+        """An rdflib term (under ``base``) as the store's term; None stays None."""
+        ox = self._ox
+        if term is None:
+            return None
+        if isinstance(term, URIRef):
+            text = str(term)
+            if self._moved and text.startswith(self.base):
+                text = DEFAULT_BASE + text[len(self.base) :]
+            return ox.NamedNode(text)
+        if isinstance(term, BNode):
+            return ox.BlankNode(str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term))
+        raise TypeError(f"not an RDF term: {term!r}")
+
+    def to_rdflib(self, node):
+        """A store term as the rdflib term under ``base``."""
+        kind = type(node).__name__
+        if kind == "NamedNode":
+            text = node.value
+            found = self._iris.get(text)
+            if found is None:
+                if len(self._iris) > IRIS_KEPT:
+                    self._iris.clear()
+                moved = text
+                if self._moved and text.startswith(DEFAULT_BASE):
+                    moved = self.base + text[len(DEFAULT_BASE) :]
+                found = self._iris[text] = URIRef(moved)
+            return found
+        if kind == "BlankNode":
+            return BNode(node.value)
+        if node.language:
+            return Literal(node.value, lang=node.language)
+        datatype = node.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(node.value)
+        return Literal(node.value, datatype=URIRef(datatype))
+
+    def _quads(self, s, p, o):
+        try:
+            found = self.store.quads_for_pattern(
+                self.to_store(s), self.to_store(p), self.to_store(o), self._default
+            )
+        except ValueError:  # a term the store cannot hold (e.g. a bad IRI): nothing matches
+            return iter(())
+        return found
+
+    def move_triple(self, quad):
+        """A store quad as a triple with its IRIs under ``base`` (for dumps)."""
+        ox = self._ox
+
+        def move(node):
+            if type(node).__name__ == "NamedNode" and node.value.startswith(DEFAULT_BASE):
+                return ox.NamedNode(self.base + node.value[len(DEFAULT_BASE) :])
+            return node
+
+        return ox.Triple(move(quad.subject), move(quad.predicate), move(quad.object))
+
+    def description(self, iri: URIRef) -> list:
+        """The concise bounded description of ``iri`` (its triples and those of the blank nodes
+        they reach) as store triples under ``base``, sorted."""
+        ox = self._ox
+        start = self.to_store(iri)
+        found, todo, seen = [], [start], set()
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for quad in self.store.quads_for_pattern(node, None, None, self._default):
+                found.append(quad)
+                if isinstance(quad.object, ox.BlankNode):
+                    todo.append(quad.object)
+        triples = [self.move_triple(q) if self._moved else q.triple for q in found]
+        return sorted(triples, key=str)
+
+    # -- the rdflib Graph methods the site uses ------------------------------------------------
+
+    def triples(self, pattern) -> Iterator[tuple]:
+        s, p, o = pattern
+        convert = self.to_rdflib
+        for quad in self._quads(s, p, o):
+            yield (convert(quad.subject), convert(quad.predicate), convert(quad.object))
+
+    def __iter__(self):
+        return self.triples((None, None, None))
+
+    def __contains__(self, triple) -> bool:
+        return next(iter(self._quads(*triple)), None) is not None
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def subjects(self, predicate=None, object=None, unique: bool = False):
+        found = (s for s, _, _ in self.triples((None, predicate, object)))
+        return iter(dict.fromkeys(found)) if unique else found
+
+    def objects(self, subject=None, predicate=None, unique: bool = False):
+        found = (o for _, _, o in self.triples((subject, predicate, None)))
+        return iter(dict.fromkeys(found)) if unique else found
+
+    def predicates(self, subject=None, object=None, unique: bool = False):
+        found = (p for _, p, _ in self.triples((subject, None, object)))
+        return iter(dict.fromkeys(found)) if unique else found
+
+    def predicate_objects(self, subject=None, unique: bool = False):
+        return ((p, o) for _, p, o in self.triples((subject, None, None)))
+
+    def subject_objects(self, predicate=None, unique: bool = False):
+        return ((s, o) for s, _, o in self.triples((None, predicate, None)))
+
+    def subject_predicates(self, object=None, unique: bool = False):
+        return ((s, p) for s, p, _ in self.triples((None, None, object)))
+
+    def value(self, subject=None, predicate=None, object=None, default=None, any=True):
+        if subject is None:
+            found = next(self.subjects(predicate, object), None)
+        elif object is None:
+            found = next(self.objects(subject, predicate), None)
+        else:
+            found = next(self.predicates(subject, object), None)
+        return default if found is None else found
+
+    def namespaces(self):
+        for prefix, namespace in PREFIXES.items():
+            text = str(namespace)
+            if self._moved and text.startswith(DEFAULT_BASE):
+                text = self.base + text[len(DEFAULT_BASE) :]
+            yield prefix, URIRef(text)
+
+    # -- whole-graph questions, answered by the store -----------------------------------------
+
+    def select(self, text: str) -> list[list]:
+        """Rows of a SPARQL SELECT on the store, as rdflib terms (None for unbound)."""
+        rows = []
+        for solution in self.store.query(text):
+            rows.append([None if v is None else self.to_rdflib(v) for v in solution])
+        return rows
+
+    def count(self, text: str) -> int:
+        """The single number a ``SELECT (COUNT(…) AS ?n)`` query answers."""
+        return int(next(iter(self.store.query(text)))[0].value)
+
+    def iri_subjects(self, prefix: str) -> list[URIRef]:
+        """Every IRI subject whose published IRI starts with ``prefix``, sorted."""
+        if self._moved and prefix.startswith(self.base):
+            prefix = DEFAULT_BASE + prefix[len(self.base) :]
+        found = self.store.query(
+            "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
+            f"{self._ox.Literal(prefix)})) }}"
+        )
+        return sorted(self.to_rdflib(row[0]) for row in found)
+
+    def void_counts(self, entity_prefix: str) -> VoidCounts:
+        """The numbers VoID states: triples, entities (IRIs under ``entity_prefix``), distinct
+        subjects and objects, and entities per class and triples per property."""
+        if self._moved and entity_prefix.startswith(self.base):
+            entity_prefix = DEFAULT_BASE + entity_prefix[len(self.base) :]
+        prefix = self._ox.Literal(entity_prefix)
+        return VoidCounts(
+            triples=len(self.store),
+            entities=self.count(
+                "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
+                f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix})) }}"
+            ),
+            subjects=self.count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+            objects=self.count("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+            classes={
+                cls: int(n)
+                for cls, n in self.select(
+                    "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
+                )
+            },
+            properties={
+                prop: int(n)
+                for prop, n in self.select(
+                    "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
+                )
+            },
+        )
+
+
+@dataclass
+class VoidCounts:
+    """What VoID counts over the whole graph (see ``StoreGraph.void_counts``)."""
+
+    triples: int
+    entities: int
+    subjects: int
+    objects: int
+    classes: dict
+    properties: dict
