@@ -178,7 +178,10 @@ def _build(site, staging: Path, out: Path, jobs: int = 1, progress: bool = False
     phase("pages")
     written += _resource_pages(site, staging, out, jobs, progress)
     phase("dumps")
-    written += [dump.path for dump in site.write_dumps(staging)]
+    try:
+        written += [dump.path for dump in site.write_dumps(staging)]
+    except OSError as error:
+        raise KgtoolError(f"-o {out}: cannot write dumps/: {error.strerror}") from error
     from kgtool.web.site.releases import release_files  # releases/VERSION/…, made by `release`
 
     for relative, data in release_files(site.project.root).items():
