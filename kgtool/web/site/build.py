@@ -253,8 +253,7 @@ class Site:
     def draws_pictures(self) -> bool:
         """Whether pictures are drawn: at most PICTURE_LIMIT collaborations."""
         count = self.source_graph.count(
-            "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE "
-            f"{{ ?c a <{KS.Collaboration}> }}"
+            f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a <{KS.Collaboration}> }}"
         )
         return count <= PICTURE_LIMIT
 
@@ -372,7 +371,9 @@ class Site:
     @cached_property
     def class_counts(self) -> dict[URIRef, int]:
         """Each class (under ``base``) and how many things are of it."""
-        rows = self.graph.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+        rows = self.graph.select(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
+        )
         return {cls: int(n) for cls, n in rows}
 
     def _code(self, cls: URIRef) -> URIRef | None:
@@ -502,9 +503,7 @@ class Site:
         rows: list = []
         if view.result is not None:
             root = SiteModel.relative("", PREFIX[lang] + f"queries/{name}/")
-            columns, rows = table_rows(
-                view.result, self.store, view.text, root, PREFIX[lang], lang
-            )
+            columns, rows = table_rows(view.result, self.store, view.text, root, PREFIX[lang], lang)
         lists = {p.name: choices(p, self.source_graph, lang) for p in view.params}
         return self._render(
             "query.html",
@@ -526,9 +525,7 @@ class Site:
 
         view = next(v for v in self.query_views if v.name == name)
         columns, rows = answer_rows(data, "../", PREFIX[lang], lang)
-        links = {
-            fmt: "?" + urlencode({**values, "format": fmt}) for fmt in ("csv", "json", "xlsx")
-        }
+        links = {fmt: "?" + urlencode({**values, "format": fmt}) for fmt in ("csv", "json", "xlsx")}
         return self._render(
             "api.html",
             f"queries/{name}/",

@@ -58,7 +58,9 @@ def _stable_triples(path: Path, shown: str, graph_name: str) -> Iterator:
         for triple in pyoxigraph.parse(
             path=path, format=_rdf_format(path), base_iri=path.resolve().as_uri()
         ):
-            yield pyoxigraph.Quad(stable(triple.subject), triple.predicate, stable(triple.object), default)
+            yield pyoxigraph.Quad(
+                stable(triple.subject), triple.predicate, stable(triple.object), default
+            )
     except SyntaxError as error:
         raise InputError(syntax_message(shown, error)) from None
 
