@@ -104,7 +104,7 @@ def resource_files(graph, iri: URIRef) -> dict[str, bytes]:
     nt = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
     lines = sorted({line for line in nt.splitlines() if line.strip()})
     prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
-    convert = graph.to_rdflib
+    convert = graph.published
     terms = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in triples]
     return {
         "ttl": pyoxigraph.serialize(

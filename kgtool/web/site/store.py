@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Literal, URIRef
 
 from kgtool.errors import InputError
-from kgtool.terms import DEFAULT_BASE, PREFIXES
+from kgtool.terms import DEFAULT_BASE, PREFIXES, rdflib_term
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -139,28 +139,21 @@ class StoreGraph:
             return ox.Literal(str(term))
         raise TypeError(f"not an RDF term: {term!r}")
 
-    def to_rdflib(self, node):
-        """A store term as the rdflib term under ``base``."""
-        kind = type(node).__name__
-        if kind == "NamedNode":
-            text = node.value
-            found = self._iris.get(text)
-            if found is None:
-                if len(self._iris) > IRIS_KEPT:
-                    self._iris.clear()
-                moved = text
-                if self._moved and text.startswith(DEFAULT_BASE):
-                    moved = self.base + text[len(DEFAULT_BASE) :]
-                found = self._iris[text] = URIRef(moved)
-            return found
-        if kind == "BlankNode":
-            return BNode(node.value)
-        if node.language:
-            return Literal(node.value, lang=node.language)
-        datatype = node.datatype.value
-        if datatype == XSD_STRING:
-            return Literal(node.value)
-        return Literal(node.value, datatype=URIRef(datatype))
+    def published(self, node):
+        """A store term as the rdflib term, IRIs under ``base`` (``terms.rdflib_term`` for
+        the rest; IRIs remembered, pages ask for the same ones often)."""
+        if type(node).__name__ != "NamedNode":
+            return rdflib_term(node)
+        text = node.value
+        found = self._iris.get(text)
+        if found is None:
+            if len(self._iris) > IRIS_KEPT:
+                self._iris.clear()
+            moved = text
+            if self._moved and text.startswith(DEFAULT_BASE):
+                moved = self.base + text[len(DEFAULT_BASE) :]
+            found = self._iris[text] = URIRef(moved)
+        return found
 
     def _quads(self, s, p, o):
         try:
@@ -204,7 +197,7 @@ class StoreGraph:
 
     def triples(self, pattern) -> Iterator[tuple]:
         s, p, o = pattern
-        convert = self.to_rdflib
+        convert = self.published
         for quad in self._quads(s, p, o):
             yield (convert(quad.subject), convert(quad.predicate), convert(quad.object))
 
@@ -260,7 +253,7 @@ class StoreGraph:
         """Rows of a SPARQL SELECT on the store, as rdflib terms (None for unbound)."""
         rows = []
         for solution in self.store.query(text):
-            rows.append([None if v is None else self.to_rdflib(v) for v in solution])
+            rows.append([None if v is None else self.published(v) for v in solution])
         return rows
 
     def count(self, text: str) -> int:
@@ -275,7 +268,7 @@ class StoreGraph:
             "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
             f"{self._ox.Literal(prefix)})) }}"
         )
-        return sorted(self.to_rdflib(row[0]) for row in found)
+        return sorted(self.published(row[0]) for row in found)
 
     def void_counts(self, entity_prefix: str) -> VoidCounts:
         """The numbers VoID states: triples, entities (IRIs under ``entity_prefix``), distinct
