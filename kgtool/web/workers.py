@@ -45,6 +45,7 @@ class Job:
     max_rows: int
     bindings: dict[str, Any] | None = None
     table: bool = False  # a saved query (/api): the table's columns, labels and codes added
+    lang: str = "en"  # the labels' language in a table
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ class WorkerStartFailed(Exception):
     why); the next request tries again."""
 
 
-def _render(result, fmt: str, max_rows: int, table_store=None, query: str = "") -> bytes:
+def _render(
+    result, fmt: str, max_rows: int, table_store=None, query: str = "", lang: str = "en"
+) -> bytes:
     """The body of an answer; with ``table_store`` (``/api``): the table's columns."""
     from kgtool.query.formats import render, to_rdf
 
@@ -85,7 +88,7 @@ def _render(result, fmt: str, max_rows: int, table_store=None, query: str = "") 
     if table_store is not None:
         from kgtool.query.tables import render_api
 
-        text = render_api(result, table_store, query, fmt)
+        text = render_api(result, table_store, query, fmt, lang)
     else:
         text = render(result, fmt)
     if fmt == "json" and result.truncated:
@@ -106,7 +109,8 @@ def run_job(store, job: Job) -> Reply:
             store, job.text, job.bindings, prefixes=PREFIX_IRIS, max_rows=job.max_rows
         )
         count = len(result.rows) if result.kind == "SELECT" else len(result.triples or [1])
-        body = _render(result, job.fmt, job.max_rows, store if job.table else None, job.text)
+        table_store = store if job.table else None
+        body = _render(result, job.fmt, job.max_rows, table_store, job.text, job.lang)
     except QueryRefused as error:
         return Reply(403, error.format_message().encode(), "text/plain; charset=utf-8")
     except KgtoolError as error:
@@ -454,7 +458,7 @@ class ReplyCache:
     @staticmethod
     def key(job: Job) -> tuple:
         bound = tuple(sorted((name, str(term)) for name, term in (job.bindings or {}).items()))
-        return (job.text, bound, job.fmt, job.max_rows)
+        return (job.text, bound, job.fmt, job.max_rows, job.table, job.lang)
 
     def get(self, job: Job) -> Reply | None:
         key = self.key(job)

@@ -49,6 +49,8 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         Route("/api", queries.api_list),
         Route("/api/", queries.api_list),
         Route("/api/openapi.json", queries.openapi),
+        Route("/api/docs/", pages.api_docs),
+        Route("/api/docs/index.html", pages.api_docs),
         Route("/api/{name}", queries.api),
         Route("/queries/", pages.queries_page),
         Route("/queries/index.html", pages.queries_page),

@@ -39,6 +39,8 @@ class PageRoutes:
             return self.state.html(await asyncio.to_thread(pages.queries, "en"))
         if rest == "sparql/":
             return self.state.html(await asyncio.to_thread(pages.editor, "en"))
+        if rest == "api/docs/":
+            return self.state.html(pages.api_docs("en"))
         if rest.startswith("queries/") and rest.endswith("/"):
             name = rest[len("queries/") : -1]
             page = await asyncio.to_thread(pages.query, name, "en")
@@ -53,6 +55,10 @@ class PageRoutes:
         name = request.path_params["name"]
         page = await asyncio.to_thread(self.state.pages.query, name, "sv")
         return self.state.html(page) if page else plain(404, f"no such query: {name}")
+
+    async def api_docs(self, request: Request) -> Response:
+        await self.state.loaded()
+        return self.state.html(self.state.pages.api_docs("sv"))
 
     async def editor(self, request: Request) -> Response:
         return self.state.html(await asyncio.to_thread(self.state.pages.editor, "sv"))
@@ -70,6 +76,6 @@ class PageRoutes:
         data = site.static_files.get(name)
         if data is None:
             return plain(404, f"no such file: {request.url.path}")
-        kinds = {".css": "text/css", ".js": "text/javascript"}
+        kinds = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
         media = kinds.get(name[name.rfind(".") :], "text/plain; charset=utf-8")
         return Response(data, media_type=media)

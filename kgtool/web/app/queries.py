@@ -30,6 +30,11 @@ from kgtool.web.workers import Job, PoolBusy, QueryTimeout, WorkerStartFailed
 READ_ONLY = "updates are refused: this endpoint is read-only"
 
 
+def table_language(request: Request) -> str:
+    """The labels' language in an ``/api`` table: English (as the CLI) unless Swedish is asked."""
+    return ng.choose_language(request.headers.get("accept-language"), ["en", "sv"]) or "en"
+
+
 def wants_page(request: Request) -> bool:
     """A browser: ``text/html`` asked for by name (``*/*`` alone is not a browser)."""
     accept = request.headers.get("accept") or ""
@@ -72,7 +77,8 @@ class QueryRoutes:
         if media is None:
             return not_acceptable(offers)
         settings = self.state.settings
-        job = Job(job_text, FORMAT_OF[media], settings.max_rows, bindings, table)
+        lang = table_language(request)
+        job = Job(job_text, FORMAT_OF[media], settings.max_rows, bindings, table, lang)
         answers = self.state.answers
         reply = answers.get(job) if answers else None
         try:
@@ -89,7 +95,7 @@ class QueryRoutes:
             return plain(503, message, {"Retry-After": "5"})
         except (EOFError, OSError):  # the worker died mid-query (e.g. out of memory); replaced
             return plain(503, "query stopped: its worker process ended unexpectedly")
-        headers = dict(VARY)
+        headers = {"Vary": "Accept, Accept-Language"} if table else dict(VARY)
         if reply.status == 200 and FORMAT_OF[media] == "xlsx":
             headers["Content-Disposition"] = 'attachment; filename="answer.xlsx"'
         if reply.status == 200:
@@ -198,7 +204,8 @@ class QueryRoutes:
         import json
 
         settings = self.state.settings
-        job = Job(query.text, "json", settings.max_rows, bindings, True)
+        lang = "en" if wants_english(request) else "sv"
+        job = Job(query.text, "json", settings.max_rows, bindings, True, lang)
         answers = self.state.answers
         try:
             reply = answers.get(job) if answers else None
@@ -211,7 +218,6 @@ class QueryRoutes:
         if reply.status != 200:
             return Response(reply.body, reply.status, media_type=reply.media_type)
         await self.state.loaded()
-        lang = "en" if wants_english(request) else "sv"
         data = json.loads(reply.body)
         page = await asyncio.to_thread(self.state.pages.api, query.name, lang, data, values)
         return self.state.html(page)

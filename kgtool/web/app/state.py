@@ -71,6 +71,7 @@ class Pages:
         self.query = cache(self.query)
         self.resource = cache(self.resource)
         self.term = cache(self.term)
+        self.api_docs = cache(self.api_docs)
 
     def _parsing(self, render: Callable[[], T]) -> T:
         with self._parse_lock:
@@ -93,6 +94,9 @@ class Pages:
 
     def resource(self, subject: URIRef, lang: str) -> str:
         return self._site.load().resource_html(subject, lang)
+
+    def api_docs(self, lang: str = "sv") -> str:
+        return self._site.load().api_docs_html(lang)
 
     def api(self, name: str, lang: str, data: dict, values: dict[str, str]) -> str:
         """The ``/api/<name>`` page of one answer (not kept: answers vary with parameters)."""

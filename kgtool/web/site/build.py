@@ -69,7 +69,13 @@ def jinja_env():
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.globals.update(count=i18n.count, number=i18n.number, size=i18n.size)
+    env.globals.update(
+        count=i18n.count,
+        number=i18n.number,
+        size=i18n.size,
+        column_breaks=i18n.column_breaks,
+        query_summary=i18n.query_summary,
+    )
     return env
 
 
@@ -460,6 +466,7 @@ class Site:
             for name in self.query_names():
                 yield prefix + f"queries/{name}/index.html", self.query_html(name, lang)
             yield prefix + "sparql/index.html", self.editor_html(lang)
+            yield prefix + "api/docs/index.html", self.api_docs_html(lang)
 
     # -- OpenAPI ----------------------------------------------------------------------------
 
@@ -504,6 +511,8 @@ class Site:
         if view.result is not None:
             root = SiteModel.relative("", PREFIX[lang] + f"queries/{name}/")
             columns, rows = table_rows(view.result, self.store, view.text, root, PREFIX[lang], lang)
+        from kgtool.web.site.forms import form_context
+
         lists = {p.name: choices(p, self.source_graph, lang) for p in view.params}
         return self._render(
             "query.html",
@@ -513,8 +522,14 @@ class Site:
             q=view,
             columns=columns,
             rows=rows,
-            lists=lists,
+            **form_context(view.params, lists, lang),
         )
+
+    def api_docs_html(self, lang: str = "sv") -> str:
+        """The human page of the web API: Swagger UI on ``api/openapi.json``."""
+        from kgtool.web.site.i18n import UI
+
+        return self._render("api_docs.html", "api/docs/", lang, title=UI[lang]["api_docs"])
 
     def api_html(self, name: str, lang: str, data: dict, values: dict[str, str]) -> str:
         """The page ``/api/<name>`` shows a browser: the answer's table and download links."""

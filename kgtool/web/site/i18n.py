@@ -129,6 +129,7 @@ UI: dict[str, dict[str, str]] = {
         "answer_for": "Svar för",
         "running": "Kör frågan …",
         "api_docs": "API-dokumentation",
+        "api_docs_intro": "Varje sparad fråga är en väg i webb-API:et /api/<namn>, med typade parametrar. Dokumentationen nedan är på engelska och läses från",
         "api_page": "Webb-API",
         "api_answer_note": "Samma kolumner som kgtool query -f csv och Python-API:ets to_pandas().",
         "show_all": "Visa alla",
@@ -137,6 +138,8 @@ UI: dict[str, dict[str, str]] = {
         "month": "Månad",
         "day": "Dag",
         "search_in_list": "Sök i listan",
+        "role_full": "fullvärdig medlem",
+        "role_associate": "associerad medlem",
     },
     "en": {
         "site": "Inter-municipal collaboration",
@@ -256,6 +259,7 @@ UI: dict[str, dict[str, str]] = {
         "answer_for": "Answer for",
         "running": "Running the query …",
         "api_docs": "API documentation",
+        "api_docs_intro": "Each saved query is a path of the web API /api/<name>, with typed parameters. The documentation below is read from",
         "api_page": "Web API",
         "api_answer_note": "The same columns as kgtool query -f csv and the Python API's to_pandas().",
         "show_all": "Show all",
@@ -264,6 +268,8 @@ UI: dict[str, dict[str, str]] = {
         "month": "Month",
         "day": "Day",
         "search_in_list": "Search the list",
+        "role_full": "full member",
+        "role_associate": "associate member",
     },
 }
 
@@ -371,3 +377,90 @@ def size(lang: str, n: int) -> str:
     value, unit = (n / 1000, "kB") if n < 1_000_000 else (n / 1_000_000, "MB")
     text = f"{value:.0f}" if value >= 100 else f"{value:.1f}"
     return (text.replace(".", ",") if lang == "sv" else text) + "\u00a0" + unit
+
+
+# What a parameter of each type takes, in both languages (the query's own description is English).
+PARAM_HINTS = {
+    "sv": {
+        "collaboration": "en samverkan: kortnamn, namn eller IRI",
+        "municipality": "en kommun: kommunkod (1980), namn eller IRI",
+        "county": "ett län: länskod (19), namn eller IRI",
+        "role": "fullvärdig eller associerad medlem",
+        "area": "ett arbetsområde: namn eller IRI",
+        "source": "ett källdokument: nummer (004) eller IRI",
+        "xsd:date": "ett år, en månad eller en dag",
+        "xsd:gYear": "ett år",
+        "xsd:integer": "ett heltal",
+        "iri": "en IRI eller ett prefixat namn (id:…, ks:…)",
+    },
+    "en": {
+        "collaboration": "a collaboration: slug, name or IRI",
+        "municipality": "a municipality: kommunkod (1980), name or IRI",
+        "county": "a county: länskod (19), name or IRI",
+        "role": "full or associate member",
+        "area": "a work area: name or IRI",
+        "source": "a source document: number (004) or IRI",
+        "xsd:date": "a year, a month or a day",
+        "xsd:gYear": "a year",
+        "xsd:integer": "a whole number",
+        "iri": "an IRI or a prefixed name (id:…, ks:…)",
+    },
+}
+
+
+def param_hint(param, lang: str) -> str:
+    """What ``param`` takes, in ``lang``: the query's own words in English, else by its type."""
+    if lang == "en" and param.description:
+        return param.description
+    return PARAM_HINTS[lang].get(param.type, param.type)
+
+
+def column_breaks(name: str):
+    """A column name that may break before ``_`` and inside camelCase (``member<wbr>County``)."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    return Markup("<wbr>".join(escape(part) for part in re.split(r"(?=_)|(?<=[a-z])(?=[A-Z])", name)))
+
+
+# The saved queries' summaries in Swedish (the queries' own text is English). A query missing
+# here shows its English summary, marked lang="en" on the Swedish pages.
+QUERY_SUMMARIES_SV = {
+    "bodies-and-mandates": "En samverkans organ, deras mandatperioder och platser",
+    "chair-history": "Ordförandeskap i en samverkan och dess organ över tid",
+    "chairs-on-date": "Vem som hade varje ordförandeskap eller post i en samverkan ett visst datum, en månad eller ett år",
+    "collaboration-card": "En samverkan med medlemmar, organ och områden som RDF",
+    "collaboration-overview": "Översikt över varje samverkan",
+    "collaborations-by-area": "Samverkan som arbetar inom ett område",
+    "collaborations-of-municipality": "Samverkan som en kommun deltar i",
+    "collaborations-per-area": "Hur många samverkan som arbetar inom varje område",
+    "counties-of-collaboration": "Län som en samverkan omfattar",
+    "documents-of-collaboration": "En samverkans dokument, daterade eller inte",
+    "facts-from-source": "Vilka uppgifter som kommer från en källa",
+    "figures-compared": "Samma siffra så som två källor anger den, sida vid sida",
+    "figures-with-sources": "Siffror som källorna anger, med sina källor",
+    "find-by-name": "Saker med exakt detta namn",
+    "is-member": "Är en kommun medlem i en samverkan?",
+    "members-of-collaboration": "En samverkans medlemmar, efter roll, län och datum",
+    "members-per-county": "Medlemmar per län och samverkan",
+    "membership-overlaps": "Gemensamma medlemmar mellan varje par av samverkan (en matris som rader)",
+    "missing-wikidata-links": "Kommuner, län och regioner utan länk till Wikidata",
+    "municipalities-in-both": "Kommuner som är medlemmar i två givna samverkan",
+    "municipalities-in-no-collaboration": "Kommuner som inte ingår i någon av de registrerade samverkan",
+    "municipalities-in-several-collaborations": "Kommuner i fler än N samverkan",
+    "network-edges": "Medlemsnätverket som en lista av kanter (medlem, samverkan, roll, län)",
+    "non-members-in-counties": "Kommuner i en samverkans län som inte är medlemmar",
+    "posts-and-holders": "Poster och vem som innehar dem",
+    "sources-overview": "Källdokumenten och hur många resurser var och en stöder",
+    "timeline": "Planer, beslut, möten, händelser och protokoll som en tidslinje",
+    "wikidata-links": "Länkar till Wikidata",
+    "work-areas": "Varje samverkans arbets- och prioriteringsområden",
+}
+
+
+def query_summary(name: str, summary: str, lang: str) -> tuple[str, str]:
+    """A saved query's summary in ``lang``, and the language it is in when not ``lang``."""
+    if lang == "sv" and name in QUERY_SUMMARIES_SV:
+        return QUERY_SUMMARIES_SV[name], ""
+    return summary, "" if lang == "en" else "en"

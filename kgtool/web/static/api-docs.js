@@ -1,0 +1,16 @@
+// The human page of the web API: Swagger UI (vendored under static/swagger-ui) reading the
+// site's own OpenAPI document; no validator badge (it would call a remote service).
+(function () {
+  "use strict";
+  var box = document.getElementById("swagger-ui");
+  if (!box || !window.SwaggerUIBundle) { return; }
+  window.SwaggerUIBundle({
+    url: new URL(box.getAttribute("data-spec"), location.href).href,
+    domNode: box,
+    validatorUrl: null,
+    deepLinking: false,
+    presets: [window.SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout",
+    defaultModelsExpandDepth: -1,
+  });
+})();
