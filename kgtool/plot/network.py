@@ -92,7 +92,7 @@ def _focus_description(
         text = (
             f"Medlemsnätverk för {name}: {municipalities} kommuner"
             + (f" och {regions} regioner" if regions else "")
-            + f" i {counties} län, färgade efter län."
+            + f" i {counties} län (alla medlemmar, associerade medräknade), färgade efter län."
         )
         if also:
             text += f" Medlemmar också i {also}: {', '.join(shared)}."
@@ -100,7 +100,7 @@ def _focus_description(
     text = (
         f"Membership network of {name}: {municipalities} municipalities"
         + (f" and {regions} regions" if regions else "")
-        + f" in {counties} counties, coloured by county."
+        + f" in {counties} counties (all members, associates included), coloured by county."
     )
     if also:
         text += f" Members also in {also}: {', '.join(shared)}."

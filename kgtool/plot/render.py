@@ -53,7 +53,8 @@ def render(figure: Figure, fmt: str, description: str = "") -> bytes:
         metadata: dict[str, Any] = {"Date": None, "Creator": "kgtool", "Description": description}
     else:
         metadata = {"Software": None, "Description": description or None}
-    with rc_context({"svg.hashsalt": SALT, "svg.fonttype": "path", "path.simplify": True}):
+    # Text as <text> (searchable, translatable, read by screen readers), not drawn as paths.
+    with rc_context({"svg.hashsalt": SALT, "svg.fonttype": "none", "path.simplify": True}):
         figure.savefig(buffer, format=fmt, metadata=metadata, dpi=100, facecolor="white")
     return buffer.getvalue()
 
@@ -122,7 +123,28 @@ _STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>(.*?)</style>", re.DOTALL)
 
 def _declarations(css: str) -> list[tuple[str, str]]:
     pairs = (part.partition(":") for part in css.split(";"))
-    return [(name.strip(), value.strip()) for name, _, value in pairs if name.strip()]
+    out = []
+    for name, _, value in pairs:
+        name, value = name.strip(), value.strip()
+        if name == "font":  # 'font: bold 12px "DejaVu Sans"': no such attribute, its parts are
+            out.extend(_font_parts(value))
+        elif name:
+            out.append((name, value))
+    return out
+
+
+def _font_parts(value: str) -> list[tuple[str, str]]:
+    """The CSS ``font`` shorthand as matplotlib writes it, as SVG font attributes."""
+    match = re.fullmatch(r"(?P<before>.*?)\s*(?P<size>[\d.]+px)\s+(?P<family>.+)", value)
+    if not match:
+        return []
+    parts = [("font-size", match["size"]), ("font-family", match["family"].replace('"', "'"))]
+    for word in match["before"].split():
+        if word in ("italic", "oblique"):
+            parts.append(("font-style", word))
+        elif word == "bold" or word.isdigit():
+            parts.append(("font-weight", word))
+    return parts
 
 
 def _presentation_attributes(tag: str) -> str:

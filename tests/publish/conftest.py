@@ -48,6 +48,26 @@ def server():
         running.stop()
 
 
+@pytest.fixture(scope="session")
+def ui_server():
+    """The real server with roomy limits, for what a person does in a browser (answers in
+    xlsx, forms, the editor): a loaded machine must not turn a click into a timeout."""
+    running = Server(ROOT, "--timeout", "60", "--worker-memory", "0")
+    try:
+        running.wait_ready()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def ui_http(ui_server):
+    import httpx
+
+    with httpx.Client(base_url=ui_server.url, timeout=90) as client:
+        yield client
+
+
 @pytest.fixture
 def http(server):
     import httpx

@@ -13,9 +13,9 @@ import kgtool
 PARAMS = {"collaboration": "malardalsradet", "role": "associate"}
 
 
-def test_api_csv_json_xlsx_have_the_cli_columns(http):
+def test_api_csv_json_xlsx_have_the_cli_columns(ui_http):
     expected = kgtool.open(ROOT).query("members-of-collaboration", **PARAMS).columns
-    response = http.get(
+    response = ui_http.get(
         "/api/members-of-collaboration", params=PARAMS, headers={"Accept": "text/csv"}
     )
     assert response.status_code == 200, response.text
@@ -23,18 +23,20 @@ def test_api_csv_json_xlsx_have_the_cli_columns(http):
     assert rows[0] == expected and len(rows) == 12
     record = dict(zip(rows[0], rows[1], strict=True))
     assert record["member_label"] and record["member_code"] and record["memberCounty_code"]
-    answer = http.get("/api/members-of-collaboration", params={**PARAMS, "format": "json"}).json()
+    answer = ui_http.get(
+        "/api/members-of-collaboration", params={**PARAMS, "format": "json"}
+    ).json()
     assert answer["head"]["vars"] == expected
     assert len(answer["results"]["bindings"]) == 11
-    book = http.get("/api/members-of-collaboration", params={**PARAMS, "format": "xlsx"})
+    book = ui_http.get("/api/members-of-collaboration", params={**PARAMS, "format": "xlsx"})
     assert book.status_code == 200, book.text
     sheet = openpyxl.load_workbook(io.BytesIO(book.content)).active
     assert [c.value for c in sheet[1]] == expected
 
 
-def test_an_empty_api_answer_keeps_the_columns(http):
+def test_an_empty_api_answer_keeps_the_columns(ui_http):
     params = {"collaboration": "fyra-malarstader", "role": "associate", "format": "csv"}
-    response = http.get("/api/members-of-collaboration", params=params)
+    response = ui_http.get("/api/members-of-collaboration", params=params)
     assert response.status_code == 200, response.text
     header = response.text.splitlines()
     assert (
@@ -44,9 +46,9 @@ def test_an_empty_api_answer_keeps_the_columns(http):
     )
 
 
-def test_a_browser_gets_a_page_with_the_table_and_downloads(http):
+def test_a_browser_gets_a_page_with_the_table_and_downloads(ui_http):
     headers = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8", "Accept-Language": "en"}
-    response = http.get("/api/members-of-collaboration", params=PARAMS, headers=headers)
+    response = ui_http.get("/api/members-of-collaboration", params=PARAMS, headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
@@ -54,5 +56,5 @@ def test_a_browser_gets_a_page_with_the_table_and_downloads(http):
     assert "11 rows" in page
     assert "format=csv" in page and "format=xlsx" in page
     assert 'href="../en/id/municipality/2023/"' in page  # a local link, not w3id.org
-    plain = http.get("/api/members-of-collaboration", params=PARAMS, headers={"Accept": "*/*"})
+    plain = ui_http.get("/api/members-of-collaboration", params=PARAMS, headers={"Accept": "*/*"})
     assert not plain.headers["content-type"].startswith("text/html")

@@ -75,6 +75,7 @@ def jinja_env():
         size=i18n.size,
         column_breaks=i18n.column_breaks,
         query_summary=i18n.query_summary,
+        role_count=i18n.role_count,
     )
     return env
 
@@ -558,12 +559,23 @@ class Site:
         """The YASGUI editor page; ``endpoint`` '' means: the site's own ``sparql`` (served)."""
         import json
 
-        from kgtool.terms import PREFIXES
+        from kgtool.terms import PREFIX_IRIS
+        from kgtool.web.site.i18n import PREFIX, UI
 
         examples = [
             {"name": v.name, "summary": v.summary, "text": v.text} for v in self.query_views
         ]
-        prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        prefixes = dict(PREFIX_IRIS)
+        starter = (
+            f"# {UI[lang]['editor_prefixes']}\n"
+            f"PREFIX ks: <{PREFIX_IRIS['ks']}>\n"
+            f"PREFIX rdfs: <{PREFIX_IRIS['rdfs']}>\n\n"
+            "SELECT ?collaboration ?name WHERE {\n"
+            "  ?collaboration a ks:Collaboration ;\n"
+            "    rdfs:label ?name .\n"
+            '  FILTER(LANG(?name) = "sv")\n'
+            "}\n"
+        )
         return self._render(
             "editor.html",
             "sparql/",
@@ -572,5 +584,7 @@ class Site:
             endpoint=endpoint,
             examples_json=json.dumps(examples, ensure_ascii=False).replace("</", "<\\/"),
             prefixes_json=json.dumps(prefixes).replace("</", "<\\/"),
+            starter_json=json.dumps(starter, ensure_ascii=False).replace("</", "<\\/"),
+            page_prefix=PREFIX[lang],
             examples=examples,
         )

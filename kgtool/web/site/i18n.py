@@ -129,6 +129,17 @@ UI: dict[str, dict[str, str]] = {
         "answer_for": "Svar för",
         "running": "Kör frågan …",
         "api_docs": "API-dokumentation",
+        "counties_listed": "Län som källan listar medlemmarna under",
+        "counties_of_members": "Medlemmarnas län",
+        "fullmember_one": "fullvärdig medlem",
+        "fullmember_many": "fullvärdiga medlemmar",
+        "associatemember_one": "associerad medlem",
+        "associatemember_many": "associerade medlemmar",
+        "label_in_sv": "Etikett (svenska)",
+        "label_in_en": "Etikett (engelska)",
+        "definition_in_sv": "Definition (svenska)",
+        "definition_in_en": "Definition (engelska)",
+        "editor_prefixes": "kgtool serve fördeklarerar ks:, id:, rdfs: …",
         "api_docs_intro": "Varje sparad fråga är en väg i webb-API:et /api/<namn>, med typade parametrar. Dokumentationen nedan är på engelska och läses från",
         "api_page": "Webb-API",
         "api_answer_note": "Samma kolumner som kgtool query -f csv och Python-API:ets to_pandas().",
@@ -259,6 +270,17 @@ UI: dict[str, dict[str, str]] = {
         "answer_for": "Answer for",
         "running": "Running the query …",
         "api_docs": "API documentation",
+        "counties_listed": "Counties the source lists the members under",
+        "counties_of_members": "The members' counties",
+        "fullmember_one": "full member",
+        "fullmember_many": "full members",
+        "associatemember_one": "associate member",
+        "associatemember_many": "associate members",
+        "label_in_sv": "Label (Swedish)",
+        "label_in_en": "Label (English)",
+        "definition_in_sv": "Definition (Swedish)",
+        "definition_in_en": "Definition (English)",
+        "editor_prefixes": "kgtool serve predeclares ks:, id:, rdfs: …",
         "api_docs_intro": "Each saved query is a path of the web API /api/<name>, with typed parameters. The documentation below is read from",
         "api_page": "Web API",
         "api_answer_note": "The same columns as kgtool query -f csv and the Python API's to_pandas().",
@@ -464,3 +486,15 @@ def query_summary(name: str, summary: str, lang: str) -> tuple[str, str]:
     if lang == "sv" and name in QUERY_SUMMARIES_SV:
         return QUERY_SUMMARIES_SV[name], ""
     return summary, "" if lang == "en" else "en"
+
+
+def role_count(lang: str, n: int, role, link: bool = True):
+    """``n`` members of ``role`` (a model Value): ``55 full members``, ``1 associerad medlem``;
+    the role's own label (linked when ``link``) for a role without words here."""
+    from markupsafe import Markup, escape
+
+    key = (role.iri or "").rsplit("/", 1)[-1].lower()
+    if f"{key}_one" in UI[lang]:
+        text = escape(count(lang, n, key))
+        return Markup(f'<a href="{escape(role.href)}">{text}</a>') if link and role.href else text
+    return escape(f"{number(lang, n)} {role.text}")

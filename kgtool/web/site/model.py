@@ -53,6 +53,7 @@ class Value:
     href: str | None = None
     iri: str | None = None
     note: str | None = None
+    lang: str | None = None  # the text's language, when not the page's
 
 
 @dataclass
@@ -178,6 +179,8 @@ class CollaborationView:
     areas: list[Value]
     documents: list[DocumentRow]
     sources: list[Value]
+    counties_listed: bool = False  # counties: those the source lists the members under
+    description_lang: str = ""  # the description's language when not the page's
 
 
 @dataclass
@@ -364,9 +367,11 @@ class KindViews:
             ((self.value(role, here), len(members)) for role, members in by_role.items()),
             key=lambda pair: (-pair[1], repr(pair)),
         )
+        own_description = self._text(iri, (DCTERMS.description,), self.lang)
         return CollaborationView(
-            description=self._text(iri, (DCTERMS.description,), self.lang)
-            or self._text(iri, (DCTERMS.description,), "sv"),
+            counties_listed=bool(core_counties),
+            description_lang="" if own_description or self.lang == "sv" else "sv",
+            description=own_description or self._text(iri, (DCTERMS.description,), "sv"),
             forms=self._sorted_values(g.objects(iri, ORG.classification), here),
             role_counts=counts,
             member_total=len({self._one(m, ORG.member) for m in memberships} - {None}),
@@ -517,7 +522,9 @@ class SiteModel(KindViews):
                 yes = term.toPython() is True
                 return Value(("ja" if yes else "nej") if self.lang == "sv" else str(yes).lower())
             shown = term.datatype is not None and term.datatype not in PLAIN_TYPES
-            return Value(str(term), note=shorten(str(term.datatype), bare=True) if shown else None)
+            note = shorten(str(term.datatype), bare=True) if shown else None
+            lang = term.language if term.language and term.language != self.lang else None
+            return Value(str(term), note=note, lang=lang)
         if isinstance(term, BNode):
             return Value(self.blank_text(term))
         return Value(self.label(term), self.href(term, from_dir), str(term))

@@ -103,10 +103,12 @@
     data.head.vars.forEach(function (v) {
       var th = document.createElement("th");
       th.scope = "col";
+      var code = document.createElement("code");  // a column name is an identifier
       v.split(/(?=_)|(?<=[a-z])(?=[A-Z])/).forEach(function (part, i) {  // breaks: _ and camelCase
-        if (i) { th.appendChild(document.createElement("wbr")); }
-        th.appendChild(document.createTextNode(part));
+        if (i) { code.appendChild(document.createElement("wbr")); }
+        code.appendChild(document.createTextNode(part));
       });
+      th.appendChild(code);
       head.appendChild(th);
     });
     var body = t.createTBody();
