@@ -10,7 +10,7 @@ from kgtool.web.site.i18n import UI
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
          "track", "wbr"}  # fmt: skip
-_SKIP = {"script", "style", "pre", "code", "template", "svg"}
+_SKIP = {"head", "script", "style", "pre", "code", "template", "svg"}  # the title is the h1
 
 
 class _Text(HTMLParser):
@@ -63,5 +63,5 @@ def found(html: str, lang: str) -> list[str]:
     """The other language's interface strings in the page's own-language text."""
     text = page_text(html, lang)
     return [
-        s for s in foreign_strings(lang) if re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", text)
+        s for s in foreign_strings(lang) if re.search(rf"(?<![\w.-]){re.escape(s)}(?![\w-]|\.\w)", text)
     ]

@@ -13,4 +13,9 @@
     layout: "BaseLayout",
     defaultModelsExpandDepth: -1,
   });
+  // Swagger UI's server list has no label of its own.
+  new MutationObserver(function () {
+    var select = document.getElementById("servers");
+    if (select && !select.getAttribute("aria-label")) { select.setAttribute("aria-label", "Servers"); }
+  }).observe(box, { childList: true, subtree: true });
 })();

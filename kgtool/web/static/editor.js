@@ -127,6 +127,10 @@
         if (!button.getAttribute("aria-label")) { button.setAttribute("aria-label", "+"); }
       });
     });
+    Array.prototype.forEach.call(document.querySelectorAll("#yasgui select:not([aria-label])"), function (el) {
+      var label = el.previousElementSibling;  // YASR's "Page size:" sits before its select
+      el.setAttribute("aria-label", label && label.textContent.trim() ? label.textContent.trim() : "SPARQL");
+    });
     Array.prototype.forEach.call(document.querySelectorAll("#yasgui .autocomplete"), function (el) {
       if (!el.getAttribute("aria-label")) { el.setAttribute("aria-label", "endpoint"); }
     });

@@ -72,7 +72,9 @@
     if (binding.type === "uri") {
       var a = document.createElement("a");
       a.href = local(binding.value);
-      a.textContent = shorten(binding.value);
+      var code = document.createElement("code");  // a name, not words of the page's language
+      code.textContent = shorten(binding.value);
+      a.appendChild(code);
       td.className = "iri";
       td.appendChild(a);
       return td;
