@@ -62,6 +62,6 @@ def foreign_strings(lang: str) -> list[str]:
 def found(html: str, lang: str) -> list[str]:
     """The other language's interface strings in the page's own-language text."""
     text = page_text(html, lang)
-    return [
-        s for s in foreign_strings(lang) if re.search(rf"(?<![\w.-]){re.escape(s)}(?![\w-]|\.\w)", text)
-    ]
+    # whole words only: "Triples" in "N-Triples" or "counties" in "counties.csv" are names
+    word = r"(?<![\w.-]){}(?![\w-]|\.\w)"
+    return [s for s in foreign_strings(lang) if re.search(word.format(re.escape(s)), text)]
