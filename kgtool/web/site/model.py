@@ -100,9 +100,7 @@ class TermView:
     rows: list[Row] = field(default_factory=list)
 
 
-
 # -- pages by kind ------------------------------------------------------------------------------
-
 
 
 @dataclass
@@ -244,9 +242,7 @@ class KindViews:
     def collaboration(self, iri: URIRef, here: str) -> CollaborationView:
         g = self.graph
         memberships = [
-            m
-            for m in g.subjects(ORG.organization, iri)
-            if (m, RDF.type, KS.Chairmanship) not in g
+            m for m in g.subjects(ORG.organization, iri) if (m, RDF.type, KS.Chairmanship) not in g
         ]
         chairmanships = [
             c for c in g.subjects(ORG.organization, iri) if (c, RDF.type, KS.Chairmanship) in g
@@ -571,7 +567,7 @@ class SiteModel(KindViews):
         rows = []
         for p in sorted(grouped, key=lambda p: (self.label(p).lower(), str(p))):
             values = [self.value(o, from_dir) for o in grouped[p]]
-            values.sort(key=lambda v: (v.text.lower(), v.iri or "", v.note or ""))
+            values.sort(key=lambda v: (v.text.lower(), v.iri or "", v.note or "", v.lang or ""))
             rows.append(Row(self.value(p, from_dir), values))
         return rows
 
@@ -600,7 +596,8 @@ class SiteModel(KindViews):
             path=here,
             label=self.label(iri),
             labels=sorted(
-                (self.value(o, here) for o in labels), key=lambda v: (v.note or "", v.text)
+                (self.value(o, here) for o in labels),
+                key=lambda v: (v.note or "", v.text, v.lang or ""),
             ),
             types=sorted(
                 (self.value(t, here) for t in types), key=lambda v: ((v.text, v.iri or ""), repr(v))
