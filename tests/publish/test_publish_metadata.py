@@ -172,3 +172,17 @@ def test_publish_dcat_official_shapes_catch_an_untyped_reference(dcat, removed, 
     ok, text = official(broken, "none")
     assert not ok
     assert message in text
+
+
+def test_publish_dcat_carries_the_dataset_version(dcat):
+    """data/dataset.ttl's version and its date reach the catalogue (DCAT 3 and OWL)."""
+    from rdflib.namespace import OWL, XSD
+
+    from kgtool.version import dataset_version
+
+    version = dataset_version(Project(ROOT))
+    assert version.version and version.issued
+    assert (DATASET, DCAT.version, Literal(version.version)) in dcat
+    assert (DATASET, OWL.versionInfo, Literal(version.version)) in dcat
+    issued = Literal(version.issued, datatype=XSD.date)
+    assert set(dcat.objects(DATASET, DCTERMS.issued)) == {issued}

@@ -164,7 +164,9 @@ class Site:
 
     @cached_property
     def dcat(self) -> Graph:
-        return dcat_graph(self.base, self.dumps, self.issued, self.modified, self.contact_email)
+        return dcat_graph(
+            self.base, self.dumps, self.issued, self.modified, self.contact_email, self.dataset
+        )
 
     # -- RDF of one resource or the ontology ------------------------------------------------
 
