@@ -119,7 +119,9 @@ def test_ctrl_c_signal_is_exit_130():
             text=True,
         )
         try:
-            connection, _ = silent.accept()  # the request is on its way: kgtool is waiting
+            connection, _ = silent.accept()
+            connection.settimeout(300)
+            assert connection.recv(65536)  # the request has arrived: kgtool waits for the answer
             process.send_signal(signal.SIGINT)
             _, stderr = process.communicate(timeout=120)
             connection.close()

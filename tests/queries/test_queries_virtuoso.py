@@ -54,7 +54,8 @@ def test_push_and_repush(loaded, run_cli, portable_project):
         )
     assert again.exit_code == 0, again.stderr
     assert again.output.startswith(f"pushed {triples} triples to <{GRAPH}> at {loaded.auth_url}")
-    assert again.output.rstrip().endswith(f"the store now holds {triples} triples there")
+    assert f"the store now holds {triples} triples there, checksum " in again.output
+    assert again.output.rstrip().endswith("verified")
     assert count(loaded.query_url, GRAPH) == triples, "a second push replaces"
     assert temporary_graphs(loaded.query_url) == []
 
