@@ -117,6 +117,9 @@ def test_ctrl_c_signal_is_exit_130():
             [sys.executable, "-c", code, "--project", str(ROOT), *args],
             stderr=subprocess.PIPE,
             text=True,
+            # As from a shell: Ctrl-C not ignored (earlier in-process tests may leave SIGINT
+            # ignored in pytest, and a child would inherit that).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         try:
             connection, _ = silent.accept()
