@@ -118,9 +118,9 @@ def _ill_typed(value: Literal) -> bool:
 
 
 def _rows(store, text: str):
-    from kgtool.checks.fastshacl import to_rdflib
+    from kgtool.checks.fastshacl.evaluate import select, to_rdflib
 
-    for row in store.query(text, use_default_graph_as_union=True):
+    for row in select(store, text):
         yield tuple(to_rdflib(term) for term in row)
 
 
@@ -135,16 +135,14 @@ def _bad_check_digits_store(store, shapes: Graph) -> Iterator[tuple]:
 def _ill_typed_dates_store(store, shapes: Graph) -> Iterator[tuple]:
     import warnings
 
+    from kgtool.checks.fastshacl.evaluate import to_rdflib, typed_literals
+
     skip = _checked_by_shapes(shapes)
-    listed = ", ".join(f"<{d}>" for d in DATE_TYPES)
-    text = (
-        "SELECT DISTINCT ?o WHERE { ?s ?p ?o "
-        f"FILTER (isLiteral(?o) && datatype(?o) IN ({listed})) }}"
-    )
     bad = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for (value,) in _rows(store, text):
+        for literal in typed_literals(store, [str(d) for d in DATE_TYPES]):
+            value = to_rdflib(literal)
             if _ill_typed(value):
                 bad.append(value)
     if not bad:

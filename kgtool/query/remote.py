@@ -418,52 +418,10 @@ def push(
     urls = endpoints(endpoint, update_url)
     parts = list(chunks(graph, chunk_size))
     sent = sum(part.count("\n") + 1 for part in parts)
-    requests = 0
-    target = f"GRAPH <{graph_iri}>" if graph_iri else "DEFAULT"
-    try:
-        for leftover in temporary_graphs(urls.query, timeout):
-            age = temporary_age(leftover)
-            if age is None or age > grace:
-                send_update(urls.update, f"DROP SILENT GRAPH <{leftover}>", timeout)
-                requests += 1
-    except EndpointError as error:
-        raise EndpointError(
-            f"{error.message}; push stopped before sending any data: the target graph was left "
-            "unchanged"
-        ) from error
+    requests = _drop_leftovers(urls, timeout, grace)
     temporary = temporary_graph_name()
-    try:
-        for part in parts:
-            send_update(urls.update, insert_text(temporary, part), timeout)
-            requests += 1
-    except EndpointError as error:
-        try:
-            send_update(urls.update, f"DROP SILENT GRAPH <{temporary}>", timeout)
-            cleaned = "the temporary graph was dropped"
-        except EndpointError:
-            cleaned = f"{_LATER_PUSH} <{temporary}>"
-        raise EndpointError(
-            f"{error.message}; push stopped before replacing the target: the target graph was "
-            f"left unchanged; {cleaned}{_store_hint(error.message)}"
-        ) from error
-    try:
-        if sent:
-            send_update(urls.update, f"MOVE GRAPH <{temporary}> TO {target}", timeout)
-        else:
-            send_update(urls.update, f"CLEAR {target}", timeout)
-        requests += 1
-    except EndpointError as error:
-        if error.message.startswith(f"endpoint {urls.update}: HTTP "):
-            with contextlib.suppress(EndpointError):
-                send_update(urls.update, f"DROP SILENT GRAPH <{temporary}>", timeout)
-            raise EndpointError(
-                f"{error.message}; the store refused to replace the target: the target graph "
-                f"was left unchanged{_store_hint(error.message)}"
-            ) from error
-        known = _after_move_failed(urls, graph_iri, temporary, sent, timeout)
-        if known:
-            raise EndpointError(f"{error.message}; no reply to MOVE: {known}") from error
-        requests += 1
+    requests += _upload(urls, temporary, parts, timeout)
+    requests += _replace(urls, temporary, graph_iri, sent, timeout)
     try:
         check = verify(parts, urls.query, graph_iri, timeout)
     except EndpointError as error:
@@ -480,6 +438,70 @@ def push(
         update_url=urls.update,
         checksum=check.checksum,
     )
+
+
+def _drop_leftovers(urls: Endpoints, timeout: float, grace: float) -> int:
+    """Drop the temporary graphs of interrupted pushes older than ``grace`` seconds; the number
+    of requests sent."""
+    requests = 0
+    try:
+        for leftover in temporary_graphs(urls.query, timeout):
+            age = temporary_age(leftover)
+            if age is None or age > grace:
+                send_update(urls.update, f"DROP SILENT GRAPH <{leftover}>", timeout)
+                requests += 1
+    except EndpointError as error:
+        raise EndpointError(
+            f"{error.message}; push stopped before sending any data: the target graph was left "
+            "unchanged"
+        ) from error
+    return requests
+
+
+def _upload(urls: Endpoints, temporary: str, parts: list[str], timeout: float) -> int:
+    """``INSERT DATA`` each chunk into the temporary graph; the number of requests sent."""
+    requests = 0
+    try:
+        for part in parts:
+            send_update(urls.update, insert_text(temporary, part), timeout)
+            requests += 1
+    except EndpointError as error:
+        try:
+            send_update(urls.update, f"DROP SILENT GRAPH <{temporary}>", timeout)
+            cleaned = "the temporary graph was dropped"
+        except EndpointError:
+            cleaned = f"{_LATER_PUSH} <{temporary}>"
+        raise EndpointError(
+            f"{error.message}; push stopped before replacing the target: the target graph was "
+            f"left unchanged; {cleaned}{_store_hint(error.message)}"
+        ) from error
+    return requests
+
+
+def _replace(
+    urls: Endpoints, temporary: str, graph_iri: str | None, sent: int, timeout: float
+) -> int:
+    """``MOVE`` the temporary graph onto the target (``CLEAR`` it when nothing was sent); the
+    number of requests sent."""
+    target = f"GRAPH <{graph_iri}>" if graph_iri else "DEFAULT"
+    try:
+        if sent:
+            send_update(urls.update, f"MOVE GRAPH <{temporary}> TO {target}", timeout)
+        else:
+            send_update(urls.update, f"CLEAR {target}", timeout)
+        return 1
+    except EndpointError as error:
+        if error.message.startswith(f"endpoint {urls.update}: HTTP "):
+            with contextlib.suppress(EndpointError):
+                send_update(urls.update, f"DROP SILENT GRAPH <{temporary}>", timeout)
+            raise EndpointError(
+                f"{error.message}; the store refused to replace the target: the target graph "
+                f"was left unchanged{_store_hint(error.message)}"
+            ) from error
+        known = _after_move_failed(urls, graph_iri, temporary, sent, timeout)
+        if known:
+            raise EndpointError(f"{error.message}; no reply to MOVE: {known}") from error
+        return 1
 
 
 @dataclass(frozen=True)

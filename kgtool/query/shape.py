@@ -197,9 +197,14 @@ def _values(tokens: list[tuple[str, str]], i: int, prefixes: dict[str, str], fac
 def _read(text: str) -> _Facts:
     """Walk the text's triple patterns, BINDs, VALUES and projected expressions."""
     tokens = _tokens(text)
-    prefixes = _prefixes(tokens)
     facts = _Facts()
-    # Projected expressions ``(expr AS ?v)`` of every SELECT (the query's and sub-SELECTs').
+    _projections(tokens, facts)
+    _Walk(tokens, _prefixes(tokens), facts).run()
+    return facts
+
+
+def _projections(tokens: list[tuple[str, str]], facts: _Facts) -> None:
+    """Projected expressions ``(expr AS ?v)`` of every SELECT (the query's and sub-SELECTs')."""
     for i, (kind, token) in enumerate(tokens):
         if kind == "word" and token.upper() == "SELECT":
             j = i + 1
@@ -210,88 +215,124 @@ def _read(text: str) -> _Facts:
                     j = end
                 else:
                     j += 1
-    # Triple patterns: a small state machine (subject -> verb -> object).
-    state, subject, verbs, stack = "subject", None, [], []
-    forms = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-    i = next((n for n, (k, t) in enumerate(tokens) if k == "word" and t.upper() in forms), 0)
-    while i < len(tokens):
-        kind, token = tokens[i]
-        upper = token.upper() if kind == "word" else ""
+
+
+class _Walk:
+    """The triple patterns as a small state machine (subject -> verb -> object)."""
+
+    def __init__(
+        self, tokens: list[tuple[str, str]], prefixes: dict[str, str], facts: _Facts
+    ) -> None:
+        self.tokens = tokens
+        self.prefixes = prefixes
+        self.facts = facts
+        self.state = "subject"
+        self.subject: str | None = None
+        self.verbs: list[tuple[str, bool]] = []
+        self.stack: list[str | None] = []
+        forms = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+        self.i = next(
+            (n for n, (k, t) in enumerate(tokens) if k == "word" and t.upper() in forms), 0
+        )
+
+    def run(self) -> None:
+        tokens = self.tokens
+        while self.i < len(tokens):
+            kind, token = tokens[self.i]
+            if self.keyword(kind, token.upper() if kind == "word" else ""):
+                continue
+            if token in ("{", "}"):
+                self.state = "subject"
+                self.i += 1
+            elif self.state == "subject":
+                self.subject_token(kind, token)
+                self.i += 1
+            elif self.state == "verb":
+                self.verbs, self.i = _path(tokens, self.i, self.prefixes, self.facts)
+                self.state = "object"
+            elif self.state == "object":
+                if token == "[":  # a blank node object: its own properties follow
+                    self.stack.append(self.subject)
+                    self.subject, self.state = None, "verb"
+                    self.i += 1
+                    continue
+                self.object_token(kind, token)
+                self.i += 1
+                self.punctuation()
+            else:
+                self.i += 1
+
+    def keyword(self, kind: str, upper: str) -> bool:
+        """Step over what is no triple pattern (FILTER, BIND, VALUES, a sub-SELECT's head, a
+        group's modifiers); True when the token was one."""
+        tokens, i = self.tokens, self.i
         if kind == "word" and upper in ("FILTER", "BIND") and i + 1 < len(tokens):
             end = _balanced(tokens, i + 1) if tokens[i + 1] == ("punct", "(") else i + 2
             if upper == "BIND":
-                _as_binding(tokens[i + 2 : end - 1], facts)
-            i, state = end, "subject"
-            continue
-        if kind == "word" and upper == "VALUES":
-            i, state = _values(tokens, i + 1, prefixes, facts), "subject"
-            continue
-        if kind == "word" and upper == "SELECT":  # a sub-SELECT: skip to its WHERE group
-            while i < len(tokens) and tokens[i] != ("punct", "{"):
-                i += 1
-            state = "subject"
-            continue
-        if upper in ("ORDER", "GROUP", "HAVING", "LIMIT", "OFFSET"):  # to the group's end
-            while i < len(tokens) and tokens[i][1] not in ("{", "}"):
-                i += 1
-            continue
-        if token in ("{", "}") or upper in _KEYWORDS_BEFORE_GROUP:
-            state = "subject"
-            i += 1
-            continue
-        if state == "subject":
-            if token == "[":
-                stack.append(None)
-                subject, state = None, "verb"
-            elif kind == "var" or kind in ("iri", "pname"):
-                subject, state = token, "verb"
-                if kind == "var":
-                    facts.iri.add(token[1:])
-            i += 1
-            continue
-        if state == "verb":
-            verbs, i = _path(tokens, i, prefixes, facts)
-            state = "object"
-            continue
-        if state == "object":
-            if token == "[":  # a blank node object: its own properties follow
-                stack.append(subject)
-                subject, state = None, "verb"
-                i += 1
-                continue
+                _as_binding(tokens[i + 2 : end - 1], self.facts)
+            self.i, self.state = end, "subject"
+        elif kind == "word" and upper == "VALUES":
+            self.i, self.state = _values(tokens, i + 1, self.prefixes, self.facts), "subject"
+        elif kind == "word" and upper == "SELECT":  # a sub-SELECT: skip to its WHERE group
+            while self.i < len(tokens) and tokens[self.i] != ("punct", "{"):
+                self.i += 1
+            self.state = "subject"
+        elif upper in ("ORDER", "GROUP", "HAVING", "LIMIT", "OFFSET"):  # to the group's end
+            while self.i < len(tokens) and tokens[self.i][1] not in ("{", "}"):
+                self.i += 1
+        elif upper in _KEYWORDS_BEFORE_GROUP:
+            self.state = "subject"
+            self.i += 1
+        else:
+            return False
+        return True
+
+    def subject_token(self, kind: str, token: str) -> None:
+        if token == "[":
+            self.stack.append(None)
+            self.subject, self.state = None, "verb"
+        elif kind == "var" or kind in ("iri", "pname"):
+            self.subject, self.state = token, "verb"
             if kind == "var":
-                name = token[1:]
-                for verb, inverse in verbs:
-                    if inverse:
-                        facts.iri.add(name)
-                        facts.subjects.setdefault(name, set()).add(verb)
-                    else:
-                        facts.objects.setdefault(name, set()).add(verb)
-            if subject is not None and subject.startswith(("?", "$")):
-                for verb, inverse in verbs:
-                    target = facts.objects if inverse else facts.subjects
-                    target.setdefault(subject[1:], set()).add(verb)
-                    if verb == _RDF_TYPE and not inverse:
-                        iri = _expand(kind, token, prefixes)
-                        if kind == "var":
-                            facts.class_of.setdefault(subject[1:], set()).add(token[1:])
-                        elif iri in PLACE_CLASSES:
-                            facts.place.add(subject[1:])
-            i += 1
-            while i < len(tokens) and tokens[i][1] in (",", ";", ".", "]"):
-                mark = tokens[i][1]
-                i += 1
-                if mark == "]" and stack:
-                    subject = stack.pop()
-                    state = "object" if subject is not None or stack else "verb"
-                    continue
-                state = {",": "object", ";": "verb", ".": "subject"}[mark]
-                if mark == ";" and i < len(tokens) and tokens[i][1] in (".", "]", "}"):
-                    continue
-                break
-            continue
-        i += 1
-    return facts
+                self.facts.iri.add(token[1:])
+
+    def object_token(self, kind: str, token: str) -> None:
+        """What an object says of its variable, and of the subject's (``rdf:type``)."""
+        facts, subject = self.facts, self.subject
+        if kind == "var":
+            name = token[1:]
+            for verb, inverse in self.verbs:
+                if inverse:
+                    facts.iri.add(name)
+                    facts.subjects.setdefault(name, set()).add(verb)
+                else:
+                    facts.objects.setdefault(name, set()).add(verb)
+        if subject is not None and subject.startswith(("?", "$")):
+            for verb, inverse in self.verbs:
+                target = facts.objects if inverse else facts.subjects
+                target.setdefault(subject[1:], set()).add(verb)
+                if verb == _RDF_TYPE and not inverse:
+                    iri = _expand(kind, token, self.prefixes)
+                    if kind == "var":
+                        facts.class_of.setdefault(subject[1:], set()).add(token[1:])
+                    elif iri in PLACE_CLASSES:
+                        facts.place.add(subject[1:])
+
+    def punctuation(self) -> None:
+        """After an object: ``,`` another object, ``;`` another verb, ``.`` another subject,
+        ``]`` the end of a blank node's properties."""
+        tokens = self.tokens
+        while self.i < len(tokens) and tokens[self.i][1] in (",", ";", ".", "]"):
+            mark = tokens[self.i][1]
+            self.i += 1
+            if mark == "]" and self.stack:
+                self.subject = self.stack.pop()
+                self.state = "object" if self.subject is not None or self.stack else "verb"
+                continue
+            self.state = {",": "object", ";": "verb", ".": "subject"}[mark]
+            if mark == ";" and self.i < len(tokens) and tokens[self.i][1] in (".", "]", "}"):
+                continue
+            break
 
 
 def _path(
