@@ -290,7 +290,9 @@ class KnowledgeGraph:
             values["as_of"], as_of = _text(as_of), None
         needs_names = any(p.type in NAMED_TYPES for p in saved.params)
         names = self.names if needs_names else None
-        bindings = saved.bind(values, as_of=None if as_of is None else _text(as_of), store=names)
+        bindings = saved.bind(
+            values, as_of=None if as_of is None else _text(as_of), store=names, lang=self.lang
+        )
         if self.endpoint is not None:
             from kgtool.query.run import run_remote
 

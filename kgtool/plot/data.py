@@ -39,11 +39,13 @@ def select(
     text: str,
     iris: dict[str, str] | None = None,
     as_of: str | None = None,
+    lang: str | None = None,
 ) -> list[dict[str, str]]:
     """Rows of a SELECT as plain strings (IRIs and lexical forms); unbound variables are absent.
 
-    ``iris`` binds variables to IRIs; ``as_of`` (a day, a month or a year) binds ``?date``.
-    This is the only function here that knows the engine.
+    ``iris`` binds variables to IRIs; ``as_of`` (a day, a month or a year) binds ``?date``;
+    ``lang`` binds ``?lang`` (the language names are picked in). This is the only function
+    here that knows the engine.
     """
     import pyoxigraph
 
@@ -65,6 +67,8 @@ def select(
         bindings["date"] = pyoxigraph.Literal(
             found[0], datatype=pyoxigraph.NamedNode(xsd + found[1])
         )
+    if lang is not None:
+        bindings["lang"] = pyoxigraph.Literal(lang)
     result = run_local(store, text, bindings)
     return [
         {name: value.value for name, value in row.items() if value is not None}
@@ -227,12 +231,16 @@ WHERE {
     OPTIONAL { ?period ks:inferred ?inferredPeriod }
   }
   BIND(COALESCE(?itemDate, CONCAT(STR(?month), SUBSTR(STR(?day), 3))) AS ?date)
+  OPTIONAL { ?item rdfs:label ?ownLabel FILTER(LANGMATCHES(LANG(?ownLabel), ?lang)) }
   OPTIONAL { ?item rdfs:label ?svLabel FILTER(LANGMATCHES(LANG(?svLabel), "sv")) }
   OPTIONAL { ?item dct:title ?title }
-  BIND(COALESCE(?svLabel, ?title) AS ?label)
+  BIND(COALESCE(?ownLabel, ?svLabel, ?title) AS ?label)
   OPTIONAL { ?holderNode foaf:name ?holderName }
+  OPTIONAL {
+    ?holderNode rdfs:label ?holderOwn FILTER(LANGMATCHES(LANG(?holderOwn), ?lang))
+  }
   OPTIONAL { ?holderNode rdfs:label ?holderLabel FILTER(LANGMATCHES(LANG(?holderLabel), "sv")) }
-  BIND(COALESCE(?holderName, ?holderLabel) AS ?holder)
+  BIND(COALESCE(?holderName, ?holderOwn, ?holderLabel) AS ?holder)
   OPTIONAL { ?item ks:planned ?planned }
   OPTIONAL { ?item ks:inferred ?inferredItem }
   BIND(COALESCE(?inferredItem, ?inferredPeriod) AS ?inferred)
@@ -327,10 +335,10 @@ class Timeline:
 
 
 def timeline_data(
-    project: Project, collaboration: str, store: ProjectStore | None = None
+    project: Project, collaboration: str, store: ProjectStore | None = None, lang: str = "sv"
 ) -> Timeline:
     """The timeline of a collaboration given by slug, name or IRI (``store``: as for
-    ``network_data``)."""
+    ``network_data``), its names in ``lang`` where the data has them, else in Swedish."""
     store = _open(project) if store is None else store
     iri = resolve_collaboration(store, collaboration)
     name_rows = select(
@@ -342,7 +350,7 @@ def timeline_data(
     )
     timeline = Timeline(iri, name_rows[0]["name"] if name_rows else local_name(iri))
     merged: dict[str, dict[str, str]] = {}
-    for row in select(store, _TIMELINE_QUERY, {"collaboration": iri}):
+    for row in select(store, _TIMELINE_QUERY, {"collaboration": iri}, lang=lang):
         merged.setdefault(row["item"], {}).update(row)  # one row per item
     for item_iri, row in sorted(merged.items()):
         category = row["category"]

@@ -84,7 +84,7 @@ def timeline_picture(
 ) -> tuple[bytes, str]:
     """A collaboration's timeline as SVG or PNG bytes, with its text alternative."""
     _require_plot_extra()
-    timeline = timeline_data(project, collaboration, store)
+    timeline = timeline_data(project, collaboration, store, lang)
     description = timeline_description(timeline, lang)
     return render(timeline_figure(timeline, lang), fmt, description), description
 

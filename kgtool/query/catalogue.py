@@ -19,6 +19,12 @@ from several).
 ``#+ stores: {virtuoso: "…"}`` (see docs/stores.md).
 
 Parameter values become RDF terms (``bind``); they are never pasted into query text.
+
+A query that mentions the variable ``?lang`` without declaring it as a parameter reads the
+language of the answer (``sv`` or ``en``: the CLI's ``--lang``, the page's language, ``/api``'s
+Accept-Language), bound as a plain literal, to pick a text the data has in both languages
+(``FILTER(LANGMATCHES(LANG(?name), ?lang))``). Without a language ``?lang`` stays unbound, so
+such a query must fall back on its own (to Swedish, the language every name is given in).
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ if TYPE_CHECKING:
     from kgtool.query.result import Term
     from kgtool.store.engine import ProjectStore
 
+LANG_VARIABLE = "lang"
+"""The variable bound to the answer's language in a query that uses it (see above)."""
 HEADER_KEYS = {"summary", "description", "params", "tags", "stores", "derived"}
 PARAM_KEYS = {"type", "default", "optional", "description", "multiple"}
 PARAM_TYPES = (
@@ -97,6 +105,7 @@ class SavedQuery:
     project: Project | None = field(default=None, repr=False, compare=False)
     stores: dict[str, str] = field(default_factory=dict)  # store name -> why it cannot run there
     derived: str = ""  # why the rows have no source column (counts, absences), if they have none
+    reads_language: bool = False  # uses ``?lang`` (not a parameter): bound to the answer's language
 
     def listing(self, url: str | None = None) -> dict[str, Any]:
         """The query as listed by ``kgtool queries -f json`` and the server's ``/api``."""
@@ -135,8 +144,11 @@ class SavedQuery:
         values: dict[str, str] | dict[str, str | list[str]],
         as_of: str | None = None,
         store: ProjectStore | NameIndex | None = None,
+        lang: str | None = None,
     ) -> dict[str, Term | list[Term]]:
         """Turn user values (plus defaults and ``as_of``) into RDF terms keyed by variable name.
+
+        ``lang`` (``sv`` or ``en``) is bound to ``?lang`` when the query reads the language.
 
         A list of values is allowed for a ``multiple`` parameter (bound to a list of terms,
         meaning "any of these"); for any other parameter it is a ParameterError. Names
@@ -203,6 +215,10 @@ class SavedQuery:
                 bound[param.name] = list(dict.fromkeys(terms))
             else:
                 bound[param.name] = convert(param, str(raw), index)
+        if lang is not None and self.reads_language:
+            import pyoxigraph
+
+            bound[LANG_VARIABLE] = pyoxigraph.Literal(lang)
         return bound
 
 
@@ -394,6 +410,8 @@ def parse_query_file(path: Path, project: Project | None = None) -> SavedQuery:
         project=project,
         stores=stores,
         derived=str(header.get("derived") or "").strip(),
+        reads_language=LANG_VARIABLE in query_variables(body)
+        and LANG_VARIABLE not in (header.get("params") or {}),
     )
 
 

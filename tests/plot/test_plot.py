@@ -164,10 +164,9 @@ def test_inferred_dates_are_marked(project_dir):
     timeline = timeline_data(Project(project_dir), "malmo-lundregionen")
     inferred = [item for item in timeline.items if item.inferred]
     assert [item.start.text for item in inferred] == ["2019-05-21"]
-    picture = timeline_svg(Project(project_dir), "malmo-lundregionen")
-    assert "Inferred dates: Styrelsens beslut om verksamhetsplanen 2019–2023" in (
-        picture.description
-    )
+    picture = timeline_svg(Project(project_dir), "malmo-lundregionen")  # English: its names too
+    assert "Inferred dates: Board decision on the 2019–2023 activity plan" in picture.description
+    assert "Board decision on the 2019–2023 activity plan" in picture.svg
 
 
 def test_a_day_without_a_year_is_not_drawn(project_dir):

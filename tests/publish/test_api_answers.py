@@ -58,3 +58,19 @@ def test_a_browser_gets_a_page_with_the_table_and_downloads(ui_http):
     assert 'href="../en/id/municipality/2023/"' in page  # a local link, not w3id.org
     plain = ui_http.get("/api/members-of-collaboration", params=PARAMS, headers={"Accept": "*/*"})
     assert not plain.headers["content-type"].startswith("text/html")
+
+
+def test_api_answers_name_things_in_the_asked_language(ui_http):
+    """timeline reads the language: Accept-Language picks its item names, in the table
+    (CSV) and on the page a browser gets."""
+    params = {"collaboration": "malardalsradet", "format": "csv"}
+    names = {}
+    for lang in ("sv", "en"):
+        response = ui_http.get("/api/timeline", params=params, headers={"Accept-Language": lang})
+        assert response.status_code == 200, response.text
+        names[lang] = {row["itemName"] for row in csv.DictReader(io.StringIO(response.text))}
+    assert "Rådsmötet 2019" in names["sv"] and "Council meeting 2019" in names["en"]
+    assert "Rådsmötet 2019" not in names["en"]
+    headers = {"Accept": "text/html", "Accept-Language": "en"}
+    page = ui_http.get("/api/timeline", params={"collaboration": "malardalsradet"}, headers=headers)
+    assert ">Council meeting 2019<" in page.text and "Rådsmötet 2019" not in page.text

@@ -2,10 +2,14 @@
 
 Golden files are SPARQL TSV (terms in N-Triples form, so datatypes and languages count), one
 per query: ``tests/golden/<name>.tsv``. ``pytest --update-golden`` rewrites them for review.
+They are the Swedish answers (``--lang sv``): a query that reads the language (``?lang``) picks
+its texts in it, whatever the machine's locale.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -26,7 +30,7 @@ def golden_path(name: str) -> Path:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_saved_query_matches_golden(run_cli, update_golden, name):
-    result = run_cli("query", name, "-f", "tsv")
+    result = run_cli("query", name, "-f", "tsv", "--lang", "sv")  # names as the data gives them
     assert result.exit_code == 0, result.stderr
     path = golden_path(name)
     if update_golden:
@@ -34,6 +38,22 @@ def test_saved_query_matches_golden(run_cli, update_golden, name):
         path.write_text(result.output, encoding="utf-8")
     assert path.exists(), f"no golden file {path.name}: run pytest --update-golden"
     assert result.output == path.read_text(encoding="utf-8")
+
+
+def test_a_query_that_reads_the_language_answers_in_it(run_cli):
+    """timeline names its items in the answer's language where the data has it (English here),
+    in Swedish where it does not."""
+    names = {}
+    for lang in ("sv", "en"):
+        result = run_cli("query", "timeline", "-f", "csv", "--lang", lang)
+        assert result.exit_code == 0, result.stderr
+        rows = list(csv.DictReader(io.StringIO(result.output)))
+        names[lang] = {row["item"].rsplit("/", 1)[-1]: row["itemName"] for row in rows}
+    assert names["sv"]["council-2019"] == "Rådsmötet 2019"
+    assert names["en"]["council-2019"] == "Council meeting 2019"
+    assert names["sv"].keys() == names["en"].keys()
+    only_swedish = [key for key in names["en"] if names["en"][key] == names["sv"][key]]
+    assert len(only_swedish) < len(names["en"]) / 2, only_swedish
 
 
 def test_at_least_twenty_saved_queries():

@@ -191,11 +191,13 @@ class QueryRoutes:
             return plain(error.status, error.message)
         values = dict(request.query_params.multi_items())
         explicit = values.pop("format", None)
+        page = not explicit and wants_page(request)
+        lang = ("en" if wants_english(request) else "sv") if page else table_language(request)
         try:
-            bindings = await asyncio.to_thread(query.bind, values, None, self.state.names())
+            bindings = await asyncio.to_thread(query.bind, values, None, self.state.names(), lang)
         except KgtoolError as error:
             return plain(400, error.format_message())
-        if not explicit and wants_page(request):
+        if page:
             return await self.api_page(request, query, bindings, values)
         return await self.execute(request, query.text, bindings, explicit, table=True)
 

@@ -52,9 +52,11 @@ class QueryView:
     variables: list[str] | None = None
     rows: list[list] | None = None  # RDF terms (None: unbound), shown per page and language
     result: object = None  # the QueryResult: its table is shown per page language
+    english: object = None  # the English answer of a query that reads the language (?lang)
     boolean: bool | None = None
     graph_text: str = ""
     error: str = ""
+    error_key: str = ""  # the UI text that introduces ``error`` on the page
 
 
 def jinja_env():
@@ -408,15 +410,18 @@ class Site:
                 text=query.text,
             )
             try:
-                bindings = query.bind({}, store=names)
+                bindings = query.bind({}, store=names, lang="sv")
                 result = run_local(self.store, query.text, bindings)
+                if query.reads_language:
+                    english = query.bind({}, store=names, lang="en")
+                    view.english = run_local(self.store, query.text, english)
             except KgtoolError as error:
-                view.error = f"Inget svar med standardvärden: {error.format_message()}"
+                view.error, view.error_key = error.format_message(), "no_default_answer"
                 views.append(view)
                 continue
             except Exception as error:  # a broken saved query must not stop the whole site
-                view.error = f"Frågan misslyckades: {type(error).__name__}: {error}"
-                self.warnings.append(f"queries/{query.name}.rq: {view.error}")
+                view.error, view.error_key = f"{type(error).__name__}: {error}", "query_failed"
+                self.warnings.append(f"queries/{query.name}.rq: query failed: {view.error}")
                 views.append(view)
                 continue
             if result.kind == "ASK":
@@ -511,9 +516,10 @@ class Site:
 
         columns: list[str] = []
         rows: list = []
-        if view.result is not None:
+        result = view.english if lang == "en" and view.english is not None else view.result
+        if result is not None:
             root = SiteModel.relative("", PREFIX[lang] + f"queries/{name}/")
-            columns, rows = table_rows(view.result, self.store, view.text, root, PREFIX[lang], lang)
+            columns, rows = table_rows(result, self.store, view.text, root, PREFIX[lang], lang)
         from kgtool.web.site.forms import form_context
 
         lists = {p.name: choices(p, self.source_graph, lang) for p in view.params}
