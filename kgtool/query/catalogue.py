@@ -216,9 +216,7 @@ class SavedQuery:
             else:
                 bound[param.name] = convert(param, str(raw), index)
         if lang is not None and self.reads_language:
-            import pyoxigraph
-
-            bound[LANG_VARIABLE] = pyoxigraph.Literal(lang)
+            bound[LANG_VARIABLE] = convert(Param(LANG_VARIABLE), lang, None)  # a plain literal
         return bound
 
 
