@@ -80,14 +80,18 @@ def _writer(staging: Path, out: Path, written: list[str]):
     return write
 
 
-def _resource_files(site, iri, folder: str, write) -> None:
-    """The files of one resource: its page in both languages and its RDF in every format."""
+def _resource_files(site, iri, folder: str, write) -> list:
+    """The files of one resource: its page in both languages and its RDF in every format;
+    returns its entry in the search index."""
     from kgtool.web import rdfio
 
-    write(folder + "index.html", site.resource_html(iri))
-    write("en/" + folder + "index.html", site.resource_html(iri, "en"))
+    with site.graph.page():
+        write(folder + "index.html", site.resource_html(iri))
+        write("en/" + folder + "index.html", site.resource_html(iri, "en"))
+        entry = site.search_entry(iri)
     for ext, data in rdfio.resource_files(site.graph, iri).items():
         write(folder + f"index.{ext}", data)
+    return entry
 
 
 #: The site the worker processes render from (set before they fork: they share its store).
@@ -111,16 +115,16 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
 
 
-def _render_chunk(task) -> tuple[list[str], list[str]]:
-    """In a worker: write the files of a slice of resources; (paths written, warnings)."""
+def _render_chunk(task) -> tuple[list[str], list[list], list[str]]:
+    """In a worker: write the files of a slice of resources; (paths written, search entries,
+    warnings)."""
     pages, staging, out, parent = task
     if os.getppid() != parent:  # the publishing process is gone: stop
         os._exit(1)
     written: list[str] = []
     write = _writer(staging, out, written)
-    for iri, folder in pages:
-        _resource_files(_SITE, iri, folder, write)
-    return written, list(_SITE.warnings)
+    entries = [_resource_files(_SITE, iri, folder, write) for iri, folder in pages]
+    return written, entries, list(_SITE.warnings)
 
 
 def workers() -> int:
@@ -132,41 +136,74 @@ def workers() -> int:
     return max(1, min(usable, 4))
 
 
-def _resource_pages(site, staging: Path, out: Path, jobs: int, progress: bool) -> list[str]:
-    """Every resource's files, rendered by ``jobs`` processes (forked: they share the store)."""
-    global _SITE
-    from tqdm import tqdm
+class _ResourcePages:
+    """Every resource's files, rendered by ``jobs`` forked processes (they share the store)
+    while the publishing process writes the rest of the site; ``finish`` waits for them."""
 
-    pages = sorted(site.model.pages.items(), key=lambda item: item[1])
-    written: list[str] = []
-    bar = tqdm(total=len(pages), desc="pages", unit="page", disable=not progress, leave=False)
-    if jobs <= 1 or len(pages) <= CHUNK:
-        write = _writer(staging, out, written)
-        for iri, folder in pages:
-            _resource_files(site, iri, folder, write)
-            bar.update()
-        bar.close()
-        return written
-    import multiprocessing
+    def __init__(self, site, pages: list, staging: Path, out: Path, jobs: int, progress: bool):
+        from tqdm import tqdm
 
-    parent = os.getpid()
-    tasks = [(pages[i : i + CHUNK], staging, out, parent) for i in range(0, len(pages), CHUNK)]
-    _SITE = site
-    try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, initializer=_worker_start, initargs=(parent,)) as pool:
-            for paths, warnings in pool.imap_unordered(_render_chunk, tasks):
-                written += paths
-                site.warnings += [w for w in warnings if w not in site.warnings]
-                bar.update(len(paths) // (2 + len(GRAPH_FORMATS)))
-    finally:
-        _SITE = None
-        bar.close()
-    return written
+        self.site, self.pages, self.staging, self.out = site, pages, staging, out
+        self.written: list[str] = []
+        self.entries: dict[str, list] = {}
+        self.bar = tqdm(total=len(pages), desc="pages", unit="page", disable=not progress,
+                        leave=False)  # fmt: skip
+        self.pool = self.results = None
+        if jobs > 1 and len(pages) > CHUNK:
+            self._start(jobs)
+
+    def _start(self, jobs: int) -> None:
+        global _SITE
+        import multiprocessing
+
+        parent = os.getpid()
+        tasks = [
+            (self.pages[i : i + CHUNK], self.staging, self.out, parent)
+            for i in range(0, len(self.pages), CHUNK)
+        ]
+        _SITE = self.site
+        try:
+            context = multiprocessing.get_context("fork")
+            self.pool = context.Pool(jobs, initializer=_worker_start, initargs=(parent,))
+        finally:
+            _SITE = None
+        self.results = self.pool.imap_unordered(_render_chunk, tasks)
+
+    def finish(self) -> list[str]:
+        """Wait for (or, with one process, render) every resource; the paths written."""
+        site = self.site
+        try:
+            if self.pool is None:
+                write = _writer(self.staging, self.out, self.written)
+                for iri, folder in self.pages:
+                    self.entries[folder] = _resource_files(site, iri, folder, write)
+                    self.bar.update()
+            else:
+                for paths, entries, warnings in self.results:
+                    self.written += paths
+                    self.entries.update((entry[0], entry) for entry in entries)
+                    site.warnings += [w for w in warnings if w not in site.warnings]
+                    self.bar.update(len(entries))
+                self.pool.close()
+                self.pool.join()
+                self.pool = None
+        finally:
+            self.close()
+        site.search_entries = self.entries
+        return self.written
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool = None
+        self.bar.close()
 
 
 def _build(site, staging: Path, out: Path, jobs: int = 1, progress: bool = False) -> list[str]:
-    """Write every file of the site into ``staging``; returns their relative paths."""
+    """Write every file of the site into ``staging``; returns their relative paths.
+
+    The resource pages are rendered by worker processes while this one writes the dumps,
+    metadata, ontology and index pages."""
     from kgtool.web import rdfio
 
     def phase(name: str) -> None:
@@ -175,34 +212,39 @@ def _build(site, staging: Path, out: Path, jobs: int = 1, progress: bool = False
 
     written: list[str] = []
     write = _writer(staging, out, written)
+    pages = sorted(site.model.pages.items(), key=lambda item: item[1])
     phase("pages")
-    written += _resource_pages(site, staging, out, jobs, progress)
-    phase("dumps")
+    resources = _ResourcePages(site, pages, staging, out, jobs, progress)
     try:
-        written += [dump.path for dump in site.write_dumps(staging)]
-    except OSError as error:
-        raise KgtoolError(f"-o {out}: cannot write dumps/: {error.strerror}") from error
-    from kgtool.web.site.releases import release_files  # releases/VERSION/…, made by `release`
+        if resources.pool is not None:
+            phase("dumps, metadata, ontology and indexes (beside the pages)")
+        try:
+            written += [dump.path for dump in site.write_dumps(staging)]
+        except OSError as error:
+            raise KgtoolError(f"-o {out}: cannot write dumps/: {error.strerror}") from error
+        from kgtool.web.site.releases import release_files  # releases/VERSION/…, by `release`
 
-    for relative, data in release_files(site.project.root).items():
-        write(relative, data)
-    phase("metadata, ontology and indexes")
-    write("void.ttl", rdfio.to_turtle(site.void))
-    write("catalog.ttl", rdfio.to_turtle(site.dcat))
-    write("api/openapi.json", site.openapi_text)
-    for ext in GRAPH_FORMATS:
-        write(f"def/index.{ext}", rdfio.serialise(site.ontology_graph, ext))
-    for term in sorted(site.model.def_terms()):
-        anchor = str(term)[len(site.model.def_base) :]
-        write(f"def/{anchor}/index.html", site.term_html(term))
+        for relative, data in release_files(site.project.root).items():
+            write(relative, data)
+        write("void.ttl", rdfio.to_turtle(site.void))
+        write("catalog.ttl", rdfio.to_turtle(site.dcat))
+        write("api/openapi.json", site.openapi_text)
         for ext in GRAPH_FORMATS:
-            write(f"def/{anchor}/index.{ext}", rdfio.serialise(site.term_graph(term), ext))
-    write(".htaccess", site.env.loader.get_source(site.env, "htaccess.txt")[0])
-    for relative, data in site.static_files.items():
-        write(relative, data)
+            write(f"def/index.{ext}", rdfio.serialise(site.ontology_graph, ext))
+        for term in sorted(site.model.def_terms()):
+            anchor = str(term)[len(site.model.def_base) :]
+            write(f"def/{anchor}/index.html", site.term_html(term))
+            for ext in GRAPH_FORMATS:
+                write(f"def/{anchor}/index.{ext}", rdfio.serialise(site.term_graph(term), ext))
+        write(".htaccess", site.env.loader.get_source(site.env, "htaccess.txt")[0])
+        for relative, data in site.static_files.items():
+            write(relative, data)
+        for relative, text in site.html_pages():  # index, ontology, queries, editor; sv and en/
+            write(relative, text)
+        written += resources.finish()
+    finally:
+        resources.close()
     write("search.json", site.search_index)
-    for relative, text in site.html_pages():  # index, ontology, queries, editor; sv and en/
-        write(relative, text)
     return written
 
 

@@ -54,16 +54,36 @@ def _sort_key(value: dict[str, str]) -> tuple[str, ...]:
     return tuple(value.get(key, "") for key in ("@id", "@value", "@language", "@type"))
 
 
+_SHORTENERS: dict[tuple, dict[str, str]] = {}
+
+
+def _shortener(context: dict[str, str]):
+    """``shorten(iri, context, bare=True)``, remembered per context (pages repeat IRIs)."""
+    key = tuple(context.items())
+    memo = _SHORTENERS.get(key)
+    if memo is None or len(memo) > 100_000:
+        memo = _SHORTENERS[key] = {}
+
+    def shortened(iri: str) -> str:
+        found = memo.get(iri)
+        if found is None:
+            found = memo[iri] = shorten(iri, context, bare=True)
+        return found
+
+    return shortened
+
+
 def to_jsonld(graph: Graph, prefixes: dict[str, str] | None = None) -> bytes:
     """JSON-LD with a prefix context and a ``@graph`` of nodes sorted by ``@id``."""
     context = prefixes if prefixes is not None else _used_prefixes(graph)
+    short = _shortener(context)
     nodes: dict[str, dict[str, list]] = {}
     for s, p, o in graph:
         node = nodes.setdefault(_node_id(s), {})
         if p == RDF.type and not isinstance(o, Literal):
-            node.setdefault("@type", []).append(shorten(str(o), context, bare=True))
+            node.setdefault("@type", []).append(short(str(o)))
         else:
-            node.setdefault(shorten(str(p), context, bare=True), []).append(_value(o, context))
+            node.setdefault(short(str(p)), []).append(_value(o, context))
     items = []
     for node_id in sorted(nodes):
         node = nodes[node_id]

@@ -70,6 +70,7 @@ def jinja_env():
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        auto_reload=False,  # the templates are the package's: no stat of each on every page
     )
     env.globals.update(
         count=i18n.count,
@@ -317,19 +318,26 @@ class Site:
         anchor = str(term)[len(self.model.def_base) :]
         return self.env.get_template("term.html").render(anchor=anchor, iri=str(term))
 
+    def search_entry(self, iri: URIRef) -> list:
+        """One page in the search index: its path, names (both languages) and kinds."""
+        types = sorted(self.graph.objects(iri, RDF.type))
+        kind = {lang: ", ".join(self.models[lang].label(t) for t in types) for lang in self.models}
+        names = {self.models[lang].label(iri) for lang in self.models}
+        return [self.model.pages[iri], sorted(names), kind["sv"], kind["en"]]
+
     @cached_property
     def search_index(self) -> str:
-        """Every page's name in both languages, for the static search (JSON, compact)."""
+        """Every page's name in both languages, for the static search (JSON, compact).
+
+        Publish sets ``search_entries`` (path → entry) from the page workers; else each page's
+        entry is looked up here."""
         import json
 
-        entries = []
-        for iri, path in sorted(self.model.pages.items(), key=lambda item: item[1]):
-            types = sorted(self.graph.objects(iri, RDF.type))
-            kind = {
-                lang: ", ".join(self.models[lang].label(t) for t in types) for lang in self.models
-            }
-            names = {self.models[lang].label(iri) for lang in self.models}
-            entries.append([path, sorted(names), kind["sv"], kind["en"]])
+        found = getattr(self, "search_entries", None) or {}
+        entries = [
+            found.get(path) or self.search_entry(iri)
+            for iri, path in sorted(self.model.pages.items(), key=lambda item: item[1])
+        ]
         return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
 
     def index_html(self, lang: str = "sv") -> str:
@@ -344,17 +352,10 @@ class Site:
             for c in classes
             if str(c).startswith(model.def_base)
         ]
-        collaborations = []
-        for iri in model.of_type(self.move(KS.Collaboration)):
-            summary = model.collaboration(iri, here)
-            collaborations.append(
-                {
-                    "link": model.value(iri, here),
-                    "description": summary.description,
-                    "members": summary.member_total,
-                    "roles": summary.role_counts,
-                }
-            )
+        collaborations = [
+            {"link": model.value(iri, here), **model.collaboration_summary(iri, here)}
+            for iri in model.of_type(self.move(KS.Collaboration))
+        ]
         groups = []
         for group_id, key, cls, _ in INDEX_GROUPS[1:]:
             items = []

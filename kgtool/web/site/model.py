@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from kgtool.terms import KS, LABEL_PROPERTIES, label_rank, shorten
+from kgtool.terms import KS, label_rank, shorten
 from kgtool.web.site.i18n import TERM_LABELS
 
 if TYPE_CHECKING:
@@ -384,6 +384,33 @@ class KindViews:
             sources=self._sorted_values(sources, here),
         )
 
+    def collaboration_summary(self, iri: URIRef, here: str) -> dict:
+        """What the index lists of a collaboration (as ``collaboration`` gives it): its
+        description, how many members, and members per role (no member rows, bodies or
+        documents: the index lists every collaboration)."""
+        g = self.graph
+        by_role: dict = defaultdict(set)
+        members = set()
+        for m in g.subjects(ORG.organization, iri):
+            if (m, RDF.type, KS.Chairmanship) in g:
+                continue
+            member = self._one(m, ORG.member)
+            if member is None:
+                continue
+            members.add(member)
+            for role in g.objects(m, ORG.role):
+                by_role[role].add(member)
+        counts = sorted(
+            ((self.value(role, here), len(found)) for role, found in by_role.items()),
+            key=lambda pair: (-pair[1], repr(pair)),
+        )
+        own = self._text(iri, (DCTERMS.description,), self.lang)
+        return {
+            "description": own or self._text(iri, (DCTERMS.description,), "sv"),
+            "members": len(members),
+            "roles": counts,
+        }
+
     def municipality(self, iri: URIRef, here: str) -> MunicipalityView:
         g = self.graph
         county = self.county_of(iri)
@@ -488,13 +515,10 @@ class SiteModel(KindViews):
     def _label_of(self, node) -> str | None:
         """The node's best label (``terms.label_rank``, then the text), from the store."""
         best = None
-        for prop in LABEL_PROPERTIES:
-            for o in self.graph.objects(node, URIRef(prop)):
-                if not isinstance(o, Literal):
-                    continue
-                rank = (label_rank(prop, o.language, self.lang), str(o))
-                if best is None or rank < best:
-                    best = rank
+        for prop, o in self.graph.label_literals(node):
+            rank = (label_rank(prop, o.language, self.lang), str(o))
+            if best is None or rank < best:
+                best = rank
         return None if best is None else best[1]
 
     def label(self, node) -> str:

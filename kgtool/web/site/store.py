@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Literal, URIRef
 
 from kgtool.errors import InputError
-from kgtool.terms import DEFAULT_BASE, PREFIXES, rdflib_term
+from kgtool.terms import DEFAULT_BASE, LABEL_PROPERTIES, PREFIXES, rdflib_term
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 IRIS_KEPT = 100_000  # IRIs remembered as rdflib terms before the memo starts again
+_LABEL_REFS = tuple((prop, URIRef(prop)) for prop in LABEL_PROPERTIES)
 
 
 def _stable_triples(path: Path, shown: str, graph_name: str) -> Iterator:
@@ -114,7 +116,9 @@ class StoreGraph:
         self.moved = self._moved = base != DEFAULT_BASE
         self._ox = pyoxigraph
         self._default = pyoxigraph.DefaultGraph()
-        self._iris: dict[str, URIRef] = {}
+        self._iris: dict = {}  # store term -> rdflib term
+        self._memo: dict | None = None  # pattern -> triples, while one page renders
+        self._names: dict = {}  # node -> its label literals (both languages rank them)
         logging.getLogger("rdflib.term").addFilter(_QUIET)  # terms are made while pages render
 
     # -- terms both ways -----------------------------------------------------------------------
@@ -141,18 +145,19 @@ class StoreGraph:
 
     def published(self, node):
         """A store term as the rdflib term, IRIs under ``base`` (``terms.rdflib_term`` for
-        the rest; IRIs remembered, pages ask for the same ones often)."""
-        if type(node).__name__ != "NamedNode":
-            return rdflib_term(node)
-        text = node.value
-        found = self._iris.get(text)
+        the rest; terms remembered, pages ask for the same ones often)."""
+        found = self._iris.get(node)
         if found is None:
             if len(self._iris) > IRIS_KEPT:
                 self._iris.clear()
-            moved = text
-            if self._moved and text.startswith(DEFAULT_BASE):
-                moved = self.base + text[len(DEFAULT_BASE) :]
-            found = self._iris[text] = URIRef(moved)
+            if type(node).__name__ != "NamedNode":
+                found = rdflib_term(node)
+            else:
+                moved = text = node.value
+                if self._moved and text.startswith(DEFAULT_BASE):
+                    moved = self.base + text[len(DEFAULT_BASE) :]
+                found = URIRef(moved)
+            self._iris[node] = found
         return found
 
     def _quads(self, s, p, o):
@@ -196,10 +201,43 @@ class StoreGraph:
     # -- the rdflib Graph methods the site uses ------------------------------------------------
 
     def triples(self, pattern) -> Iterator[tuple]:
+        memo = self._memo
+        if memo is None:
+            return self._triples(pattern)
+        found = memo.get(pattern)
+        if found is None:
+            found = memo[pattern] = list(self._triples(pattern))
+        return iter(found)
+
+    def _triples(self, pattern) -> Iterator[tuple]:
         s, p, o = pattern
         convert = self.published
         for quad in self._quads(s, p, o):
             yield (convert(quad.subject), convert(quad.predicate), convert(quad.object))
+
+    @contextmanager
+    def page(self):
+        """Within: each lookup pattern asked once (a page's two languages ask the same)."""
+        self._memo = {}
+        try:
+            yield
+        finally:
+            self._memo = None
+
+    def label_literals(self, node) -> list[tuple[str, Literal]]:
+        """(property, literal) of each naming property (``LABEL_PROPERTIES``) of ``node``
+        (remembered: both languages and every page that links ``node`` ask)."""
+        found = self._names.get(node)
+        if found is None:
+            if len(self._names) > IRIS_KEPT:
+                self._names.clear()
+            found = self._names[node] = [
+                (prop, o)
+                for prop, ref in _LABEL_REFS
+                for _, _, o in self._triples((node, ref, None))
+                if isinstance(o, Literal)
+            ]
+        return found
 
     def __iter__(self):
         return self.triples((None, None, None))
