@@ -65,6 +65,8 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         Route("/void.ttl", data.static),
         Route("/catalog.ttl", data.static),
         Route("/dumps/{name}", data.static),
+        Route("/releases/", data.releases),
+        Route("/releases/{path:path}", data.releases),
     ]
 
     @contextlib.asynccontextmanager

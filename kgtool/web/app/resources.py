@@ -114,3 +114,19 @@ class ResourceRoutes:
             media = "application/gzip" if name.endswith(".gz") else media
             return Response(site.dump_files[name], media_type=media)
         return plain(404, f"no such file: {request.url.path}")
+
+    async def releases(self, request: Request) -> Response:
+        """``/releases/…``: the project's releases, as ``kgtool publish`` puts them on the site."""
+        import asyncio
+
+        from kgtool.web.site.releases import release_files
+
+        name = request.url.path.lstrip("/")
+        name = name + "index.html" if name.endswith("/") else name
+        files = await asyncio.to_thread(release_files, self.state.project.root)
+        if name not in files:
+            return plain(404, f"no such file: {request.url.path}")
+        ext = name.removesuffix(".gz").rsplit(".", 1)[-1]
+        media = {"html": ng.HTML, "md": "text/markdown; charset=utf-8"}.get(ext)
+        media = "application/gzip" if name.endswith(".gz") else media or ng.TYPE_OF_EXT.get(ext)
+        return Response(files[name], media_type=media or "application/octet-stream")

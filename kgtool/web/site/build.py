@@ -240,6 +240,7 @@ class Site:
             r=view,
             s=summary,
             pictures=pictures,
+            pictures_left_out=0 if self.draws_pictures else PICTURE_LIMIT,
         )
 
     def pictures(self, iri: URIRef, lang: str) -> dict[str, Picture]:
@@ -342,6 +343,7 @@ class Site:
 
     def index_html(self, lang: str = "sv") -> str:
         from kgtool.web.site.metadata import DESCRIPTION_EN, DESCRIPTION_SV, TITLE_EN, TITLE_SV
+        from kgtool.web.site.releases import read_releases
 
         model = self.models[lang]
         here = model.prefix
@@ -376,8 +378,10 @@ class Site:
             counts=counts,
             collaborations=collaborations,
             network=self.network_picture(lang),
+            pictures_left_out=0 if self.draws_pictures else PICTURE_LIMIT,
             groups=groups,
             dumps=self.dumps,
+            releases=bool(read_releases(self.project.root)),
         )
 
     @cached_property
