@@ -94,5 +94,6 @@ def stats(state: CliState, lang: str | None) -> None:
     from kgtool.query.stats import compute_stats
     from kgtool.store.engine import open_project_store
 
-    store = open_project_store(state.project())
-    click.echo(render_stats(compute_stats(store, chosen_lang(lang))))
+    project = state.project()
+    store = open_project_store(project)
+    click.echo(render_stats(compute_stats(store, chosen_lang(lang), project.root)))
