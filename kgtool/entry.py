@@ -6,6 +6,9 @@ own handling (``kgtool.cli.main``) takes over, a SIGINT ends the process at once
 nothing is running yet that could lose work, so ending without unwinding is safe. Once the
 command has finished, a late SIGINT is ignored and the command's own exit code stands. (The
 interpreter's own start, before any kgtool code runs, is Python's: about 20 ms.)
+
+A process started with Ctrl-C ignored (``kgtool … &`` from a script, where the shell ignores
+SIGINT for background commands) keeps ignoring it, as Python itself does: nothing is installed.
 """
 
 from __future__ import annotations
@@ -22,7 +25,10 @@ def _interrupted_while_starting(_signum: int, _frame: object) -> None:
     os._exit(INTERRUPTED)
 
 
-_signal.signal(_signal.SIGINT, _interrupted_while_starting)
+#: Started with SIGINT ignored: leave it so (a Ctrl-C meant for the foreground is not ours).
+IGNORING_CTRL_C = _signal.getsignal(_signal.SIGINT) == _signal.SIG_IGN
+if not IGNORING_CTRL_C:
+    _signal.signal(_signal.SIGINT, _interrupted_while_starting)
 
 
 def _flush() -> None:
@@ -40,7 +46,8 @@ def main() -> None:
 
     from kgtool.cli import main as cli_main
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if not IGNORING_CTRL_C:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         cli_main()
     finally:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from terminal import ctrl_c_as_in_a_terminal, ctrl_c_ignored
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,8 +33,13 @@ COMMANDS = {
     "validate": ["validate"],
     "new": ["new", "collaboration", "x-test", "--name", "X"],
     "import": [
-        "import", "memberships", "kgtool/authoring/templates/memberships.csv",
-        "--collaboration", "fyra-malarstader", "--source", "000",
+        "import",
+        "memberships",
+        "kgtool/authoring/templates/memberships.csv",
+        "--collaboration",
+        "fyra-malarstader",
+        "--source",
+        "000",
     ],
     "diff": ["diff", "HEAD"],
     "release": ["release", "9.9.9"],
@@ -117,9 +123,7 @@ def test_ctrl_c_signal_is_exit_130():
             [sys.executable, "-c", code, "--project", str(ROOT), *args],
             stderr=subprocess.PIPE,
             text=True,
-            # As from a shell: Ctrl-C not ignored (earlier in-process tests may leave SIGINT
-            # ignored in pytest, and a child would inherit that).
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            preexec_fn=ctrl_c_as_in_a_terminal,
         )
         try:
             connection, _ = silent.accept()
@@ -165,6 +169,7 @@ def test_ctrl_c_while_starting_is_exit_130(when):
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
     lines = []
     try:
@@ -186,6 +191,36 @@ def test_ctrl_c_while_starting_is_exit_130(when):
     assert said == ["kgtool: interrupted"], rest
 
 
+def test_ctrl_c_ignored_by_the_caller_stays_ignored():
+    """Started with SIGINT ignored (a background command of a script), kgtool keeps ignoring it,
+    as Python does: a Ctrl-C meant for the foreground while the CLI loads changes nothing."""
+    import os
+    import signal
+
+    env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1")
+    process = subprocess.Popen(
+        [str(console_script()), "--project", str(ROOT), "queries"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=ctrl_c_ignored,
+    )
+    try:
+        for line in process.stderr:
+            if line.startswith("import time:") and line.rsplit("|", 1)[-1].strip() == "click":
+                process.send_signal(signal.SIGINT)
+                break
+        out, rest = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, rest
+    assert "members-of-collaboration" in out
+    assert "interrupted" not in rest
+
+
 def test_ctrl_c_after_the_command_keeps_its_exit_code():
     """A SIGINT once the command's output is written neither kills the process by signal nor
     prints a traceback from the interpreter's shutdown: the command's own exit code stands."""
@@ -196,6 +231,7 @@ def test_ctrl_c_after_the_command_keeps_its_exit_code():
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
     out = process.stdout.readline()  # the command is answering
     process.stdout.read()  # ... and has written everything
@@ -216,6 +252,26 @@ def test_findings_are_exit_1(run_cli):
     broken = ROOT / "tests" / "fixtures" / "broken" / "MembershipMemberIsKnown.ttl"
     result = run_cli("validate", "--data", str(broken), "-f", "json")
     assert result.exit_code == 1, result.output
+
+
+def test_a_failed_query_leaks_nothing(run_cli, monkeypatch):
+    """The engine's result iterator of a query that failed is freed in its own thread: freed in
+    another (when the error's frames are collected later) it would be leaked with a warning."""
+    import gc
+    import sys
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{holder.getsockname()[1]}/sparql"
+        result = run_cli(
+            "sparql", f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", "--allow-remote"
+        )
+    assert result.exit_code == 2, result.output
+    del result
+    gc.collect()
+    assert [str(u.exc_value) for u in unraisable] == []
 
 
 def test_service_to_closed_port_is_exit_2_naming_the_url(run_cli):

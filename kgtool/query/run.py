@@ -220,6 +220,7 @@ def interruptible(work: Callable[[], T]) -> T:
         try:
             outcome["value"] = work()
         except BaseException as error:  # handed to the caller's thread below
+            _release_locals(error)
             outcome["error"] = error
 
     thread = threading.Thread(target=run, name="kgtool-query", daemon=True)
@@ -230,6 +231,21 @@ def interruptible(work: Callable[[], T]) -> T:
         raise outcome["error"]
     value: T = outcome["value"]
     return value
+
+
+def _release_locals(error: BaseException) -> None:
+    """Clear the local variables of the frames ``error`` (and the errors it chains) passed
+    through, here in the thread that made them: Oxigraph's result iterators may only be freed in
+    the thread that created them (freed elsewhere they are leaked, with a warning)."""
+    import traceback
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if current.__traceback__ is not None:
+            traceback.clear_frames(current.__traceback__)
+        current = current.__cause__ or current.__context__
 
 
 def service_error(query_text: str, error: OSError) -> EndpointError:

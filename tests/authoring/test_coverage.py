@@ -54,7 +54,13 @@ def test_every_source_has_counts_and_002s_figures_are_the_ones_in_the_text(run_c
     assert report["001"]["totals"]["figures"] == {"found": 0, "recorded": 0}
     figures_004 = {i["text"] for i in report["004"]["items"] if i["kind"] == "figures"}
     assert figures_004 == {
-        "4 miljoner", "8 av 10", "750 000", "200 000", "150 miljoner", "19", "200"
+        "4 miljoner",
+        "8 av 10",
+        "750 000",
+        "200 000",
+        "150 miljoner",
+        "19",
+        "200",
     }
 
 

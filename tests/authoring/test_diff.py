@@ -19,8 +19,14 @@ def _import_one(run_cli, project, tmp_path):
     table = tmp_path / "one.csv"
     table.write_text("municipality,role,from,to,notes\nUppsala,associate,2021-03,,\n", "utf-8")
     result = run_cli(
-        "import", "memberships", str(table), "--collaboration", "fyra-malarstader",
-        "--source", "000", project=project,
+        "import",
+        "memberships",
+        str(table),
+        "--collaboration",
+        "fyra-malarstader",
+        "--source",
+        "000",
+        project=project,
     )
     assert result.exit_code == 0, result.output
 

@@ -30,7 +30,13 @@ def _sheet(path, rows, header=("municipality", "role", "from", "to", "notes")):
 
 def _start(run_cli, project):
     result = run_cli(
-        "new", "collaboration", "test-samverkan", "--name", "Testsamverkan", "--source", "004",
+        "new",
+        "collaboration",
+        "test-samverkan",
+        "--name",
+        "Testsamverkan",
+        "--source",
+        "004",
         project=project,
     )
     assert result.exit_code == 0, result.output
@@ -52,8 +58,14 @@ def test_thirty_rows_import_into_a_new_collaboration_and_validate(run_cli, proje
     _start(run_cli, project_copy)
     table = _sheet(tmp_path / "members.xlsx", _thirty_rows())
     result = run_cli(
-        "import", "memberships", str(table), "--collaboration", "test-samverkan",
-        "--source", "004", project=project_copy,
+        "import",
+        "memberships",
+        str(table),
+        "--collaboration",
+        "test-samverkan",
+        "--source",
+        "004",
+        project=project_copy,
     )
     assert result.exit_code == 0, result.output
     assert "added 30 membership(s) to data/collaborations/test-samverkan.ttl" in result.output
@@ -66,8 +78,12 @@ def test_thirty_rows_import_into_a_new_collaboration_and_validate(run_cli, proje
     by_code = {r["code"]: r for r in rows}
     first = MUNICIPALITIES[40]  # row 2: upper-case name, start 2019, end 2022-12-31, associate
     assert by_code[first["kommunkod"]] == {
-        "code": first["kommunkod"], "municipality": first["name"], "role": "associate",
-        "from": "2019", "to": "2022-12-31", "notes": "rad 0",
+        "code": first["kommunkod"],
+        "municipality": first["name"],
+        "role": "associate",
+        "from": "2019",
+        "to": "2022-12-31",
+        "notes": "rad 0",
     }
     third = MUNICIPALITIES[42]  # a date cell is a day
     assert by_code[third["kommunkod"]]["from"] == "2019-09-01"
@@ -82,8 +98,14 @@ def test_export_import_export_is_the_identity(run_cli, project_copy, tmp_path, f
     exported = run_cli("export", "memberships", source, "-o", str(table), project=project_copy)
     assert exported.exit_code == 0, exported.output
     imported = run_cli(
-        "import", "memberships", str(table), "--collaboration", "test-samverkan",
-        "--source", "004", project=project_copy,
+        "import",
+        "memberships",
+        str(table),
+        "--collaboration",
+        "test-samverkan",
+        "--source",
+        "004",
+        project=project_copy,
     )
     assert imported.exit_code == 0, imported.output
     again = tmp_path / f"again.{fmt}"
@@ -106,8 +128,14 @@ def test_a_sheet_with_mistakes_is_refused_row_by_row_and_nothing_changes(
     _start(run_cli, project_copy)
     table = _sheet(tmp_path / "members.xlsx", [("Eskilstuna", "full", "2020", None, None)])
     first = run_cli(
-        "import", "memberships", str(table), "--collaboration", "test-samverkan",
-        "--source", "004", project=project_copy,
+        "import",
+        "memberships",
+        str(table),
+        "--collaboration",
+        "test-samverkan",
+        "--source",
+        "004",
+        project=project_copy,
     )
     assert first.exit_code == 0, first.output
     before = snapshot(project_copy)
@@ -124,8 +152,14 @@ def test_a_sheet_with_mistakes_is_refused_row_by_row_and_nothing_changes(
         ],
     )
     result = run_cli(
-        "import", "memberships", str(bad), "--collaboration", "test-samverkan",
-        "--source", "004", project=project_copy,
+        "import",
+        "memberships",
+        str(bad),
+        "--collaboration",
+        "test-samverkan",
+        "--source",
+        "004",
+        project=project_copy,
     )
     assert result.exit_code == 2
     lines = result.output.splitlines()
@@ -154,7 +188,12 @@ def test_the_template_ships_with_its_help(run_cli, tmp_path):
     assert run_cli("new", "sheet", str(target)).exit_code == 0
     book = openpyxl.load_workbook(target)
     assert [c.value for c in book["memberships"][1]] == [
-        "code", "municipality", "role", "from", "to", "notes"
+        "code",
+        "municipality",
+        "role",
+        "from",
+        "to",
+        "notes",
     ]
     help_text = " ".join(str(r[0].value) for r in book["help"].iter_rows())
     assert "| `role` | yes | `full` or `associate`" in help_text

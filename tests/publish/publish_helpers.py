@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner
+from terminal import ctrl_c_as_in_a_terminal
 
 from kgtool.cli import cli
 
@@ -66,6 +67,7 @@ class Server:
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            preexec_fn=ctrl_c_as_in_a_terminal,  # the lifecycle tests send it SIGINT
         )
 
     def wait_ready(self, timeout: float = 60.0) -> None:

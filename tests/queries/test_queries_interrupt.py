@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from terminal import ctrl_c_as_in_a_terminal
+
 ROOT = Path(__file__).resolve().parents[2]
 KGTOOL = str(Path(sys.executable).parent / "kgtool")
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -22,6 +24,7 @@ def test_ctrl_c_on_a_long_count_exits_130_within_2_seconds(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
     try:
         time.sleep(6)  # the graph is loaded and the count is running
