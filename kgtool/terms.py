@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
     OxTerm = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
+
+T = TypeVar("T", bound=Hashable)
 
 DEFAULT_BASE = "https://w3id.org/kommunsamverkan/"
 
@@ -157,6 +159,28 @@ def local_name(iri: str) -> str:
     return re.split(r"[/#:]", iri.rstrip("/#"))[-1]
 
 
+def blank_closure(
+    node: T,
+    statements: Callable[[T], Iterable[tuple[T, T]]],
+    is_blank: Callable[[T], bool],
+) -> list[tuple[T, T, T]]:
+    """The statements about blank node ``node`` and about every blank node they lead to, each
+    node visited once (a cycle ends), for any engine: ``statements(subject)`` gives its
+    (predicate, object) pairs, ``is_blank`` tells a blank node."""
+    found: list[tuple[T, T, T]] = []
+    pending, seen = [node], set()
+    while pending:
+        subject = pending.pop()
+        if subject in seen:
+            continue
+        seen.add(subject)
+        for predicate, obj in statements(subject):
+            found.append((subject, predicate, obj))
+            if is_blank(obj):
+                pending.append(obj)
+    return found
+
+
 BLANK_NODE_TEXT = "[]"
 """How a blank node is shown to people: its label differs from one parse to the next, so it is
 never shown (the SPARQL result formats and N-Triples keep ``_:label``, as their specs say)."""
@@ -180,7 +204,7 @@ def date_precision(text: str) -> str | None:
     return None
 
 
-def rdflib_term(term: OxTerm | None, *, lexical: bool = False) -> Node | None:
+def rdflib_term(term: OxTerm | pyoxigraph.Triple | None, *, lexical: bool = False) -> Node | None:
     """A pyoxigraph term (from the store or a query result) as the equal rdflib term (None for
     None). With ``lexical``, a literal keeps its lexical form as written (rdflib does not
     normalise it: what a datatype check must see)."""
@@ -193,6 +217,8 @@ def rdflib_term(term: OxTerm | None, *, lexical: bool = False) -> Node | None:
         return URIRef(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
         return BNode(term.value)
+    if isinstance(term, pyoxigraph.Triple):
+        raise TypeError(f"a quoted triple (RDF-star) has no rdflib term: {term}")
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value

@@ -31,19 +31,15 @@ STRICT = [
     "kgtool/query/credentials.py",
     "kgtool/query/hints.py",
     "kgtool/query/provenance.py",
-    "kgtool/checks/locate.py",
-    "kgtool/checks/fastshacl",
-]
-
-NOT_YET_STRICT = [
     "kgtool/query/remote.py",
     "kgtool/query/tables.py",
     "kgtool/query/shape.py",
+    "kgtool/checks",
+]
+
+NOT_YET_STRICT = [
     "kgtool/query/describe.py",
     "kgtool/query/stats.py",
-    "kgtool/checks/validate.py",
-    "kgtool/checks/rules.py",
-    "kgtool/checks/report.py",
 ]
 
 

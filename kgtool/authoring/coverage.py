@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kgtool.errors import ParameterError
-from kgtool.terms import PREFIX_IRIS, prologue, shorten
+from kgtool.terms import PREFIX_IRIS, local_name, prologue, shorten
 
 if TYPE_CHECKING:
     from kgtool.project import Project
@@ -327,7 +327,7 @@ def coverage(project: Project, sources_dir: Path | None = None) -> list[SourceCo
         held = recorded(store, source_iri)
         for item in items:
             item.recorded = held.has(item)
-        number = source_iri.rsplit("/", 1)[-1]
+        number = local_name(source_iri)
         report.append(SourceCoverage(number, file_name, source_iri, items))
     if not report:
         raise ParameterError(f"--sources: none of the graph's source files is in {folder}")

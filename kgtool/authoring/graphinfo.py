@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kgtool.errors import ParameterError
-from kgtool.terms import ID_IRI, PREFIX_IRIS
+from kgtool.terms import ID_IRI, PREFIX_IRIS, local_name
 
 if TYPE_CHECKING:
     from kgtool.project import Project
@@ -150,7 +150,7 @@ class GraphView:
 
 def member_key(iri: str) -> str:
     """``1980`` for a municipality, ``region-01`` for a region (as membership IRIs end)."""
-    local = iri.rstrip("/").rsplit("/", 1)[-1]
+    local = local_name(iri)
     return f"region-{local}" if iri.startswith(f"{ID_IRI}region/") else local
 
 

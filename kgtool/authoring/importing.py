@@ -29,7 +29,7 @@ from kgtool.authoring.turtle import (
 from kgtool.errors import KgtoolError, ParameterError
 from kgtool.project import shown_path
 from kgtool.query.names import normalise
-from kgtool.terms import ID_IRI, source
+from kgtool.terms import ID_IRI, local_name, source
 
 if TYPE_CHECKING:
     from kgtool.project import Project
@@ -273,10 +273,10 @@ def render_memberships(
     table_name: str,
 ) -> str:
     """The Turtle section for the imported memberships."""
-    name = labels.get("sv") or labels.get("") or collaboration.rsplit("/", 1)[-1]
+    name = labels.get("sv") or labels.get("") or local_name(collaboration)
     name_en = labels.get("en") or name
     base = collaboration.removeprefix(ID_IRI)
-    number = source_iri.rsplit("/", 1)[-1]
+    number = local_name(source_iri)
     out = [
         f"# -- Members imported from {table_name} (source {number}) by "
         "`kgtool import memberships` --",

@@ -12,13 +12,12 @@ import re
 from dataclasses import dataclass
 
 from kgtool.errors import InputError
-from kgtool.terms import PREFIX_IRIS
+from kgtool.terms import PREFIX_IRIS, date_precision
 
 BASE_LINE = f"BASE <{PREFIX_IRIS['id']}>"
 # The prefixes a collaboration file uses, in the order the hand-written files list them.
 FILE_PREFIXES = ("dct", "ks", "org", "prov", "rdfs", "time", "xsd")
 
-_YEAR = re.compile(r"\d{4}")
 _YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -44,14 +43,19 @@ class When:
     text: str  # ISO form: 2020, 2020-09, 2020-09-09
 
     @property
+    def precision(self) -> str:
+        """``gYear``, ``gYearMonth`` or ``date`` (``terms.date_precision``)."""
+        return date_precision(self.text) or "date"
+
+    @property
     def predicate(self) -> str:
-        return {4: "time:inXSDgYear", 7: "time:inXSDgYearMonth"}.get(
-            len(self.text), "time:inXSDDate"
+        return {"gYear": "time:inXSDgYear", "gYearMonth": "time:inXSDgYearMonth"}.get(
+            self.precision, "time:inXSDDate"
         )
 
     @property
     def datatype(self) -> str:
-        return {4: "xsd:gYear", 7: "xsd:gYearMonth"}.get(len(self.text), "xsd:date")
+        return f"xsd:{self.precision}"
 
     def instant(self) -> str:
         return f'[ a time:Instant ; {self.predicate} "{self.text}"^^{self.datatype} ]'
@@ -71,18 +75,12 @@ def parse_when(value: object) -> When:
     if isinstance(value, float) and value.is_integer():
         value = str(int(value))
     text = str(value).strip()
-    if _YEAR.fullmatch(text):
+    if date_precision(text) is not None:
         return When(text)
     if match := _YEAR_MONTH.fullmatch(text):
-        if not 1 <= int(match.group(2)) <= 12:
-            raise ValueError(f"impossible date {text!r}: there is no month {match.group(2)}")
-        return When(text)
+        raise ValueError(f"impossible date {text!r}: there is no month {match.group(2)}")
     if _DATE.fullmatch(text):
-        try:
-            datetime.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"impossible date {text!r}: no such day") from None
-        return When(text)
+        raise ValueError(f"impossible date {text!r}: no such day")
     raise ValueError(f"not a date: {text!r} (write YYYY, YYYY-MM or YYYY-MM-DD)")
 
 

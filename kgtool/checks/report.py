@@ -6,6 +6,11 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
 
 SEVERITIES = ("violation", "warning", "info")
 SHAPES_NS = "https://w3id.org/kommunsamverkan/def/shapes#"
@@ -36,7 +41,7 @@ class Finding:
     path_node: str | None = None  # a path that is not an IRI: its blank node (see context)
     detail: str | None = None  # tells apart results that name no value (sh:uniqueLang's tag)
     # statements describing a blank source shape or path, copied into the SHACL report
-    context: tuple = field(default=(), compare=False, hash=False)
+    context: tuple[tuple[Node, Node, Node], ...] = field(default=(), compare=False, hash=False)
 
     @property
     def shape_name(self) -> str:
@@ -64,7 +69,7 @@ class Finding:
             "message": self.message(lang),
         }
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, str, str, str]:
         return (self.file or "~", self.line or 0, self.focus, self.shape, self.value or "")
 
 
@@ -140,7 +145,7 @@ class Report:
         severity, message."""
         return json.dumps([f.as_dict(lang) for f in self.findings], ensure_ascii=False, indent=2)
 
-    def as_graph(self):
+    def as_graph(self) -> Graph:
         """The standard SHACL validation report (sh:ValidationReport) as an rdflib Graph."""
         from rdflib import BNode, Graph, Literal, URIRef
         from rdflib.namespace import RDF, XSD
@@ -184,45 +189,49 @@ class Report:
         return graph
 
     def as_turtle(self) -> str:
-        return self.as_graph().serialize(format="turtle")
+        return str(self.as_graph().serialize(format="turtle"))
 
 
-def _term(text: str):
+def term_key(term: Node | None) -> str:
+    """A term as a finding holds it: an IRI as itself, a blank node as ``_:label`` (so the SHACL
+    report names the same node; people are shown ``terms.BLANK_NODE_TEXT``)."""
+    from rdflib import BNode
+
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def _term(text: str) -> Node:
+    """The term a finding's text names (the inverse of :func:`term_key`)."""
     from rdflib import BNode, URIRef
 
     return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
 
 
-def _focus(finding: Finding):
+def _focus(finding: Finding) -> Node:
     """SHACL's focus node: the term itself (a literal, a blank node) when it is known."""
     if finding.focus_n3 and not finding.focus_n3.startswith("_:"):
         return _from_n3(finding.focus_n3, finding.focus)
     return _term(finding.node or finding.focus)
 
 
-def _from_n3(text: str, fallback: str):
+def _from_n3(text: str, fallback: str) -> Node:
     from rdflib import Literal
     from rdflib.util import from_n3
 
     try:
-        return from_n3(text)
+        term = from_n3(text)
     except Exception:  # a form from_n3 cannot read back: keep the text
-        return Literal(fallback)
+        term = None
+    from rdflib.term import Node as Term
+
+    return term if isinstance(term, Term) else Literal(fallback)
 
 
-def _value(finding: Finding):
+def _value(finding: Finding) -> Node:
     """The value as an RDF term: from its N-Triples form when known, else a plain literal."""
-    from rdflib import Literal
-    from rdflib.util import from_n3
-
     if finding.value_n3 and finding.value_n3.startswith("_:"):
         return _term(finding.value_n3)
-    if finding.value_n3:
-        try:
-            return from_n3(finding.value_n3)
-        except Exception:  # a form from_n3 cannot read back: keep the text
-            pass
-    return Literal(finding.value)
+    return _from_n3(finding.value_n3 or "", str(finding.value))
 
 
 def merge(*parts: Iterable[Finding]) -> Report:
@@ -273,7 +282,7 @@ _BARE = {
 }
 
 
-def show_term(term) -> str:
+def show_term(term: object) -> str:
     """A short, readable form of an rdflib term for a message: prefixed names where the project
     has a prefix, literals in Turtle form (``"2023-13-45"^^xsd:date``), ``[]`` for a blank node
     (whose label differs from one parse to the next)."""
@@ -300,7 +309,7 @@ def show_term(term) -> str:
     return str(term)
 
 
-def fill_message(text: str, value=None, path=None) -> str:
+def fill_message(text: str, value: object = None, path: object = None) -> str:
     """A rule's message with ``{?value}``/``{$value}`` (and ``{?path}``) filled in, as SHACL
     fills a SPARQL constraint's message. Without a value (a missing or repeated value, where
     SHACL names none) a parenthesised clause holding the placeholder is dropped, and any other
@@ -313,6 +322,6 @@ def fill_message(text: str, value=None, path=None) -> str:
     )
 
 
-def filled(messages: dict[str, str], value=None, path=None) -> dict[str, str]:
+def filled(messages: dict[str, str], value: object = None, path: object = None) -> dict[str, str]:
     """Every language's message filled in (see :func:`fill_message`)."""
     return {lang: fill_message(text, value, path) for lang, text in messages.items()}

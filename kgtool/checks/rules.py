@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import (
@@ -40,6 +41,14 @@ from rdflib.namespace import (
 from kgtool.checks.report import SHAPES_NS, Finding, filled
 from kgtool.terms import FORBIDDEN_IRI_CHARACTERS, KS, SH
 
+if TYPE_CHECKING:
+    import pyoxigraph
+    from rdflib.term import Node
+
+    Hit = tuple[Node, Node, Node] | tuple[Node, Node, Node, dict[str, str] | None]
+    """(focus, path, value), and the messages when they are the check's own for this value."""
+    Result = tuple["Check", Node, Node, Node, dict[str, str] | None]
+
 ORG_NUMBER = re.compile(r"[0-9]{6}-[0-9]{4}")
 BAD_IRI_CHARACTER = FORBIDDEN_IRI_CHARACTERS
 DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gYear)
@@ -56,8 +65,8 @@ class Check:
 
     name: str
     messages: dict[str, str]
-    run: Callable[[Graph, Graph], Iterator[tuple]]
-    run_store: Callable[[object, Graph], Iterator[tuple]]
+    run: Callable[[Graph, Graph], Iterator[Hit]]
+    run_store: Callable[[pyoxigraph.Store, Graph], Iterator[Hit]]
 
     @property
     def iri(self) -> str:
@@ -73,16 +82,16 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _bad_check_digits(data: Graph, shapes: Graph) -> Iterator[tuple[URIRef, URIRef, Literal]]:
+def _bad_check_digits(data: Graph, shapes: Graph) -> Iterator[Hit]:
     for subject, number in data.subject_objects(KS.organisationNumber):
         text = str(number)
         if ORG_NUMBER.fullmatch(text) and not luhn_valid(text.replace("-", "")):
             yield subject, KS.organisationNumber, number
 
 
-def _checked_by_shapes(shapes: Graph) -> set[URIRef]:
+def _checked_by_shapes(shapes: Graph) -> set[Node]:
     """Predicates that a property shape already types with sh:datatype (directly or in sh:or)."""
-    checked = set()
+    checked: set[Node] = set()
     for shape, path in shapes.subject_objects(SH.path):
         if not isinstance(path, URIRef):
             continue
@@ -95,7 +104,7 @@ def _checked_by_shapes(shapes: Graph) -> set[URIRef]:
     return checked
 
 
-def _ill_typed_dates(data: Graph, shapes: Graph) -> Iterator[tuple[URIRef, URIRef, Literal]]:
+def _ill_typed_dates(data: Graph, shapes: Graph) -> Iterator[Hit]:
     skip = _checked_by_shapes(shapes)
     for subject, predicate, value in data:
         if (
@@ -108,7 +117,7 @@ def _ill_typed_dates(data: Graph, shapes: Graph) -> Iterator[tuple[URIRef, URIRe
 
 
 def _ill_typed(value: Literal) -> bool:
-    pattern = _LEXICAL.get(value.datatype)
+    pattern = _LEXICAL.get(value.datatype) if value.datatype is not None else None
     if pattern is not None:
         return not pattern.fullmatch(str(value))
     return bool(value.ill_typed)
@@ -117,14 +126,14 @@ def _ill_typed(value: Literal) -> bool:
 # -- the same checks on a pyoxigraph Store --
 
 
-def _rows(store, text: str):
+def _rows(store: pyoxigraph.Store, text: str) -> Iterator[tuple[Node, ...]]:
     from kgtool.checks.fastshacl.evaluate import select, to_rdflib
 
     for row in select(store, text):
-        yield tuple(to_rdflib(term) for term in row)
+        yield tuple(node for term in row if (node := to_rdflib(term)) is not None)
 
 
-def _bad_check_digits_store(store, shapes: Graph) -> Iterator[tuple]:
+def _bad_check_digits_store(store: pyoxigraph.Store, shapes: Graph) -> Iterator[Hit]:
     text = f"SELECT DISTINCT ?s ?n WHERE {{ ?s <{KS.organisationNumber}> ?n }}"
     for subject, number in _rows(store, text):
         digits = str(number)
@@ -132,7 +141,7 @@ def _bad_check_digits_store(store, shapes: Graph) -> Iterator[tuple]:
             yield subject, KS.organisationNumber, number
 
 
-def _ill_typed_dates_store(store, shapes: Graph) -> Iterator[tuple]:
+def _ill_typed_dates_store(store: pyoxigraph.Store, shapes: Graph) -> Iterator[Hit]:
     import warnings
 
     from kgtool.checks.fastshacl.evaluate import to_rdflib, typed_literals
@@ -143,7 +152,7 @@ def _ill_typed_dates_store(store, shapes: Graph) -> Iterator[tuple]:
         warnings.simplefilter("ignore")
         for literal in typed_literals(store, [str(d) for d in DATE_TYPES]):
             value = to_rdflib(literal)
-            if _ill_typed(value):
+            if isinstance(value, Literal) and _ill_typed(value):
                 bad.append(value)
     if not bad:
         return
@@ -168,20 +177,20 @@ _DECLARING_TYPES = (
 )
 
 
-def _vocabulary_of(term: URIRef):
+def _vocabulary_of(term: URIRef) -> Any:
     for vocabulary in CLOSED_VOCABULARIES:
         if str(term).startswith(str(vocabulary)):
             return vocabulary
     return None
 
 
-def vocabulary_terms(vocabulary) -> list[str]:
+def vocabulary_terms(vocabulary: Any) -> list[str]:
     """The full IRIs of every term of a closed rdflib namespace."""
     names = [n for n in dir(vocabulary) if not n.startswith("_")]
     return [str(vocabulary) + name for name in names]
 
 
-def _undeclared(used: Iterable[tuple], declared: set[str]) -> Iterator[tuple]:
+def _undeclared(used: Iterable[tuple[Node, Node, URIRef]], declared: set[str]) -> Iterator[Hit]:
     """(subject, predicate, term, messages) for each use of a term nobody declares."""
     verdicts: dict[URIRef, dict[str, str] | None] = {}
     for subject, predicate, term in used:
@@ -220,7 +229,7 @@ def _verdict(term: URIRef, declared: set[str]) -> dict[str, str] | None:
     return {"sv": sv, "en": en}
 
 
-def _used_terms_graph(data: Graph) -> Iterator[tuple]:
+def _used_terms_graph(data: Graph) -> Iterator[tuple[Node, Node, Node]]:
     for subject, predicate, value in data:
         yield subject, predicate, predicate
         if predicate == RDF.type and isinstance(value, URIRef):
@@ -231,7 +240,7 @@ def _declared_graph(data: Graph) -> set[str]:
     return {str(s) for t in _DECLARING_TYPES for s in data.subjects(RDF.type, t)}
 
 
-def _undeclared_terms(data: Graph, shapes: Graph) -> Iterator[tuple]:
+def _undeclared_terms(data: Graph, shapes: Graph) -> Iterator[Hit]:
     declared = _declared_graph(data)
     suspects = {p for p in set(data.predicates())} | set(data.objects(None, RDF.type))
     bad = {t for t in suspects if isinstance(t, URIRef) and _verdict(t, declared) is not None}
@@ -246,7 +255,7 @@ def _undeclared_terms(data: Graph, shapes: Graph) -> Iterator[tuple]:
     yield from _undeclared(used, declared)
 
 
-def _undeclared_terms_store(store, shapes: Graph) -> Iterator[tuple]:
+def _undeclared_terms_store(store: pyoxigraph.Store, shapes: Graph) -> Iterator[Hit]:
     listed = " ".join(f"<{t}>" for t in _DECLARING_TYPES)
     declared = {
         str(row[0])
@@ -299,32 +308,34 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def run_checks(data: Graph, shapes: Graph) -> Iterator[tuple]:
+def run_checks(data: Graph, shapes: Graph) -> Iterator[Result]:
     """Every Python check's results on an rdflib graph as (check, focus, path, value, messages)."""
     for check in CHECKS:
         for result in check.run(data, shapes):
             yield check, *_padded(result)
 
 
-def run_store_checks(store, shapes: Graph) -> Iterator[tuple]:
+def run_store_checks(store: pyoxigraph.Store, shapes: Graph) -> Iterator[Result]:
     """The same on a pyoxigraph Store."""
     for check in CHECKS:
         for result in check.run_store(store, shapes):
             yield check, *_padded(result)
 
 
-def _padded(result: tuple) -> tuple:
+def _padded(result: Hit) -> tuple[Node, Node, Node, dict[str, str] | None]:
     return result if len(result) == 4 else (*result, None)
 
 
-def _n3(value) -> str | None:
+def _n3(value: Node) -> str | None:
     """The N3 form of a value, or None for an IRI too broken to write (the text is kept)."""
     if isinstance(value, URIRef) and BAD_IRI_CHARACTER.search(value):
         return None
-    return value.n3()
+    return str(value.n3())
 
 
-def as_findings(results, describe: Callable[..., dict]) -> list[Finding]:
+def as_findings(
+    results: Iterable[Result], describe: Callable[..., dict[str, Any]]
+) -> list[Finding]:
     """Findings for Python check results; ``describe(focus, path, value)`` places them."""
     return [
         Finding(

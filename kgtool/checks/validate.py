@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.namespace import RDF, RDFS
+from rdflib.term import Node
 
+from kgtool.checks.fastshacl.plan import SEVERITY, TARGETS, RawResult
 from kgtool.checks.locate import Locator
-from kgtool.checks.report import SHAPES_NS, Finding, Report, filled
+from kgtool.checks.report import SHAPES_NS, Finding, Report, filled, term_key
 from kgtool.checks.rules import CHECKS, as_findings, run_checks
 from kgtool.project import Project
 from kgtool.store.graph import (
@@ -27,10 +30,10 @@ from kgtool.store.graph import (
     parse_turtle,
     subject_lines,
 )
-from kgtool.terms import SH
+from kgtool.terms import LABEL_PROPERTIES, SH, blank_closure, pick_label
 
-_LABELS = (RDFS.label, SKOS.prefLabel, FOAF.name, DCTERMS.title)
-_SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+if TYPE_CHECKING:
+    import pyoxigraph
 
 
 def load_shapes(project: Project) -> Graph:
@@ -54,10 +57,9 @@ def load_shapes(project: Project) -> Graph:
 
 def rule_names(shapes: Graph) -> set[str]:
     """Short names of every rule: IRI'd shapes with a target, plus the Python checks."""
-    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
     names = {
         str(shape).removeprefix(SHAPES_NS)
-        for target in targets
+        for target in TARGETS
         for shape in shapes.subjects(target, None)
         if isinstance(shape, URIRef) and str(shape).startswith(SHAPES_NS)
     }
@@ -88,7 +90,14 @@ def validate_project(
         return _validate(project, extra_files, engine, use_shapes, python_checks, progress)
 
 
-def _validate(project, extra_files, engine, use_shapes, python_checks, progress) -> Report:
+def _validate(
+    project: Project,
+    extra_files: Sequence[Path],
+    engine: str,
+    use_shapes: Iterable[str] | None,
+    python_checks: bool,
+    progress: Progress | None,
+) -> Report:
     progress = progress or _silent
     shapes = load_shapes(project)
     paths = [*project.graph_files(), *(Path(p) for p in extra_files)]
@@ -160,7 +169,7 @@ ON_DISK_BYTES = 150 * 1024 * 1024
 
 
 @contextmanager
-def _disk_store(paths: Sequence[Path], root: Path | None) -> Iterator[object]:
+def _disk_store(paths: Sequence[Path], root: Path | None) -> Iterator[pyoxigraph.Store]:
     """A store in a temporary folder holding every file in its default graph."""
     import tempfile
 
@@ -178,7 +187,16 @@ def _disk_store(paths: Sequence[Path], root: Path | None) -> Iterator[object]:
             del store  # closes the database before its folder is removed
 
 
-def _validate_store(store, paths, shapes, root, use_shapes, python_checks, progress, rewritten):
+def _validate_store(
+    store: pyoxigraph.Store,
+    paths: Sequence[Path],
+    shapes: Graph,
+    root: Path | None,
+    use_shapes: Iterable[str] | None,
+    python_checks: bool,
+    progress: Progress,
+    rewritten: list[str],
+) -> Report:
     from kgtool.checks import fastshacl
     from kgtool.checks.rules import run_store_checks
 
@@ -195,13 +213,13 @@ def _validate_store(store, paths, shapes, root, use_shapes, python_checks, progr
     shown = [str(_relative(p, root)) if root is not None else str(p) for p in paths]
     locator = Locator(paths, shown)
     findings = [_from_raw(r, shapes, view, locator) for r in raw]
-    engines = [(_show(s), "fast", "") for s in plan.translated]
+    engines = [(term_key(s), "fast", "") for s in plan.translated]
     if plan.unsupported:  # shapes the translation does not cover: the reference engine does them
         progress("SHACL (pySHACL, untranslated shapes)")
         loaded = load_files(paths, root=root)
         handed = _only(shapes, [str(s) for s in plan.unsupported], keep_nodes=plan.unsupported)
         findings += shacl_findings(loaded, handed, None, locator)
-        engines += [(_show(s), "pyshacl", plan.reasons.get(s, "")) for s in plan.unsupported]
+        engines += [(term_key(s), "pyshacl", plan.reasons.get(s, "")) for s in plan.unsupported]
     if python_checks:
         progress("Python checks")
         findings += as_findings(
@@ -218,7 +236,7 @@ def _selected(use_shapes: Iterable[str] | None) -> list[str] | None:
     return [s if "://" in s else SHAPES_NS + s for s in use_shapes]
 
 
-def _only(shapes: Graph, chosen: list[str], keep_nodes: Iterable = ()) -> Graph:
+def _only(shapes: Graph, chosen: list[str], keep_nodes: Iterable[Node] = ()) -> Graph:
     """A copy of ``shapes`` where only the ``chosen`` shapes (IRIs, or the nodes ``keep_nodes``)
     keep their targets, explicit or implicit (a shape that is also a class)."""
     from rdflib.namespace import OWL
@@ -227,8 +245,8 @@ def _only(shapes: Graph, chosen: list[str], keep_nodes: Iterable = ()) -> Graph:
 
     copy = Graph()
     copy += shapes
-    keep = {URIRef(c) for c in chosen} | set(keep_nodes)
-    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+    keep: set[Node] = {URIRef(c) for c in chosen} | set(keep_nodes)
+    targets = (*TARGETS, SH.target)
     implicit = implicit_class_targets(shapes)
     for shape in focus_shapes(shapes):
         if shape in keep:
@@ -238,9 +256,9 @@ def _only(shapes: Graph, chosen: list[str], keep_nodes: Iterable = ()) -> Graph:
         if shape in implicit:
             for cls in (RDFS.Class, OWL.Class):
                 copy.remove((shape, RDF.type, cls))
-            for cls in shapes.objects(shape, RDF.type):
-                if cls not in (SH.NodeShape, SH.PropertyShape):
-                    copy.remove((shape, RDF.type, cls))  # a subclass of rdfs:Class
+            for kind in shapes.objects(shape, RDF.type):
+                if kind not in (SH.NodeShape, SH.PropertyShape):
+                    copy.remove((shape, RDF.type, kind))  # a subclass of rdfs:Class
     return copy
 
 
@@ -328,7 +346,8 @@ def shacl_findings(
     ]
 
 
-_PREPARED: dict[str, object] = {}
+_PREPARED: dict[str, Any] = {}  # SPARQL text -> rdflib's prepared query, the oldest dropped first
+PREPARED_LIMIT = 256
 
 
 class PreparedQueryGraph(Graph):
@@ -345,22 +364,22 @@ class PreparedQueryGraph(Graph):
             namespace_manager=graph.namespace_manager,
         )
 
-    def query(self, query_object, *args, **kwargs):  # type: ignore[override]
+    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(query_object, str):
             prepared = _PREPARED.get(query_object)
             if prepared is None:
                 from rdflib.plugins.sparql import prepareQuery
 
                 prepared = prepareQuery(query_object, initNs=dict(self.namespaces()))
+                while len(_PREPARED) >= PREPARED_LIMIT:  # bounded: drop the oldest
+                    del _PREPARED[next(iter(_PREPARED))]
                 _PREPARED[query_object] = prepared
             query_object = prepared
         return super().query(query_object, *args, **kwargs)
 
 
-def _raw(results: Graph, result):
+def _raw(results: Graph, result: Node) -> RawResult:
     """A pySHACL sh:ValidationResult as the engine-neutral RawResult."""
-    from kgtool.checks.fastshacl import RawResult
-
     return RawResult(
         focus=results.value(result, SH.focusNode),
         shape=results.value(result, SH.sourceShape),
@@ -371,14 +390,14 @@ def _raw(results: Graph, result):
     )
 
 
-def _severity(node) -> str:
+def _severity(node: Node | None) -> str:
     """``violation``, ``warning`` or ``info``; a severity of the shapes' own by its IRI."""
     if node is None:
         return "violation"
-    return _SEVERITY.get(node, str(node))
+    return SEVERITY.get(node, str(node))
 
 
-def _from_raw(raw, shapes: Graph, view, locator: Locator, *more: Graph) -> Finding:
+def _from_raw(raw: RawResult, shapes: Graph, view: View, locator: Locator, *more: Graph) -> Finding:
     """A Finding for one result; messages come from the shape, in every language. A blank
     source shape or path keeps its statements (from ``shapes`` or ``more``) for the SHACL
     report."""
@@ -387,97 +406,102 @@ def _from_raw(raw, shapes: Graph, view, locator: Locator, *more: Graph) -> Findi
         lang = message.language if isinstance(message, Literal) and message.language else "en"
         messages.setdefault(lang, str(message))
     path = raw.path
-    context = []
+    context: list[tuple[Node, Node, Node]] = []
     for node in (raw.shape, path):
         if isinstance(node, BNode):
             context += _closure(node, [shapes, *more])
     return Finding(
-        shape=_show(raw.shape),
+        shape=term_key(raw.shape),
         severity=raw.severity,
         messages=filled(messages, raw.value, path if isinstance(path, URIRef) else None),
         path=str(path) if isinstance(path, URIRef) else None,
-        value=_show(raw.value) if raw.value is not None else None,
+        value=term_key(raw.value) if raw.value is not None else None,
         value_n3=raw.value.n3() if raw.value is not None else None,
         component=raw.component,
-        path_node=_show(path) if isinstance(path, BNode) else None,
+        path_node=term_key(path) if isinstance(path, BNode) else None,
         focus_n3=raw.focus.n3() if raw.focus is not None else None,
-        detail=getattr(raw, "detail", None),
+        detail=raw.detail,
         context=tuple(context),
         **_describe(view, locator, raw.focus, path, raw.value),
     )
 
 
-def _closure(node, graphs: Sequence[Graph]) -> list[tuple]:
+def _closure(node: BNode, graphs: Sequence[Graph]) -> list[tuple[Node, Node, Node]]:
     """The statements about a blank node and the blank nodes it leads to (first graph that
     has any)."""
     for graph in graphs:
-        if (node, None, None) not in graph:
-            continue
-        found, pending, seen = [], [node], set()
-        while pending:
-            subject = pending.pop()
-            if subject in seen:
-                continue
-            seen.add(subject)
-            for predicate, obj in graph.predicate_objects(subject):
-                found.append((subject, predicate, obj))
-                if isinstance(obj, BNode):
-                    pending.append(obj)
-        return found
+        if (node, None, None) in graph:
+            return blank_closure(
+                node, graph.predicate_objects, lambda term: isinstance(term, BNode)
+            )
     return []
+
+
+class View(Protocol):
+    """What placing a finding needs to know of the data: who refers to a node, its labels."""
+
+    def referrers(self, node: Node) -> list[Node]: ...
+
+    def labels(self, node: Node, predicate: str) -> list[Node]: ...
 
 
 class GraphView:
     """What placing a finding needs to know of an rdflib graph."""
 
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    def referrers(self, node) -> list:
+    def referrers(self, node: Node) -> list[Node]:
         return list(self.graph.subjects(None, node))
 
-    def labels(self, node, predicate) -> list:
-        return list(self.graph.objects(node, predicate))
+    def labels(self, node: Node, predicate: str) -> list[Node]:
+        return list(self.graph.objects(node, URIRef(predicate)))
 
 
 class StoreView:
     """The same for a pyoxigraph Store (terms go in and out as rdflib terms)."""
 
-    def __init__(self, store):
+    def __init__(self, store: pyoxigraph.Store) -> None:
         self.store = store
 
-    def _node(self, term):
+    def _node(self, term: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode:
         from pyoxigraph import BlankNode, NamedNode
 
         return NamedNode(str(term)) if isinstance(term, URIRef) else BlankNode(str(term))
 
-    def referrers(self, node) -> list:
+    def referrers(self, node: Node) -> list[Node]:
         from kgtool.checks.fastshacl import to_rdflib
 
         if isinstance(node, Literal):
             return []
         quads = self.store.quads_for_pattern(None, None, self._node(node), None)
-        return list(dict.fromkeys(to_rdflib(q.subject) for q in quads))
+        return [n for n in dict.fromkeys(to_rdflib(q.subject) for q in quads) if n is not None]
 
-    def labels(self, node, predicate) -> list:
+    def labels(self, node: Node, predicate: str) -> list[Node]:
         from pyoxigraph import NamedNode
 
         from kgtool.checks.fastshacl import to_rdflib
 
         if isinstance(node, Literal):
             return []
-        quads = self.store.quads_for_pattern(self._node(node), NamedNode(str(predicate)), None)
-        return list(dict.fromkeys(to_rdflib(q.object) for q in quads))
+        quads = self.store.quads_for_pattern(self._node(node), NamedNode(predicate), None)
+        return [n for n in dict.fromkeys(to_rdflib(q.object) for q in quads) if n is not None]
 
 
-def _describe(view, locator: Locator, node, path=None, value=None) -> dict:
+def _describe(
+    view: View,
+    locator: Locator,
+    node: Node | None,
+    path: Node | None = None,
+    value: Node | None = None,
+) -> dict[str, Any]:
     """Focus, label, file and line for a focus node and the triple holding ``value``.
 
     A blank node (an interval's instant, say) is reported as the named resource that uses it,
     since that is what a person can find and fix; ``node`` keeps the blank node itself.
     """
     owner = _named_owner(view, node)
-    label = _label(view, node) or (_label(view, owner) if owner is not None else None)
+    label = _view_label(view, node) or (_view_label(view, owner) if owner is not None else None)
     shown_value = None
     if value is not None and not isinstance(value, BNode):
         shown_value = str(value)
@@ -487,21 +511,23 @@ def _describe(view, locator: Locator, node, path=None, value=None) -> dict:
         shown_value,
     )
     return {
-        "focus": _show(owner if owner is not None else node),
-        "node": _show(node) if isinstance(node, BNode) else None,
+        "focus": term_key(owner if owner is not None else node),
+        "node": term_key(node) if isinstance(node, BNode) else None,
         "label": label,
         "file": file,
         "line": line,
     }
 
 
-def describe(loaded: LoadedGraph, node) -> dict:
+def describe(loaded: LoadedGraph, node: Node) -> dict[str, Any]:
     """Focus, label, file and line of a node's resource (used by other commands)."""
     return _describe(GraphView(loaded.graph), _locator_for(loaded, None), node)
 
 
-def _named_owner(view, node, depth: int = 4):
+def _named_owner(view: View, node: Node | None, depth: int = 4) -> URIRef | None:
     """``node`` itself when it is an IRI, else the nearest IRI that refers to it."""
+    if node is None:
+        return None
     frontier = [node]
     for _ in range(depth + 1):
         for candidate in frontier:
@@ -511,20 +537,18 @@ def _named_owner(view, node, depth: int = 4):
     return None
 
 
-def _label(view, node) -> str | None:
+def _view_label(view: View, node: Node | None) -> str | None:
+    """The node's best name for a Swedish reader (``terms.pick_label``)."""
     if node is None:
         return None
-    for predicate in _LABELS:
-        values = view.labels(node, predicate)
-        for value in sorted(values, key=lambda v: (getattr(v, "language", None) != "sv", str(v))):
-            return str(value)
-    return None
-
-
-def _show(term) -> str:
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+    return pick_label(
+        (
+            (prop, str(value), value.language if isinstance(value, Literal) else None)
+            for prop in LABEL_PROPERTIES
+            for value in view.labels(node, prop)
+        ),
+        "sv",
+    )
 
 
 def _relative(path: Path, root: Path | None) -> Path:

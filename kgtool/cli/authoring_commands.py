@@ -10,6 +10,13 @@ import click
 from kgtool.cli.group import cli
 from kgtool.cli.options import CliState, pass_state
 
+# authoring.table.FORMATS, named here so that --help needs no import of the table readers
+# (tests/test_cli_choices.py holds them equal)
+TABLE_FORMATS = ("csv", "xlsx")
+_TABLE_FORMAT = click.option(
+    "-f", "--format", "fmt", type=click.Choice(TABLE_FORMATS), help="csv or xlsx."
+)
+
 
 @cli.group()
 def new() -> None:
@@ -65,7 +72,7 @@ def new_collaboration(state: CliState, slug: str, **options) -> None:
 
 @new.command("sheet")
 @click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-f", "--format", "fmt", type=click.Choice(["csv", "xlsx"]), help="csv or xlsx.")
+@_TABLE_FORMAT
 def new_sheet(output: Path, fmt: str | None) -> None:
     """Write the empty membership table (header row; xlsx: the help on a second sheet).
 
@@ -116,7 +123,7 @@ def _register_export() -> None:
 
     @export.command("memberships")
     @click.argument("collaboration")
-    @click.option("-f", "--format", "fmt", type=click.Choice(["csv", "xlsx"]), help="csv or xlsx.")
+    @_TABLE_FORMAT
     @click.option(
         "-o",
         "--output",

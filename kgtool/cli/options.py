@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from kgtool.terms import LANGUAGES
+
 if TYPE_CHECKING:
     from kgtool.project import Project
 
@@ -43,7 +45,7 @@ def lang_option(function):
     """``--lang sv|en``: the language of labels and text (one default for every command)."""
     return click.option(
         "--lang",
-        type=click.Choice(["sv", "en"]),
+        type=click.Choice(LANGUAGES),
         default=None,
         help="Language of labels and text [default: $KGTOOL_LANG, else sv when the locale is "
         "Swedish, else en].",

@@ -41,6 +41,15 @@ def _write_provenance(
     write_sidecar(output, record)
 
 
+# The formats of kgtool.plot (PICTURE_FORMATS, EXPORT_FORMATS), named here because the CLI
+# builds its --help without importing matplotlib; tests/test_cli_choices.py holds them equal.
+PICTURE_FORMATS = ("svg", "png")
+EXPORT_FORMATS = ("graphml", "gexf", "csv")
+_PICTURE_FORMAT = click.option(
+    "-f", "--format", "fmt", type=click.Choice(PICTURE_FORMATS), help="svg or png."
+)
+
+
 @cli.group()
 def plot() -> None:
     """Draw the membership network or a collaboration's timeline as SVG or PNG."""
@@ -48,7 +57,7 @@ def plot() -> None:
 
 @plot.command("network")
 @_OUTPUT
-@click.option("-f", "--format", "fmt", type=click.Choice(["svg", "png"]), help="svg or png.")
+@_PICTURE_FORMAT
 @_AS_OF
 @lang_option
 @pass_state
@@ -72,7 +81,7 @@ def plot_network(
 @plot.command("timeline")
 @click.argument("collaboration")
 @_OUTPUT
-@click.option("-f", "--format", "fmt", type=click.Choice(["svg", "png"]), help="svg or png.")
+@_PICTURE_FORMAT
 @lang_option
 @pass_state
 def plot_timeline(
@@ -103,7 +112,7 @@ def export() -> None:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["graphml", "gexf", "csv"]),
+    type=click.Choice(EXPORT_FORMATS),
     help="graphml or gexf (nodes with kind, label, kommunkod, lanskod, county), or csv (edges).",
 )
 @click.option(

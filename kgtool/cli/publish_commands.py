@@ -2,10 +2,97 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from kgtool.cli.group import cli
 from kgtool.cli.options import CliState, pass_state
+
+# The server's settings (web.settings): option, default, type and help, in --help's order.
+_SERVER_SETTINGS: tuple[tuple[str, float, click.ParamType, str], ...] = (
+    (
+        "--timeout",
+        10.0,
+        click.FloatRange(min=0.01),
+        "Seconds a query may run before it is stopped.",
+    ),
+    (
+        "--max-rows",
+        10_000,
+        click.IntRange(min=1),
+        "Result rows (or triples) returned at most; a cut is signalled.",
+    ),
+    (
+        "--max-request-bytes",
+        64 * 1024,
+        click.IntRange(min=256),
+        "Largest request body or query string accepted (413/414 beyond).",
+    ),
+    (
+        "--workers",
+        2,
+        click.IntRange(1, 32),
+        "Queries that may run longer than --quick-seconds at once (one worker process each).",
+    ),
+    (
+        "--quick-workers",
+        2,
+        click.IntRange(0, 32),
+        "More worker processes, kept for queries that finish within --quick-seconds.",
+    ),
+    (
+        "--quick-seconds",
+        1.0,
+        click.FloatRange(min=0.01),
+        "A query running longer needs one of the --workers long-query slots, or gets 503.",
+    ),
+    (
+        "--queue-wait",
+        2.0,
+        click.FloatRange(min=0),
+        "Seconds a query waits for a free worker before 503 with Retry-After.",
+    ),
+    (
+        "--queue-size",
+        64,
+        click.IntRange(min=0),
+        "Queries that may wait for a worker at once; more get 503 with Retry-After.",
+    ),
+    (
+        "--cache-mb",
+        32,
+        click.IntRange(min=0),
+        "MiB of query answers kept to answer the same query again without a worker (0: none).",
+    ),
+    (
+        "--worker-memory",
+        1024,
+        click.IntRange(min=0),
+        "MiB of memory each query worker may add before it is stopped (0: no cap).",
+    ),
+    (
+        "--request-timeout",
+        10.0,
+        click.FloatRange(min=0.1),
+        "Seconds a client has to send a whole request; a slower or idle connection is closed.",
+    ),
+    (
+        "--max-connections",
+        1000,
+        click.IntRange(min=1),
+        "Open connections at most; more are closed at once.",
+    ),
+)
+
+
+def _server_settings(command: Callable[..., None]) -> Callable[..., None]:
+    """``serve``'s setting options, each default shown in ``--help``."""
+    for name, default, kind, text in reversed(_SERVER_SETTINGS):
+        command = click.option(name, default=default, show_default=True, type=kind, help=text)(
+            command
+        )
+    return command
 
 
 @cli.command()
@@ -51,90 +138,7 @@ def publish(state: CliState, out_dir: str, base: str | None, contact_email: str 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option(
-    "--timeout",
-    default=10.0,
-    show_default=True,
-    type=click.FloatRange(min=0.01),
-    help="Seconds a query may run before it is stopped.",
-)
-@click.option(
-    "--max-rows",
-    default=10_000,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Result rows (or triples) returned at most; a cut is signalled.",
-)
-@click.option(
-    "--max-request-bytes",
-    default=64 * 1024,
-    show_default=True,
-    type=click.IntRange(min=256),
-    help="Largest request body or query string accepted (413/414 beyond).",
-)
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(1, 32),
-    help="Queries that may run longer than --quick-seconds at once (one worker process each).",
-)
-@click.option(
-    "--quick-workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(0, 32),
-    help="More worker processes, kept for queries that finish within --quick-seconds.",
-)
-@click.option(
-    "--quick-seconds",
-    default=1.0,
-    show_default=True,
-    type=click.FloatRange(min=0.01),
-    help="A query running longer needs one of the --workers long-query slots, or gets 503.",
-)
-@click.option(
-    "--queue-wait",
-    default=2.0,
-    show_default=True,
-    type=click.FloatRange(min=0),
-    help="Seconds a query waits for a free worker before 503 with Retry-After.",
-)
-@click.option(
-    "--queue-size",
-    default=64,
-    show_default=True,
-    type=click.IntRange(min=0),
-    help="Queries that may wait for a worker at once; more get 503 with Retry-After.",
-)
-@click.option(
-    "--cache-mb",
-    default=32,
-    show_default=True,
-    type=click.IntRange(min=0),
-    help="MiB of query answers kept to answer the same query again without a worker (0: none).",
-)
-@click.option(
-    "--worker-memory",
-    default=1024,
-    show_default=True,
-    type=click.IntRange(min=0),
-    help="MiB of memory each query worker may add before it is stopped (0: no cap).",
-)
-@click.option(
-    "--request-timeout",
-    default=10.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    help="Seconds a client has to send a whole request; a slower or idle connection is closed.",
-)
-@click.option(
-    "--max-connections",
-    default=1000,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Open connections at most; more are closed at once.",
-)
+@_server_settings
 @pass_state
 def serve(
     state: CliState,

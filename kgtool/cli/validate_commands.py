@@ -8,8 +8,13 @@ from contextlib import contextmanager
 import click
 
 from kgtool.cli.group import cli
-from kgtool.cli.options import CliState, pass_state
+from kgtool.cli.options import CliState, lang_option, pass_state
 from kgtool.terms import default_lang
+
+# checks.report.SEVERITIES and checks.validate.ENGINES, named here so that --help needs no
+# import of rdflib or pySHACL (tests/test_cli_choices.py holds them equal)
+SEVERITIES = ("violation", "warning", "info")
+ENGINES = ("fast", "pyshacl")
 
 
 @contextmanager
@@ -72,20 +77,15 @@ def _say_engines(engines: list[tuple[str, str, str]], engine: str) -> None:
 )
 @click.option(
     "--severity",
-    type=click.Choice(["violation", "warning", "info"]),
+    type=click.Choice(SEVERITIES),
     default="info",
     show_default=True,
     help="Show findings of this severity or worse.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["sv", "en"]),
-    default=None,
-    help="Language of the messages (default: from LC_ALL/LANG, sv if Swedish, else en).",
-)
+@lang_option
 @click.option(
     "--engine",
-    type=click.Choice(["fast", "pyshacl"]),
+    type=click.Choice(ENGINES),
     default="fast",
     show_default=True,
     help="fast: every rule once over the whole graph (Oxigraph); pyshacl: the reference engine.",

@@ -88,23 +88,32 @@ def _focus_description(
     counties = len({n.lanskod for n in network.nodes if n.lanskod})
     others = [c for c in network.of_kind("collaboration") if c.iri != network.focus]
     also = ", ".join(f"{c.label} ({members.get(c.iri, 0)})" for c in others)
-    if lang == "sv":
-        text = (
-            f"Medlemsnätverk för {name}: {municipalities} kommuner"
-            + (f" och {regions} regioner" if regions else "")
-            + f" i {counties} län (alla medlemmar, associerade medräknade), färgade efter län."
-        )
-        if also:
-            text += f" Medlemmar också i {also}: {', '.join(shared)}."
-        return text
-    text = (
-        f"Membership network of {name}: {municipalities} municipalities"
-        + (f" and {regions} regions" if regions else "")
-        + f" in {counties} counties (all members, associates included), coloured by county."
+    words = _FOCUS_DESCRIPTION["sv" if lang == "sv" else "en"]
+    text = words["network"].format(
+        name=name,
+        municipalities=municipalities,
+        regions=words["regions"].format(regions=regions) if regions else "",
+        counties=counties,
     )
     if also:
-        text += f" Members also in {also}: {', '.join(shared)}."
+        text += words["also"].format(also=also, shared=", ".join(shared))
     return text
+
+
+_FOCUS_DESCRIPTION = {
+    "en": {
+        "network": "Membership network of {name}: {municipalities} municipalities{regions}"
+        " in {counties} counties (all members, associates included), coloured by county.",
+        "regions": " and {regions} regions",
+        "also": " Members also in {also}: {shared}.",
+    },
+    "sv": {
+        "network": "Medlemsnätverk för {name}: {municipalities} kommuner{regions}"
+        " i {counties} län (alla medlemmar, associerade medräknade), färgade efter län.",
+        "regions": " och {regions} regioner",
+        "also": " Medlemmar också i {also}: {shared}.",
+    },
+}
 
 
 def _county_colours(network: Network) -> dict[str, Any]:

@@ -13,57 +13,51 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
+_DESCRIPTION = {
+    "en": {
+        "empty": "Timeline of {name}: no dated facts in the graph.",
+        "span": "Timeline of {name} from {first} to {last}: {counts}.",
+        "planned": " {planned} still planned when the source was written.",
+        "inferred": " Inferred dates: {labels}.",
+        "undated": " Not drawn, no usable date: {labels}.",
+    },
+    "sv": {
+        "empty": "Tidslinje för {name}: inga daterade fakta i grafen.",
+        "span": "Tidslinje för {name} {first}–{last} (antal per slag: {counts}).",
+        "planned": " {planned} fortfarande planerade när källan skrevs.",
+        "inferred": " Härledda datum: {labels}.",
+        "undated": " Inte ritade, inget användbart datum: {labels}.",
+    },
+}
+
+
 def timeline_description(timeline: Timeline, lang: str = "en") -> str:
     """A short text alternative for the timeline picture (English or Swedish)."""
     _text(lang, "chair")  # refuses an unknown language
-    if lang == "sv":
-        return _timeline_description_sv(timeline)
+    words = _DESCRIPTION[lang]
     if not timeline.items:
-        return f"Timeline of {timeline.name}: no dated facts in the graph."
+        return words["empty"].format(name=timeline.name)
     first = min(i.start.first for i in timeline.items)
     last = max((i.end or i.start).after for i in timeline.items) - dt.timedelta(days=1)
-    parts = []
+    counts = []
     for category, (name, _) in CATEGORY_STYLE.items():
         found = [i for i in timeline.items if i.category == category]
-        if found:
+        if found and lang == "sv":
+            counts.append(f"{_text('sv', name)} {len(found)}")
+        elif found:
             plural = PLURALS.get(name, name + "s") if len(found) > 1 else name
-            parts.append(f"{len(found)} {plural}")
-    text = f"Timeline of {timeline.name} from {first.year} to {last.year}: {', '.join(parts)}."
-    planned = sum(i.planned for i in timeline.items)
-    inferred = [i.label for i in timeline.items if i.inferred]
-    if planned:
-        text += f" {planned} still planned when the source was written."
-    if inferred:
-        text += f" Inferred dates: {'; '.join(inferred)}."
-    if timeline.undated:
-        text += f" Not drawn, no usable date: {'; '.join(i.label for i in timeline.undated)}."
-    return text
-
-
-def _timeline_description_sv(timeline: Timeline) -> str:
-    if not timeline.items:
-        return f"Tidslinje för {timeline.name}: inga daterade fakta i grafen."
-    first = min(i.start.first for i in timeline.items)
-    last = max((i.end or i.start).after for i in timeline.items) - dt.timedelta(days=1)
-    parts = []
-    for category, (name, _) in CATEGORY_STYLE.items():
-        found = [i for i in timeline.items if i.category == category]
-        if found:
-            parts.append(f"{_text('sv', name)} {len(found)}")
-    text = (
-        f"Tidslinje för {timeline.name} {first.year}–{last.year} "
-        f"(antal per slag: {', '.join(parts)})."
+            counts.append(f"{len(found)} {plural}")
+    text = words["span"].format(
+        name=timeline.name, first=first.year, last=last.year, counts=", ".join(counts)
     )
     planned = sum(i.planned for i in timeline.items)
     inferred = [i.label for i in timeline.items if i.inferred]
     if planned:
-        text += f" {planned} fortfarande planerade när källan skrevs."
+        text += words["planned"].format(planned=planned)
     if inferred:
-        text += f" Härledda datum: {'; '.join(inferred)}."
+        text += words["inferred"].format(labels="; ".join(inferred))
     if timeline.undated:
-        text += (
-            f" Inte ritade, inget användbart datum: {'; '.join(i.label for i in timeline.undated)}."
-        )
+        text += words["undated"].format(labels="; ".join(i.label for i in timeline.undated))
     return text
 
 

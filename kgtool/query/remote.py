@@ -21,17 +21,19 @@ import re
 import socket
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.error import HTTPError, URLError
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from kgtool.errors import EndpointError
 from kgtool.query.result import MEDIA_TYPES
 from kgtool.terms import ABSOLUTE_IRI
 
 if TYPE_CHECKING:
+    import pyoxigraph
+
     from kgtool.query.credentials import Credentials
 
 DEFAULT_TIMEOUT = 30.0
@@ -52,7 +54,7 @@ def _without_userinfo(url: str) -> str:
     return re.sub(r"(?<=//)[^/?#]*@", "", url, count=1)
 
 
-def _split_http(url: str):
+def _split_http(url: str) -> SplitResult:
     """``urlsplit(url)`` of an http(s) URL; EndpointError naming the URL for anything else."""
     shown = _without_userinfo(url)
     try:
@@ -148,7 +150,8 @@ def _post(url: str, field: str, text: str, accept: str, timeout: float) -> bytes
     )
     try:
         with opener(url, credentials).open(request, timeout=timeout) as answer:
-            return answer.read()
+            body: bytes = answer.read()
+            return body
     except (OSError, http.client.HTTPException, ValueError) as error:
         raise endpoint_error(url, error, timeout, credentials) from None
 
@@ -172,16 +175,17 @@ def send_update(url: str, update_text: str, timeout: float = DEFAULT_TIMEOUT) ->
     _post(url, "update", update_text, "*/*", timeout)
 
 
-def _is_blank(term) -> bool:
+def _is_blank(term: object) -> bool:
     return type(term).__name__ in ("BNode", "BlankNode")  # rdflib's or pyoxigraph's
 
 
-def _nt(term) -> str:
+def _nt(term: object) -> str:
     """One term in N-Triples (rdflib's ``n3()``, pyoxigraph's ``str``)."""
-    return term.n3() if hasattr(term, "n3") else str(term)
+    n3 = getattr(term, "n3", None)
+    return str(n3()) if n3 is not None else str(term)
 
 
-def chunks(triples: Iterable, size: int = CHUNK_TRIPLES) -> Iterator[str]:
+def chunks(triples: Iterable[Sequence[object]], size: int = CHUNK_TRIPLES) -> Iterator[str]:
     """The triples (rdflib's or pyoxigraph's) as N-Triples text in chunks; a blank node never
     spans two chunks.
 
@@ -392,7 +396,7 @@ def _store_hint(message: str) -> str:
 
 
 def push(
-    graph: Iterable,
+    graph: Iterable[Sequence[object]],
     endpoint: str,
     graph_iri: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
@@ -552,7 +556,7 @@ def verify(parts: list[str], query_url: str, graph_iri: str | None, timeout: flo
     return Verification(len(lines), in_store, ours[1], theirs[1], missing)
 
 
-def _parse_nt(lines: list[str]):
+def _parse_nt(lines: list[str]) -> Iterator[pyoxigraph.Triple]:
     import pyoxigraph
 
     return pyoxigraph.parse("\n".join(lines).encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)

@@ -22,8 +22,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kgtool.terms import ID_IRI, KS_IRI, PREFIX_IRIS
+
+if TYPE_CHECKING:
+    from kgtool.store.engine import ProjectStore
 
 _RDF_TYPE = PREFIX_IRIS["rdf"] + "type"
 PLACE_CLASSES = frozenset(KS_IRI + name for name in ("Municipality", "County", "Region"))
@@ -438,13 +442,13 @@ def shape_of(text: str, vocabulary: Vocabulary) -> Shape:
     return Shape(labelled, frozenset(n for n, v in place.items() if v and n in labelled))
 
 
-def vocabulary_of(store) -> Vocabulary:
-    """The ontology's property kinds in the project store ``store`` (a pyoxigraph Store)."""
+def vocabulary_of(project_store: ProjectStore) -> Vocabulary:
+    """The ontology's property kinds in the project's store."""
     from kgtool.terms import prologue
 
     kinds: dict[str, set[str]] = {"literal": set(), "place": set(), "of-place": set()}
     query = prologue(ONTOLOGY_QUERY) + ONTOLOGY_QUERY
-    for p, kind in store.query(query, use_default_graph_as_union=True):
+    for p, kind in project_store.select(query):
         kinds[kind.value].add(p.value)
     return Vocabulary(
         frozenset(kinds["literal"]), frozenset(kinds["place"]), frozenset(kinds["of-place"])

@@ -81,7 +81,7 @@ class Names:
         from kgtool.terms import label_rank
 
         best: dict[str, tuple[tuple[int, int] | None, str, str]] = {}
-        answer = project_store.store.query(_LABEL_QUERY % values, use_default_graph_as_union=True)
+        answer = project_store.select(_LABEL_QUERY % values)
         for thing, what, value in answer:
             if isinstance(what, pyoxigraph.Literal):  # "code"
                 names.codes.setdefault(thing.value, value.value)
@@ -168,7 +168,7 @@ def table_shape(
         return found, found
     from kgtool.query.shape import Vocabulary, shape_of, vocabulary_of
 
-    vocabulary = vocabulary_of(project_store.store) if project_store is not None else Vocabulary()
+    vocabulary = vocabulary_of(project_store) if project_store is not None else Vocabulary()
     shape = shape_of(text, vocabulary)
     return shape.labelled, shape.coded
 

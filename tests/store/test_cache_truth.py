@@ -28,22 +28,6 @@ LABEL = (
 ASK_LABEL = LABEL.replace("SELECT ?l WHERE", "SELECT (STR(?l) AS ?label) WHERE")
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("KGTOOL_CACHE_DIR", str(folder))
-    monkeypatch.delenv("KGTOOL_NO_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
-def project(tmp_path) -> Path:
-    root = tmp_path / "project"
-    for folder in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, root / folder)
-    return root
-
-
 def label(store) -> str:
     return run_local(store, LABEL).rows[0]["l"].value
 

@@ -4,7 +4,6 @@ FIFOs, symlinked folders (followed, loops ended), odd file names, huge literals,
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,14 +14,6 @@ ROOT = Path(__file__).resolve().parents[2]
 KGTOOL = str(Path(sys.executable).parent / "kgtool")
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 EX = "http://example.org/"
-
-
-@pytest.fixture
-def project(tmp_path) -> Path:
-    root = tmp_path / "project"
-    for folder in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, root / folder)
-    return root
 
 
 def kgtool(project: Path, tmp_path: Path, *args: str, drop_root: bool = False, timeout=60):

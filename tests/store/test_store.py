@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,22 +19,6 @@ LABEL = (
     "SELECT ?l WHERE { <https://w3id.org/kommunsamverkan/id/municipality/1980> "
     "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
 )
-
-
-@pytest.fixture
-def cache(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("KGTOOL_CACHE_DIR", str(folder))
-    monkeypatch.delenv("KGTOOL_NO_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
-def project(tmp_path) -> Path:
-    root = tmp_path / "project"
-    for folder in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, root / folder)
-    return root
 
 
 def label(store) -> str:

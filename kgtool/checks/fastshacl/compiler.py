@@ -11,6 +11,7 @@ from rdflib.term import Node
 
 from kgtool.checks.fastshacl.conditions import Conditions
 from kgtool.checks.fastshacl.plan import (
+    SEVERITY,
     CompiledQuery,
     Plan,
     Unsupported,
@@ -20,7 +21,6 @@ from kgtool.checks.fastshacl.plan import (
 from kgtool.checks.fastshacl.shapes import (
     MAX_DEPTH,
     PAIR,
-    SEVERITY,
     VALUE_PARAMETERS,
     ShapeInfo,
     allowed_properties,

@@ -14,6 +14,8 @@ from kgtool.terms import SH
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 """The SHACL Core target parameters (SHACL-AF's ``sh:target`` is not among them)."""
+SEVERITY: dict[Node, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+"""SHACL's severities by the names reports use (a severity of the shapes' own: its IRI)."""
 
 
 class Unsupported(Exception):

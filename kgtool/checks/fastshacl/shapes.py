@@ -15,7 +15,6 @@ from rdflib.term import Node
 from kgtool.checks.fastshacl.plan import TARGETS, Unsupported
 from kgtool.terms import SH
 
-SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 # constraint parameters a value node is checked against, one at a time
 VALUE_PARAMETERS = {
     SH["class"]: "ClassConstraintComponent",
