@@ -17,7 +17,9 @@ from kgtool.project import Project
 from kgtool.query.run import run_local
 from kgtool.store import engine
 from kgtool.store.engine import open_project_store, open_read_only
+from tests.store import fixtures
 
+cache, project = fixtures.cache, fixtures.project  # the store tests' fixtures
 ROOT = Path(__file__).resolve().parents[2]
 KGTOOL = str(Path(sys.executable).parent / "kgtool")
 MUNICIPALITIES = Path("data") / "reference" / "municipalities.ttl"

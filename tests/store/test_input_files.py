@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.store import fixtures
+
+project = fixtures.project  # the store tests' fixtures
 ROOT = Path(__file__).resolve().parents[2]
 KGTOOL = str(Path(sys.executable).parent / "kgtool")
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

@@ -13,7 +13,9 @@ from kgtool.errors import InputError
 from kgtool.project import Project
 from kgtool.query.run import run_local
 from kgtool.store.engine import open_project_store
+from tests.store import fixtures
 
+cache, project = fixtures.cache, fixtures.project  # the store tests' fixtures
 ROOT = Path(__file__).resolve().parents[2]
 LABEL = (
     "SELECT ?l WHERE { <https://w3id.org/kommunsamverkan/id/municipality/1980> "

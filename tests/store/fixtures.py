@@ -1,4 +1,5 @@
-"""Fixtures of the store's tests: a private cache folder and a copy of the shipped project."""
+"""Fixtures of the store's tests (imported by each): a private cache folder and a copy of the
+shipped project."""
 
 from __future__ import annotations
 
