@@ -23,6 +23,7 @@ KINDS = {
     "query-run": "/queries/members-of-collaboration/",
     "editor-run": "/sparql/",
     "api-docs": "/api/docs/",
+    "api-docs-run": "/api/docs/",
     "api-answer": "/api/members-of-collaboration?role=associate",
 }
 
@@ -76,7 +77,7 @@ def test_every_page_kind_fits_and_shows_its_key_columns(browser, ui_server, lang
         for kind, path in KINDS.items():
             url = path if lang == "sv" or path.startswith("/api/members") else "/en" + path
             page.goto(ui_server.url + url, wait_until="networkidle")
-            if kind in ("query-run", "editor-run", "api-docs"):
+            if kind in ("query-run", "editor-run", "api-docs", "api-docs-run"):
                 _act(page, kind)
             assert page.evaluate("document.documentElement.lang") == lang, kind
             page.screenshot(path=str(ARTIFACTS / f"ui-{kind}-{lang}-{width}.png"), full_page=True)
@@ -106,6 +107,17 @@ def _act(page, kind: str) -> None:
         page.wait_for_selector("#yasgui .yasr .iri-label", timeout=60_000)
     elif kind == "api-docs":
         page.wait_for_selector("#swagger-ui .opblock", timeout=60_000)
+    elif kind == "api-docs-run":  # Try it out, role=associate, Execute: the answer is shown
+        page.wait_for_selector("#swagger-ui .opblock", timeout=60_000)
+        operation = page.locator("#swagger-ui .opblock", has_text="/api/members-of-collaboration")
+        assert operation.count() == 1  # listed once, under its first tag
+        operation.locator(".opblock-summary").click()
+        operation.locator(".try-out__btn").click()
+        operation.locator("tr[data-param-name=role] input").fill("associate")
+        operation.locator("button.execute").click()
+        status = operation.locator(".live-responses-table .response .response-col_status")
+        status.first.wait_for(timeout=60_000)
+        assert status.first.inner_text().strip() == "200"
 
 
 def test_form_run_for_associates_shows_eleven_labelled_rows(browser, ui_server):
@@ -136,7 +148,9 @@ def test_form_run_for_associates_shows_eleven_labelled_rows(browser, ui_server):
         context.close()
 
 
-@pytest.mark.parametrize("kind", ["query-run", "editor-run", "api-docs", "api-answer"])
+@pytest.mark.parametrize(
+    "kind", ["query-run", "editor-run", "api-docs", "api-docs-run", "api-answer"]
+)
 def test_axe_finds_no_serious_violation_on_the_answer_pages(browser, ui_server, kind):
     context, page, _errors = _open(browser, 1280, "en", bypass_csp=True)
     try:
