@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from kgtool.authoring.layout import DUMP, RELEASES
 from kgtool.errors import InputError, ParameterError
-from kgtool.store.engine import GRAPH_PREFIX
+from kgtool.store.files import GRAPH_PREFIX
 from kgtool.terms import pick_label, prologue, shorten
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ def _load_dump(store: pyoxigraph.Store, path: Path, shown: str) -> None:
 def _load_bytes(store, data: bytes, suffix: str, name: str, shown: str) -> None:
     import pyoxigraph
 
-    from kgtool.store.engine import syntax_message
+    from kgtool.store.files import syntax_message
 
     fmt = getattr(pyoxigraph.RdfFormat, DUMP_FORMATS[suffix])
     graph = pyoxigraph.NamedNode(GRAPH_PREFIX + name.replace(" ", "%20"))

@@ -175,7 +175,7 @@ def _disk_store(paths: Sequence[Path], root: Path | None) -> Iterator[pyoxigraph
 
     import pyoxigraph
 
-    from kgtool.store.engine import load_file, source_files
+    from kgtool.store.files import load_file, source_files
 
     with tempfile.TemporaryDirectory(prefix="kgtool-validate-") as folder:
         store = pyoxigraph.Store(folder)

@@ -1,4 +1,5 @@
-"""The one place that turns the project's files into a queryable graph: an Oxigraph store.
+"""The one place that turns the project's files into a queryable graph: an Oxigraph store
+(each file read and parsed strictly by :mod:`kgtool.store.files`).
 
 Every Turtle (``.ttl``) or N-Triples (``.nt``) file is parsed by Oxigraph's strict W3C parsers
 into a named graph of its own (``urn:kgtool:file:<path>``), so each triple keeps the file it
@@ -53,7 +54,13 @@ from typing import TYPE_CHECKING, Any
 
 from kgtool.atomic import write_atomic
 from kgtool.errors import InputError
-from kgtool.project import shown_path
+from kgtool.store.files import GRAPH_PREFIX as GRAPH_PREFIX
+from kgtool.store.files import SourceFile as SourceFile
+from kgtool.store.files import _rdf_format as _rdf_format  # the site's store reads files too
+from kgtool.store.files import _read, load_file
+from kgtool.store.files import check_file as check_file
+from kgtool.store.files import source_files as source_files
+from kgtool.store.files import syntax_message as syntax_message
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -65,18 +72,8 @@ NO_CACHE_ENV = "KGTOOL_NO_CACHE"
 STORE_LAYOUT = 2  # bump when the store's contents or layout change meaning
 KEEP_STORES = 4  # stores kept per project, most recently used first (never one in use)
 STALE_DAYS = 30  # other projects' stores unused this long are removed (never one in use)
-GRAPH_PREFIX = "urn:kgtool:file:"
 _META = "kgtool-store.json"
 _LOCK = "readers.lock"  # each process using the store holds a shared lock on it
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One graph file: where it is, how reports show it, and the named graph that holds it."""
-
-    path: Path
-    shown: str
-    graph: str
 
 
 @dataclass
@@ -105,134 +102,6 @@ class ProjectStore:
         """Every distinct triple of the union of the files' graphs (pyoxigraph terms)."""
         solutions = self.select("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")
         return [(row[0], row[1], row[2]) for row in solutions]
-
-
-def source_files(paths: Iterable[Path], root: Path | None) -> list[SourceFile]:
-    """Graph files with their display paths and graph names."""
-    out = []
-    for path in paths:
-        shown = shown_path(path, root)
-        name = shown if not Path(shown).is_absolute() else path.resolve().as_posix()
-        out.append(SourceFile(path, shown, GRAPH_PREFIX + _iri_safe(name)))
-    return out
-
-
-def _iri_safe(name: str) -> str:
-    """``name`` with every character an IRI may not hold percent-encoded (``a>b.ttl``)."""
-    import re
-
-    from kgtool.terms import IRI_FORBIDDEN_CLASS
-
-    return re.sub(
-        f"[{IRI_FORBIDDEN_CLASS}%]",
-        lambda m: "".join(f"%{b:02X}" for b in m.group().encode()),
-        name,
-    )
-
-
-def _visible(text: str) -> str:
-    """``text`` with invisible characters (a byte order mark, controls) named: ``U+FEFF``."""
-    import unicodedata
-
-    return "".join(
-        f"U+{ord(c):04X}" + (" (byte order mark)" if c == "\ufeff" else "")
-        if unicodedata.category(c) in ("Cf", "Cc") and c not in "\n\t"
-        else c
-        for c in text
-    )
-
-
-def _rdf_format(path: Path) -> pyoxigraph.RdfFormat:
-    import pyoxigraph
-
-    if path.suffix.lower() == ".nt":
-        return pyoxigraph.RdfFormat.N_TRIPLES
-    return pyoxigraph.RdfFormat.TURTLE
-
-
-def _read(source: SourceFile) -> bytes:
-    """The file's bytes; InputError naming it when it cannot be read or is not a regular file
-    (a FIFO or a device would block or never end)."""
-    try:
-        descriptor = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as error:
-        raise InputError(f"{source.shown}: cannot read: {error.strerror or error}") from None
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise InputError(f"{source.shown}: not a regular file (a FIFO, socket or device)")
-        try:
-            return handle.read()
-        except OSError as error:
-            raise InputError(f"{source.shown}: cannot read: {error.strerror or error}") from None
-
-
-def _check_utf8(source: SourceFile, data: bytes) -> None:
-    """InputError naming the file and line of the first byte that is not UTF-8."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(f"{source.shown}:{line}: not UTF-8 text: {error.reason}") from None
-
-
-def syntax_message(shown: str, error: SyntaxError) -> str:
-    """``file:line:column: message`` from an Oxigraph parse error."""
-    import re
-
-    text = str(error.args[0]) if error.args else str(error)
-    line, column = error.lineno, error.offset
-    match = re.match(r"Parser error at line (\d+) between columns (\d+) and \d+: (.*)", text, re.S)
-    if match:
-        line, column, text = int(match.group(1)), int(match.group(2)), match.group(3)
-    elif found := re.match(r"Parser error at line (\d+) column (\d+): (.*)", text, re.S):
-        line, column, text = int(found.group(1)), int(found.group(2)), found.group(3)
-    text = _visible(" ".join(text.split()))
-    where = f"{shown}:{line}:{column}" if line else shown
-    return f"{where}: {text}"
-
-
-def load_file(
-    store: pyoxigraph.Store,
-    source: SourceFile,
-    data: bytes | None = None,
-    default_graph: bool = False,
-) -> None:
-    """Parse one file strictly into its named graph (or the default graph); a syntax error is an
-    InputError naming ``file:line:column``. Blank nodes are fresh for every file.
-
-    The bytes parsed are exactly ``data`` (read once, when not given): what is loaded is what
-    was hashed, even if the file changes meanwhile."""
-    import pyoxigraph
-
-    payload = _read(source) if data is None else data
-    _check_utf8(source, payload)
-    graph = pyoxigraph.DefaultGraph() if default_graph else pyoxigraph.NamedNode(source.graph)
-    try:
-        store.bulk_load(
-            input=payload,
-            format=_rdf_format(source.path),
-            base_iri=source.path.resolve().as_uri(),
-            to_graph=graph,
-        )
-    except SyntaxError as error:
-        raise InputError(syntax_message(source.shown, error)) from None
-    except MemoryError as error:
-        raise InputError(f"{source.shown}: too large for the parser: {error}") from None
-
-
-def check_file(path: Path, shown: str | None = None) -> None:
-    """Parse ``path`` with Oxigraph's strict parser and discard it (InputError when invalid)."""
-    import pyoxigraph
-
-    parser_format = _rdf_format(path)
-    source = SourceFile(path, shown or str(path), GRAPH_PREFIX + "check")
-    data = _read(source)
-    _check_utf8(source, data)
-    try:
-        for _ in pyoxigraph.parse(data, format=parser_format, base_iri=path.resolve().as_uri()):
-            pass
-    except SyntaxError as error:
-        raise InputError(syntax_message(source.shown, error)) from None
 
 
 # --- the cache folder -------------------------------------------------------------------------

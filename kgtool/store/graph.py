@@ -95,7 +95,7 @@ def parse_turtle(path: Path, graph: Graph | None = None, display: Path | None = 
     """
     from rdflib.plugins.parsers.notation3 import BadSyntax
 
-    from kgtool.store.engine import check_file
+    from kgtool.store.files import check_file
 
     target = graph if graph is not None else new_graph()
     shown = display or path

@@ -15,7 +15,7 @@ import pytest
 
 from kgtool.project import Project
 from kgtool.query.run import run_local
-from kgtool.store import engine
+from kgtool.store import engine, files
 from kgtool.store.engine import open_project_store, open_read_only
 from tests.store import fixtures
 
@@ -56,17 +56,17 @@ def test_a_file_edited_while_the_first_build_runs_is_never_served(cache, project
     path = project / MUNICIPALITIES
     original = path.read_bytes()
     edited = original.replace('"Västerås"@sv'.encode(), '"Västeråx"@sv'.encode(), 1)
-    real_check = engine._check_utf8
+    real_check = files._check_utf8
 
     def edit_after_read(source, data):
         if source.path.name == path.name and path.read_bytes() == original:
             path.write_bytes(edited)  # lands after the read, before the parse
         return real_check(source, data)
 
-    monkeypatch.setattr(engine, "_check_utf8", edit_after_read)
+    monkeypatch.setattr(files, "_check_utf8", edit_after_read)
     first = open_project_store(Project(project))
     assert label(first) == "Västerås"  # what was read when the build started
-    monkeypatch.setattr(engine, "_check_utf8", real_check)
+    monkeypatch.setattr(files, "_check_utf8", real_check)
     del first
     path.write_bytes(original)
     assert label(open_project_store(Project(project))) == "Västerås"
