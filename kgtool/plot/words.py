@@ -11,7 +11,9 @@ LANGUAGES = ("en", "sv")  # the languages a picture's words can be in (English b
 # The words drawn in the pictures and used in their text alternatives, by language.
 TEXT: dict[str, dict[str, str]] = {
     "en": {
-        "network.title": "Kommunal samverkan: members of the collaborations, coloured by county",
+        "network.title": (
+            "Inter-municipal collaboration: members of the collaborations, coloured by county"
+        ),
         "network.focus": "{name}: its members and their other collaborations, by county",
         "network.legend": "County (länskod) and symbols",
         "collaboration": "collaboration",
