@@ -60,6 +60,10 @@ class ParameterError(KgtoolError):
     """A parameter value of the wrong type or an unknown name; the message names the parameter."""
 
 
+class AmbiguousName(ParameterError):
+    """A name that fits several things of one kind; the message lists them."""
+
+
 class EndpointError(KgtoolError):
     """A SPARQL endpoint that cannot be reached or refuses; the message names the URL and why."""
 

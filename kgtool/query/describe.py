@@ -19,15 +19,22 @@ from typing import TYPE_CHECKING
 
 from kgtool.errors import KgtoolError
 from kgtool.terms import (
+    BLANK_NODE_TEXT,
     ID_IRI,
     LABEL_PROPERTIES,
     expand_prefixed_iri,
+    local_name,
     pick_label,
     shorten,
     source,
 )
 
 if TYPE_CHECKING:
+    import pyoxigraph
+
+    Node = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
+    Subject = pyoxigraph.NamedNode | pyoxigraph.BlankNode
+    Triple = tuple[Node, pyoxigraph.NamedNode, Node]
     from kgtool.query.names import NameIndex
     from kgtool.store.engine import ProjectStore
 
@@ -95,12 +102,6 @@ class Description:
 # --- the store: pyoxigraph terms, shown as rdflib would show them ----------------------------
 
 
-def _kind(node) -> str:
-    """'iri', 'blank' or 'literal' (pyoxigraph's classes, without importing pyoxigraph here)."""
-    return _KINDS.get(type(node).__name__, "literal")
-
-
-_KINDS = {"NamedNode": "iri", "BlankNode": "blank", "Literal": "literal"}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -112,21 +113,27 @@ class StoreView:
         self.store = project_store.store
         self.lang = lang  # the language labels are picked in (``terms.pick_label``)
 
-    def triples(self, subject=None, predicate: str | None = None, obj=None) -> list[tuple]:
+    def triples(
+        self, subject: Node | None = None, predicate: str | None = None, obj: Node | None = None
+    ) -> list[Triple]:
         """Distinct (subject, predicate, object) as pyoxigraph terms, in a stable order."""
         import pyoxigraph
 
         p = pyoxigraph.NamedNode(predicate) if predicate is not None else None
-        found = {
+        if isinstance(subject, pyoxigraph.Literal):  # a literal is the subject of nothing
+            return []
+        found: set[Triple] = {
             (q.subject, q.predicate, q.object)
             for q in self.store.quads_for_pattern(subject, p, obj, None)
+            if not isinstance(q.subject, pyoxigraph.Triple)
+            and not isinstance(q.object, pyoxigraph.Triple)
         }
         return sorted(found, key=lambda t: (t[1].value, str(t[0]), str(t[2])))
 
-    def objects(self, subject, predicate: str) -> list:
+    def objects(self, subject: Node, predicate: str) -> list[Node]:
         return [o for _, _, o in self.triples(subject, predicate)]
 
-    def value(self, subject, predicate: str):
+    def value(self, subject: Node, predicate: str) -> Node | None:
         found = self.objects(subject, predicate)
         return found[0] if found else None
 
@@ -139,32 +146,35 @@ class StoreView:
                 return True
         return False
 
-    def graphs_of(self, subject) -> set[str]:
+    def graphs_of(self, subject: Subject) -> set[str]:
         """The named graphs (files) where ``subject`` is the subject of a triple."""
+        import pyoxigraph
+
         return {
             q.graph_name.value
             for q in self.store.quads_for_pattern(subject, None, None, None)
-            if hasattr(q.graph_name, "value")
+            if isinstance(q.graph_name, pyoxigraph.NamedNode)
         }
 
 
-def _named(iri: str):
+def _named(iri: str) -> pyoxigraph.NamedNode:
     import pyoxigraph
 
     return pyoxigraph.NamedNode(iri)
 
 
-def short(node) -> str:
+def short(node: Node) -> str:
     """``id:municipality/1980``, ``ks:Region``, the N3 form for literals, ``[]`` for blanks."""
-    kind = _kind(node)
-    if kind == "literal":
+    import pyoxigraph
+
+    if isinstance(node, pyoxigraph.Literal):
         return literal_n3(node)
-    if kind == "blank":
-        return "[]"
+    if isinstance(node, pyoxigraph.BlankNode):
+        return BLANK_NODE_TEXT
     return shorten(node.value)
 
 
-def literal_n3(node) -> str:
+def literal_n3(node: pyoxigraph.Literal) -> str:
     """A literal as rdflib's ``Literal.n3`` writes it with the project's prefixes."""
     text = node.value
     if "\n" in text:
@@ -184,31 +194,33 @@ def literal_n3(node) -> str:
     return f"{encoded}^^{shown}"
 
 
-def _text(node) -> str:
+def _text(node: Node) -> str:
     """What ``str()`` of the equal rdflib term gives: the IRI, the blank id, the lexical form."""
-    return node.value
+    text: str = node.value
+    return text
 
 
-def label(view: StoreView, node) -> str | None:
+def label(view: StoreView, node: Node) -> str | None:
     """The node's best name (``terms.pick_label``, in ``view.lang`` first); None when none."""
-    kind = _kind(node)
-    if kind == "literal":
+    import pyoxigraph
+
+    if isinstance(node, pyoxigraph.Literal):
         return None
     found = pick_label(
         (
             (p, o.value, o.language)
             for p in LABEL_PROPERTIES
             for o in view.objects(node, p)
-            if _kind(o) == "literal"
+            if isinstance(o, pyoxigraph.Literal)
         ),
         lang=view.lang,
     )
-    if found is None and kind == "blank":
+    if found is None and isinstance(node, pyoxigraph.BlankNode):
         return _interval_text(view, node)
     return found
 
 
-def _instant_text(view: StoreView, instant) -> str | None:
+def _instant_text(view: StoreView, instant: Node) -> str | None:
     for prop in _INSTANT_VALUES:
         value = view.value(instant, _TIME + prop)
         if value is not None:
@@ -216,7 +228,7 @@ def _instant_text(view: StoreView, instant) -> str | None:
     return None
 
 
-def _interval_text(view: StoreView, node) -> str | None:
+def _interval_text(view: StoreView, node: Node) -> str | None:
     """``2019-09 – 2020-09`` for an anonymous interval (``… –`` when it has no end)."""
     begin = view.value(node, _TIME + "hasBeginning")
     end = view.value(node, _TIME + "hasEnd")
@@ -227,7 +239,8 @@ def _interval_text(view: StoreView, node) -> str | None:
     return f"{start} – {stop}".rstrip()
 
 
-def term(view: StoreView, node) -> Term:
+def term(view: StoreView, node: Node) -> Term:
+    """The node as plain strings: its IRI (or text), short form and label."""
     return Term(_text(node), short(node), label(view, node))
 
 
@@ -269,14 +282,15 @@ def find_resource(project_store: ProjectStore, thing: str, names: NameIndex | No
 def _by_matcher(names: NameIndex, text: str, thing: str) -> str | None:
     """The first kind (in NAMED_KINDS order) with a thing of that name or code: ``19`` is the
     county before the region. A name that fits several things of one kind is ambiguous."""
-    from kgtool.errors import ParameterError
+    from kgtool.errors import AmbiguousName, ParameterError
 
     for kind in NAMED_KINDS:
         try:
             return names.resolve(kind, text, f"THING {thing!r}")
-        except ParameterError as error:
-            if " fits several " in error.message:
-                raise AmbiguousResource(error.message) from None
+        except AmbiguousName as error:
+            raise AmbiguousResource(error.message) from None
+        except ParameterError:
+            continue
     return None
 
 
@@ -353,11 +367,15 @@ def _find_by_name(view: StoreView, thing: str) -> str:
 
     wanted = thing.strip().casefold()
     props = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
-    answer = view.store.query(
-        _BY_NAME % (props, pyoxigraph.Literal(thing.strip().lower())),
-        use_default_graph_as_union=True,
+    answer = view.project_store.select(
+        _BY_NAME % (props, pyoxigraph.Literal(thing.strip().lower()))
     )
-    names = [(row["s"], row["name"].value.casefold()) for row in answer]
+    names = [
+        (subject, name.value.casefold())
+        for row in answer
+        if isinstance(subject := row["s"], pyoxigraph.NamedNode)
+        and isinstance(name := row["name"], pyoxigraph.Literal)
+    ]
     matches = {subject for subject, name in names if name == wanted}
     if not matches:
         matches = {subject for subject, name in names if wanted in name}
@@ -375,7 +393,8 @@ def _find_by_name(view: StoreView, thing: str) -> str:
             + "; ".join(listed[:MAX_CANDIDATES])
             + more
         )
-    return next(iter(matches)).value
+    found: str = next(iter(matches)).value
+    return found
 
 
 # --- where it is written --------------------------------------------------------------------
@@ -392,7 +411,7 @@ def subject_line(path: Path, iri: str) -> int | None:
 
     namespaces: dict[str, str] = {}
     base = path.resolve().as_uri()
-    local = re.split(r"[/#:]", iri.rstrip("/#"))[-1]  # in any way of writing the IRI
+    local = local_name(iri)  # in any way of writing the IRI
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             if not line or line[0] in " \t#\n\r)]":
@@ -454,10 +473,12 @@ def describe(
     iri = find_resource(project_store, thing, names)
     node = _named(iri)
     result = Description(term(view, node), location(project_store, iri, root))
+    import pyoxigraph
+
     for _, predicate, obj in view.triples(node):
         p = predicate.value
-        literal = _kind(obj) == "literal"
-        if p in LABELS and literal:
+        literal = isinstance(obj, pyoxigraph.Literal)
+        if p in LABELS and isinstance(obj, pyoxigraph.Literal):
             lang = f" @{obj.language}" if obj.language else ""
             result.labels.append(f"{obj.value}{lang}")
         elif p == RDF_TYPE:
@@ -468,7 +489,7 @@ def describe(
             result.values.append(Relation(term(view, predicate), term(view, obj)))
         else:
             result.outgoing.append(Relation(term(view, predicate), term(view, obj)))
-    mentioned: set = set()
+    mentioned: set[Node] = set()
     for subject, predicate, _ in view.triples(obj=node):
         result.incoming.append(Relation(term(view, predicate), term(view, subject)))
         mentioned.update(view.objects(subject, DERIVED_FROM))

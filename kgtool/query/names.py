@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kgtool.errors import ParameterError
+from kgtool.errors import AmbiguousName, ParameterError
 from kgtool.terms import ID_IRI, KS_IRI, local_name, shorten
 
 if TYPE_CHECKING:
@@ -222,7 +222,7 @@ class NameIndex:
             return found.pop()
         if found:
             listed = ", ".join(sorted(f"{entries[i].title} ({shorten(i)})" for i in found))
-            raise ParameterError(f"{what}: {value!r} fits several {kind}s: {listed}")
+            raise AmbiguousName(f"{what}: {value!r} fits several {kind}s: {listed}")
         if kind in CONCEPT_KINDS:
             allowed = ", ".join(sorted(shorten(i) for i in entries))
             raise ParameterError(f"{what}: no {kind} {value!r}; allowed values: {allowed}")

@@ -12,13 +12,15 @@ on every triple (each decodes a term).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kgtool.query.describe import StoreView, Term, _named, short, term
 from kgtool.terms import LABEL_PROPERTIES, PREFIX_IRIS, pick_label
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import pyoxigraph
 
     from kgtool.store.engine import ProjectStore, SourceFile
 
@@ -84,7 +86,8 @@ COVERED = """SELECT (COUNT(DISTINCT ?member) AS ?n) WHERE {
   MINUS { ?m a ks:Chairmanship } }"""
 
 
-def _rows(project_store: ProjectStore, text: str, **bindings) -> list:
+def _rows(project_store: ProjectStore, text: str, **bindings: pyoxigraph.NamedNode) -> list[Any]:
+    """The solutions of a SELECT (each a row of pyoxigraph terms, None where unbound)."""
     import pyoxigraph
 
     answer = project_store.store.query(
@@ -92,6 +95,8 @@ def _rows(project_store: ProjectStore, text: str, **bindings) -> list:
         use_default_graph_as_union=True,
         substitutions={pyoxigraph.Variable(k): v for k, v in bindings.items()} or None,
     )
+    if not isinstance(answer, pyoxigraph.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {text[:60]!r}")
     return list(answer)
 
 
@@ -107,7 +112,7 @@ def _file_size(source: SourceFile, root: Path | None) -> int:
         return 0
 
 
-def _repeats(project_store: ProjectStore, root: Path | None) -> dict[tuple, int]:
+def _repeats(project_store: ProjectStore, root: Path | None) -> dict[tuple[Any, Any, Any], int]:
     """Triples held by more than one file, with how many files beyond the first hold each.
 
     Every file but the largest (in bytes) is looked up against the others (a triple of the
@@ -118,7 +123,7 @@ def _repeats(project_store: ProjectStore, root: Path | None) -> dict[tuple, int]
     files = sorted(project_store.files, key=lambda f: (_file_size(f, root), f.graph))
     if len(files) < 2:
         return {}
-    holders: dict[tuple, set] = {}
+    holders: dict[tuple[Any, Any, Any], set[Any]] = {}
     for source in files[:-1]:
         graph = pyoxigraph.NamedNode(source.graph)
         for _, s, p, o, other in _rows(project_store, REPEATED, file=graph):
@@ -126,10 +131,10 @@ def _repeats(project_store: ProjectStore, root: Path | None) -> dict[tuple, int]
     return {triple: len(files) - 1 for triple, files in holders.items()}
 
 
-def _blank_sizes(project_store: ProjectStore) -> tuple[dict, dict]:
+def _blank_sizes(project_store: ProjectStore) -> tuple[dict[Any, int], dict[Any, set[Any]]]:
     """Each blank node's number of triples, and each node's blank children."""
-    sizes: dict = {}
-    children: dict = {}
+    sizes: dict[Any, int] = {}
+    children: dict[Any, set[Any]] = {}
     for parent, node, count in _rows(project_store, BLANKS):
         sizes[node] = int(count.value)
         if parent is not None:
@@ -137,10 +142,10 @@ def _blank_sizes(project_store: ProjectStore) -> tuple[dict, dict]:
     return sizes, children
 
 
-def _reached(subject, sizes: dict, children: dict) -> int:
+def _reached(subject: Any, sizes: dict[Any, int], children: dict[Any, set[Any]]) -> int:
     """The triples of the blank nodes ``subject`` reaches through blank nodes (each once; a
     cycle of blank nodes ends where it began)."""
-    seen: set = set()
+    seen: set[Any] = set()
     stack = list(children.get(subject, ()))
     while stack:
         node = stack.pop()
@@ -153,7 +158,7 @@ def _reached(subject, sizes: dict, children: dict) -> int:
 def _collaborations(project_store: ProjectStore, lang: str) -> list[Term]:
     """Every collaboration with its name in ``lang``, in IRI order (one query for all names)."""
     props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    names: dict = {}
+    names: dict[str, tuple[Any, list[tuple[str, str, str | None]]]] = {}
     for collaboration, prop, text in _rows(project_store, COLLABORATIONS % props):
         found = names.setdefault(collaboration.value, (collaboration, []))[1]
         if text is not None:
@@ -178,7 +183,7 @@ def compute_stats(project_store: ProjectStore, lang: str = "sv", root: Path | No
     stats = Stats(triples=project_store.triple_count() - sum(repeats.values()))
     counted = [(term(view, row[0]), int(row[1].value)) for row in _rows(project_store, CLASSES)]
     stats.classes = sorted(counted, key=lambda item: (-item[1], item[0].short))
-    extra: dict = {}
+    extra: dict[Any, int] = {}
     for (subject, _, _), copies in repeats.items():
         extra[subject] = extra.get(subject, 0) + copies
     sizes, children = _blank_sizes(project_store)
