@@ -7,6 +7,7 @@ Screenshots go to tests/artifacts/ (ui-<kind>-<lang>-<width>.png).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -118,6 +119,12 @@ def _act(page, kind: str) -> None:
         status = operation.locator(".live-responses-table .response .response-col_status")
         status.first.wait_for(timeout=60_000)
         assert status.first.inner_text().strip() == "200"
+        asked = operation.locator(".request-url pre").inner_text()
+        assert asked.endswith(
+            "/api/members-of-collaboration?collaboration=malardalsradet&role=associate"
+        )
+        body = operation.locator(".live-responses-table .response-col_description pre").first
+        assert len(json.loads(body.inner_text())["results"]["bindings"]) == 11
 
 
 def test_form_run_for_associates_shows_eleven_labelled_rows(browser, ui_server):

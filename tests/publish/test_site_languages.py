@@ -46,3 +46,12 @@ def test_the_timeline_names_its_items_in_the_pages_language(site):
     assert 'data-col="itemName" class="literal">Council meeting 2019<' in english
     assert "Rådsmötet 2019" not in english
     assert 'data-col="itemName" class="literal">Rådsmötet 2019<' in swedish
+
+
+def test_every_saved_query_has_a_swedish_summary():
+    """The Swedish pages (catalogue, forms, the editor's examples) list every saved query in
+    Swedish; a query missing from the table would show its English summary there."""
+    from kgtool.web.site.i18n import QUERY_SUMMARIES_SV
+
+    names = sorted(path.stem for path in (ROOT / "queries").glob("*.rq"))
+    assert [name for name in names if name not in QUERY_SUMMARIES_SV] == []

@@ -430,6 +430,7 @@ PARAM_HINTS = {
         "xsd:gYear": "ett år",
         "xsd:integer": "ett heltal",
         "iri": "en IRI eller ett prefixat namn (id:…, ks:…)",
+        "string": "en text",
     },
     "en": {
         "collaboration": "a collaboration: slug, name or IRI",
@@ -442,6 +443,7 @@ PARAM_HINTS = {
         "xsd:gYear": "a year",
         "xsd:integer": "a whole number",
         "iri": "an IRI or a prefixed name (id:…, ks:…)",
+        "string": "a text",
     },
 }
 
@@ -493,6 +495,8 @@ QUERY_SUMMARIES_SV = {
     "sources-overview": "Källdokumenten och hur många resurser var och en stöder",
     "timeline": "Planer, beslut, möten, händelser och protokoll som en tidslinje",
     "wikidata-links": "Länkar till Wikidata",
+    "changes": "Vad som ändrats mellan två datum: medlemmar, ordförandeskap, poster och organ",
+    "membership-periods": "Varje kommuns samverkan, med medlemskapens perioder",
     "work-areas": "Varje samverkans arbets- och prioriteringsområden",
 }
 

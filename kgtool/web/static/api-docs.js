@@ -1,7 +1,9 @@
 // The human page of the web API: Swagger UI (vendored under static/swagger-ui) reading the
 // site's own OpenAPI document; no validator badge (it would call a remote service).
 // Each query is listed once, under its first tag: Swagger UI repeats an operation under every
-// tag it has, which made the page five times as long (the document keeps all tags).
+// tag it has, which made the page five times as long (the document keeps all tags). An optional
+// parameter's example is said in its description instead of filling its box in "Try it out"
+// (where it silently narrowed the answer, e.g. county=10 on members-of-collaboration).
 (function () {
   "use strict";
   var box = document.getElementById("swagger-ui");
@@ -20,6 +22,17 @@
     });
   }
 
+  function quietExample(parameter) {
+    var schema = parameter.schema || {};
+    if (parameter.required || schema["default"] !== undefined || parameter.example === undefined) {
+      return;
+    }
+    parameter.description = (parameter.description || "") + ", e.g. " + parameter.example;
+    delete parameter.example;
+    delete schema.examples;
+    delete schema.example;
+  }
+
   fetch(url, { headers: { Accept: "application/json" } })
     .then(function (response) {
       if (!response.ok) { throw new Error(url + ": " + response.status); }
@@ -31,6 +44,7 @@
         Object.keys(item).forEach(function (method) {
           var tags = item[method] && item[method].tags;
           if (tags && tags.length > 1) { item[method].tags = tags.slice(0, 1); }
+          ((item[method] && item[method].parameters) || []).forEach(quietExample);
         });
       });
       show(spec);
