@@ -8,13 +8,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import KgtoolError
-from kgtool.terms import KS, date_precision, local_name
+from kgtool.terms import KS, LABEL_PROPERTIES, date_precision, local_name, pick_label
 
 if TYPE_CHECKING:
     from kgtool.project import Project
     from kgtool.store.engine import ProjectStore
-
-ROLE_NAMES = {str(KS.FullMember): "full member", str(KS.AssociateMember): "associate member"}
 
 
 def _open(project: Project) -> ProjectStore:
@@ -130,6 +128,29 @@ class Network:
         return [node for node in self.nodes if node.kind == kind]
 
 
+_ROLE_LABELS = """SELECT ?role ?p ?label WHERE {
+  VALUES ?role { %s } VALUES ?p { %s } ?role ?p ?label FILTER (isLiteral(?label)) }"""
+
+
+def _role_names(store: ProjectStore, roles: set[str]) -> dict[str, str]:
+    """Each membership role's English name from the ontology (``terms.pick_label``), as the
+    exports name it (``full member``)."""
+    if not roles:
+        return {}
+    import pyoxigraph
+
+    listed = " ".join(str(pyoxigraph.NamedNode(role)) for role in sorted(roles))
+    props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    found: dict[str, list[tuple[str, str, str | None]]] = {}
+    for role, prop, label in store.select(_ROLE_LABELS % (listed, props)):
+        if isinstance(role, pyoxigraph.NamedNode) and isinstance(label, pyoxigraph.Literal):
+            candidates = found.setdefault(role.value, [])
+            candidates.append(
+                (str(prop.value) if prop is not None else "", label.value, label.language)
+            )
+    return {role: name for role, c in found.items() if (name := pick_label(c, "en")) is not None}
+
+
 def network_data(
     project: Project,
     collaboration: str | None = None,
@@ -156,6 +177,7 @@ def network_data(
         rows = [row for row in rows if row["member"] in members]
     nodes: dict[str, NetworkNode] = {}
     edges: list[NetworkEdge] = []
+    roles = _role_names(store, {row["role"] for row in rows})
     for row in rows:
         collaboration = row["collab"]
         nodes.setdefault(
@@ -174,7 +196,7 @@ def network_data(
                 county=row.get("countyName", ""),
             ),
         )
-        role = ROLE_NAMES.get(row["role"], local_name(row["role"]))
+        role = roles.get(row["role"]) or local_name(row["role"])
         edges.append(NetworkEdge(row["member"], collaboration, role, row["role"]))
     order = {"collaboration": 0, "municipality": 1, "region": 2}
     ordered = sorted(nodes.values(), key=lambda n: (order[n.kind], n.kommunkod or n.lanskod, n.iri))
