@@ -242,6 +242,17 @@ def test_serve_site_files(http):
     assert json.loads(http.get("/id/municipality/1980/index.jsonld").text)["@graph"]
 
 
+@pytest.mark.parametrize("ext", ["nt", "ttl", "jsonld"])
+def test_serve_dumps_match_the_published_site(http, site_dir, ext):
+    """The dumps come from files the server wrote once (never held in memory), byte for byte
+    what ``kgtool publish`` writes, plain and gzipped."""
+    for name in (f"dumps/kommunsamverkan.{ext}", f"dumps/kommunsamverkan.{ext}.gz"):
+        response = http.get(f"/{name}")
+        assert response.status_code == 200, response.text
+        assert response.content == (site_dir / name).read_bytes()
+    assert http.get(f"/dumps/kommunsamverkan.{ext}.zip").status_code == 404
+
+
 @pytest.mark.parametrize("name", ["", "index.html", "index.ttl", "index.nt", "index.jsonld"])
 def test_serve_term_folder_files_match_the_published_site(http, site_dir, name):
     """``/def/<Term>/index.*`` as ``kgtool publish`` writes them (``/def/<Term>/`` is the page)."""

@@ -22,7 +22,7 @@ class PageRoutes:
     async def index(self, request: Request) -> Response:
         if request.url.path == "/" and wants_english(request):
             return RedirectResponse("/en/", status_code=303, headers=LANG_VARY)
-        await self.state.loaded()
+        await self.state.with_dumps()  # the front page gives the dumps' sizes
         return self.state.html(self.state.pages.index("sv"))
 
     async def english(self, request: Request) -> Response:
@@ -32,6 +32,7 @@ class PageRoutes:
         rest = request.path_params.get("rest", "")
         rest = rest.removesuffix("index.html")
         if rest == "":
+            await self.state.with_dumps()
             return self.state.html(pages.index("en"))
         if rest == "def/":
             return self.state.html(pages.ontology("en"))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from rdflib import Graph, URIRef
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from kgtool.web import negotiate as ng
 from kgtool.web import rdfio
@@ -102,17 +102,18 @@ class ResourceRoutes:
 
     async def static(self, request: Request) -> Response:
         """``/void.ttl``, ``/catalog.ttl`` and ``/dumps/<name>``."""
-        site = await self.state.loaded()
+        site = await self.state.with_dumps()
         name = request.url.path.lstrip("/")
         if name == "void.ttl":
             return Response(rdfio.to_turtle(site.void), media_type=ng.TURTLE)
         if name == "catalog.ttl":
             return Response(rdfio.to_turtle(site.dcat), media_type=ng.TURTLE)
-        if name in site.dump_files:
+        path = self.state.site.dump_path(name)
+        if path is not None:
             ext = name.removesuffix(".gz").rsplit(".", 1)[-1]
             media = ng.TYPE_OF_EXT[ext]
             media = "application/gzip" if name.endswith(".gz") else media
-            return Response(site.dump_files[name], media_type=media)
+            return FileResponse(path, media_type=media)  # streamed from the file
         return plain(404, f"no such file: {request.url.path}")
 
     async def releases(self, request: Request) -> Response:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import tempfile
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from rdflib import URIRef
@@ -38,12 +40,16 @@ PAGES_KEPT = 1024  # a page is some 10-50 kB: bounded, the most visited kept
 
 
 class LazySite:
-    """The site model, built on first use (once, under a lock) and then shared."""
+    """The site model, built on first use (once, under a lock) and then shared; its dumps are
+    written once to a private folder and served from there (at a million triples they are
+    hundreds of MB: never held in memory)."""
 
     def __init__(self, build: Callable[[], Site]) -> None:
         self._build = build
         self._lock = threading.Lock()
         self._site: Site | None = None
+        self._dumps_lock = threading.Lock()
+        self._dumps: tempfile.TemporaryDirectory[str] | None = None
 
     @property
     def ready(self) -> bool:
@@ -54,6 +60,23 @@ class LazySite:
             if self._site is None:
                 self._site = self._build()
         return self._site
+
+    def with_dumps(self) -> Site:
+        """The site, its dumps written (once; slow for a big graph: call it in a thread)."""
+        site = self.load()
+        with self._dumps_lock:
+            if self._dumps is None:
+                folder = tempfile.TemporaryDirectory(prefix="kgtool-serve-dumps-")
+                site.write_dumps(Path(folder.name))
+                self._dumps = folder
+        return site
+
+    def dump_path(self, name: str) -> Path | None:
+        """The file of the dump ``name`` (``dumps/kommunsamverkan.nt.gz``), or None."""
+        site = self.with_dumps()
+        if self._dumps is None or name not in {dump.path for dump in site.dumps}:
+            return None
+        return Path(self._dumps.name) / name
 
 
 class Pages:
@@ -78,7 +101,7 @@ class Pages:
             return render()
 
     def index(self, lang: str = "sv") -> str:
-        return self._site.load().index_html(lang)
+        return self._site.with_dumps().index_html(lang)
 
     def ontology(self, lang: str = "sv") -> str:
         return self._site.load().ontology_html(lang)
@@ -163,6 +186,10 @@ class ServerState:
             await asyncio.to_thread(self.site.load)
         return self.site.load()
 
+    async def with_dumps(self) -> Site:
+        """The site with its dumps written (in a thread, once: the event loop keeps serving)."""
+        return await asyncio.to_thread(self.site.with_dumps)
+
     def html(self, text: str) -> Response:
         headers = {**VARY, "Content-Security-Policy": self.policy(text)}
         return Response(text, media_type="text/html; charset=utf-8", headers=headers)
@@ -179,8 +206,7 @@ class ServerState:
 
     def warm_up(self) -> None:
         """Build the site and render the slowest pages, before anyone waits for them."""
-        site = self.site.load()
-        site.dump_files  # noqa: B018  (computed once, cached)
+        self.site.with_dumps()
         self.pages.queries()
         for lang in ("sv", "en"):
             self.pages.index(lang)
