@@ -13,7 +13,9 @@ server start is a warm one), then, one request at a time (no other client):
    in Swedish HTML: min, median and max of each kind;
 3. the memory of the server and its query workers: the largest sum of their RSS seen while
    the pages were served (sampled every 0.1 s) and the proportional set size (PSS, shared
-   pages divided among the processes that share them) at the end.
+   pages divided among the processes that share them) at the end;
+4. with ``--front``, then the front page (which needs the dumps' sizes, so the server writes
+   the dumps first) and the gzipped N-Triples dump, with the peak memory including them.
 
 The machine may be shared: the load average before and after is printed with the figures.
 """
@@ -112,6 +114,7 @@ def main() -> None:
     parser.add_argument("--project", type=Path, required=True)
     parser.add_argument("--pages", type=int, default=10, help="pages of each kind")
     parser.add_argument("--wait", type=float, default=900, help="seconds to wait for the site")
+    parser.add_argument("--front", action="store_true", help="then the front page and a dump")
     parser.add_argument("--log", type=Path, default=Path("/tmp/kgtool-bench-serve-pages.log"))
     args = parser.parse_args()
     collaborations = _things(args.project, "Collaboration", args.pages + 1)
@@ -130,8 +133,11 @@ def main() -> None:
                 ):
                     times["collaboration"].append(_timed(client, f"/id/{collaboration}/"))
                     times["municipality"].append(_timed(client, f"/id/{municipality}/"))
+                pages_peak = sampler.peak
                 pss = sum(_pss_mb(p) for p in _tree(process.pid))
                 processes = len(_tree(process.pid))
+                front = _timed(client, "/") if args.front else None
+                dump = _timed(client, "/dumps/kommunsamverkan.nt.gz") if args.front else None
             print(f"server answers /sparql after {up:.2f} s; first page after {first:.2f} s more")
             print("| page | n | min ms | median ms | max ms |")
             print("|---|---|---|---|---|")
@@ -142,9 +148,14 @@ def main() -> None:
                     f"| {max(ms):.0f} |"
                 )
             print(
-                f"memory: server and {processes - 1} workers, peak RSS sum {sampler.peak:.0f} MB, "
+                f"memory: server and {processes - 1} workers, peak RSS sum {pages_peak:.0f} MB, "
                 f"PSS sum at the end {pss:.0f} MB"
             )
+            if front is not None:
+                print(
+                    f"front page (the dumps written first) {front:.2f} s, then the gzipped "
+                    f"N-Triples dump {dump:.2f} s; peak RSS sum with them {sampler.peak:.0f} MB"
+                )
     finally:
         process.terminate()
         process.wait(30)
