@@ -63,7 +63,7 @@ def test_collaboration_pages_show_both_pictures(site_dir, slug, lang):
     folder = "" if lang == "sv" else "en/"
     text, page = _page(site_dir, f"{folder}id/collaboration/{slug}/index.html")
     for key in ("network", "timeline"):
-        assert f'<figure class="picture" id="{key}"><svg role="img" ' in text, key
+        assert f'<figure class="picture" id="{key}" tabindex="0"><svg role="img" ' in text, key
     assert len(page.svgs) == 2 and all(svg.get("role") == "img" for svg in page.svgs)
     assert len(page.titles) == 2 and all(title.strip() for title in page.titles)
     word = {"sv": ("Medlemsnätverk för", "Tidslinje för"), "en": ("Membership", "Timeline of")}
