@@ -24,6 +24,9 @@ BOMB = (
     f"ASK {{ VALUES ?a {{ {NUMBERS} }} VALUES ?b {{ {NUMBERS} }} VALUES ?c {{ {NUMBERS} }} "
     "FILTER(?a + ?b + ?c < 0) }"
 )
+#: The hostile server's query time limit: a request that had to wait for a bomb's worker to be
+#: freed would take about this long, so "not blocked" is judged against it, not a speed figure.
+QUERY_SECONDS = 8
 NORMAL = "SELECT ?l WHERE { <https://w3id.org/kommunsamverkan/id/municipality/1980> rdfs:label ?l }"
 
 
@@ -46,7 +49,9 @@ def workers_of(pid: int) -> list[int]:
 
 @pytest.fixture(scope="module")
 def hostile_server():
-    running = Server(ROOT, "--timeout", "8", "--request-timeout", "2", "--cache-mb", "0")
+    running = Server(
+        ROOT, "--timeout", str(QUERY_SECONDS), "--request-timeout", "2", "--cache-mb", "0"
+    )
     try:
         running.wait_ready()
         yield running
@@ -104,9 +109,11 @@ def test_values_bombs_never_block_pages_and_queries_are_answered(hostile_server)
         still_running = sum(thread.is_alive() for thread in bombs)
     for thread in bombs:
         thread.join(60)
-    assert max(page_times) < 2.0, page_times  # pages never wait for a worker (loose: shared CI)
+    # Pages never wait for a worker, and the normal query is not queued behind the bombs: either
+    # would take about QUERY_SECONDS (until a bomb's worker is freed), whatever the machine's load.
+    assert max(page_times) < QUERY_SECONDS / 2, page_times
     assert normal.status_code == 200 and "Västerås" in normal.text, normal.text
-    assert normal_took < 1.0, normal_took
+    assert normal_took < QUERY_SECONDS / 2, normal_took
     assert still_running >= 1  # the long lane still held bombs while the query was answered
     assert sorted(set(answers)) == [503], answers  # stopped: too long, or no long slot free
     assert hostile_server.process.poll() is None
