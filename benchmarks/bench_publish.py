@@ -10,8 +10,14 @@ For each size (a project made by ``benchmarks/generate.py``, kept in ``--work``)
   the peak memory of the process tree (the largest sum of the RSS of kgtool and its page
   workers at once, sampled every 0.1 s; forked workers share the store's pages, so the sum
   counts them more than once and is an upper bound) and the peak of the largest process alone;
+- ``kgtool publish -o OUT`` again after editing one label in one data file (an incremental
+  publish: only the pages that show the label are rendered), its wall time, peak memory and
+  the pages it rendered; the edit is undone after each round;
 - **the floor**: a process that loads the same files into an in-memory pyoxigraph store and
   dumps it as N-Triples, Turtle and JSON-LD (what the site's dumps hold, nothing else).
+
+The generated data (one file) is split into ``--files`` files of whole subject blocks, as a
+publisher keeps one file per collaboration or register.
 
 The two run in turn ``--repeat`` times; the table gives min and median of each and the ratio.
 The machine may be shared: say so beside the figures.
@@ -108,39 +114,82 @@ def run(command: list[str], timeout: float, env: dict | None = None) -> dict:
     }
 
 
-def project_of(triples: int, work: Path) -> Path:
-    folder = work / f"publish-{triples}"
+def project_of(triples: int, work: Path, files: int = 1) -> Path:
+    folder = work / f"publish-{triples}" if files <= 1 else work / f"publish-{triples}-{files}"
     if not (folder / "data").is_dir():
         subprocess.run(
             [sys.executable, str(HERE / "generate.py"), "--triples", str(triples), "--out",
              str(folder)],
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
+        if files > 1:
+            split(folder / "data" / "synthetic.ttl", files)
     return folder
 
 
-def bench(triples: int, work: Path, out_root: Path, repeat: int, timeout: float) -> dict:
-    project = project_of(triples, work)
+def split(path: Path, files: int) -> None:
+    """Split a generated Turtle file into ``files`` files of whole subject blocks (each with
+    the prefixes), in order."""
+    text = path.read_text(encoding="utf-8")
+    blocks = text.split("\n\n")
+    head = [line for line in blocks[0].splitlines() if line.startswith(("BASE", "PREFIX"))]
+    first = "\n".join(line for line in blocks[0].splitlines() if line not in head)
+    blocks = [block for block in [first, *blocks[1:]] if block.strip()]
+    size = -(-len(blocks) // files)
+    for number in range(files):
+        part = blocks[number * size : (number + 1) * size]
+        if part:
+            body = "\n\n".join(part)
+            target = path.with_name(f"part-{number:04d}.ttl")
+            target.write_text("\n".join(head) + "\n\n" + body + "\n", encoding="utf-8")
+    path.unlink()
+
+
+def edit_one_file(project: Path) -> tuple[Path, str]:
+    """Change one label in the middle data file; (the file, its text before)."""
+    files = sorted((project / "data").glob("*.ttl"))
+    path = files[len(files) // 2]
+    text = path.read_text(encoding="utf-8")
+    found = re.search(r'rdfs:label "([^"]*)"@sv', text)
+    assert found, f"no label to edit in {path}"
+    edited = text[: found.start(1)] + found.group(1) + " (ändrad)" + text[found.end(1) :]
+    path.write_text(edited, encoding="utf-8")
+    return path, text
+
+
+def bench(
+    triples: int, work: Path, out_root: Path, repeat: int, timeout: float, files: int = 1
+) -> dict:
+    project = project_of(triples, work, files)
     kgtool = [str(Path(sys.executable).parent / "kgtool")]
     site = out_root / f"site-{triples}"
     floor_out = out_root / f"floor-{triples}"
     env = {**os.environ, "KGTOOL_CACHE_DIR": str(work / "cache")}
-    runs: dict[str, list[dict]] = {"publish": [], "floor": []}
+    runs: dict[str, list[dict]] = {"publish": [], "floor": [], "incremental": []}
     for _ in range(repeat):
         shutil.rmtree(site, ignore_errors=True)
         command = [*kgtool, "--project", str(project), "publish", "-o", str(site)]
         runs["publish"].append(run(command, timeout, env))
+        edited, text = edit_one_file(project)
+        try:
+            runs["incremental"].append(run(command, timeout, env))
+        finally:
+            edited.write_text(text, encoding="utf-8")
         shutil.rmtree(floor_out, ignore_errors=True)
         floor = [sys.executable, "-c", FLOOR, str(project), str(floor_out)]
         runs["floor"].append(run(floor, timeout, env))
     last = runs["publish"][-1]
     found = re.search(r"published (\d+) resource pages, (\d+) files", last.get("output", ""))
+    again = re.search(
+        r"(\d+) of \d+ resource pages rendered", runs["incremental"][-1].get("output", "")
+    )
     return {
+        "rendered": int(again.group(1)) if again else None,
         "triples": triples,
         "runs": runs,
         "pages": int(found.group(1)) if found else None,
         "files": int(found.group(2)) if found else None,
-        "ok": all(r.get("code") == 0 for r in runs["publish"]),
+        "ok": all(r.get("code") == 0 for r in runs["publish"] + runs["incremental"]),
         "output": last.get("output", "")[-500:],
     }
 
@@ -152,19 +201,23 @@ def _fmt(values: list[float]) -> str:
 def table(results: list[dict]) -> str:
     lines = [
         "| triples | pages | files | publish s (min / median) | floor s (min / median) "
-        "| ratio (median) | tree RSS MB (max) | largest process MB (max) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| ratio (median) | tree RSS MB (max) | largest process MB (max) "
+        "| incremental s (min / median) | pages rendered | incremental RSS MB (max) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
         publish = [r["wall_s"] for r in result["runs"]["publish"]]
         floor = [r["wall_s"] for r in result["runs"]["floor"]]
         tree = max(r.get("tree_mb", 0) for r in result["runs"]["publish"])
         single = max(r.get("single_mb", 0) for r in result["runs"]["publish"])
+        again = [r["wall_s"] for r in result["runs"]["incremental"]]
+        again_mb = max(r.get("tree_mb", 0) for r in result["runs"]["incremental"])
         ok = "" if result["ok"] else " (failed)"
         lines.append(
             f"| {result['triples']:,} | {result['pages']} | {result['files']} | "
             f"{_fmt(publish)}{ok} | {_fmt(floor)} | {median(publish) / median(floor):.0f}x | "
-            f"{tree:.0f} | {single:.0f} |"
+            f"{tree:.0f} | {single:.0f} | {_fmt(again)} | {result['rendered']} | "
+            f"{again_mb:.0f} |"
         )
     return "\n".join(lines)
 
@@ -176,13 +229,14 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kgtool-bench")
     parser.add_argument("--out", type=Path, default=None, help="where the sites go")
     parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--files", type=int, default=100, help="data files the data is split in")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     out_root = args.out or args.work
     print(f"# {platform.node()}: {os.cpu_count()} processors, Python {platform.python_version()}")
     results = []
     for triples in args.triples:
-        result = bench(triples, args.work, out_root, args.repeat, args.timeout)
+        result = bench(triples, args.work, out_root, args.repeat, args.timeout, args.files)
         results.append(result)
         if not result["ok"]:
             print(result["output"], file=sys.stderr)

@@ -67,6 +67,12 @@ def write_staged(path: Path, data: bytes | str) -> None:
         os.close(descriptor)
 
 
+def link_staged(source: Path, path: Path) -> None:
+    """``path`` inside a staging folder as a hard link to ``source`` (a file of the folder the
+    staging one replaces, reused unchanged: no copy; its folder must exist)."""
+    os.link(source, path)
+
+
 def open_staged(path: Path) -> BinaryIO:
     """A new binary file at ``path`` inside a staging folder (see ``write_staged``), for data
     written as a stream (a dump of the whole graph)."""

@@ -42,15 +42,14 @@ class DatasetVersion:
     titles: dict[str, str]
     content_hash: str
 
-    def citation(self, iri: str = DATASET_IRI, lang: str = "en") -> str:
-        """A recommended citation line for this state of the dataset."""
+    def citation(self, iri: str = DATASET_IRI, lang: str = "en", content: bool = True) -> str:
+        """A recommended citation line for this state of the dataset (with the hash of its
+        files unless not ``content``: a resource page must not change with every file)."""
         title = self.titles.get(lang) or self.titles.get("en") or "kommunsamverkan"
         version = f", version {self.version}" if self.version else ""
         issued = f" ({self.issued})" if self.issued else ""
-        return (
-            f"kgtool contributors{issued}. {title}{version} [data set]. {iri} "
-            f"(content sha256:{self.content_hash[:16]})"
-        )
+        text = f"kgtool contributors{issued}. {title}{version} [data set]. {iri}"
+        return f"{text} (content sha256:{self.content_hash[:16]})" if content else text
 
 
 def content_hash(project: Project) -> str:

@@ -117,18 +117,36 @@ def _server_settings(command: Callable[..., None]) -> Callable[..., None]:
     help="The publishing organisation's e-mail address for the DCAT contact point "
     "(DCAT-AP-SE asks for one; never a person's).",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Render every page, even those an earlier publish into the folder left unchanged.",
+)
 @pass_state
-def publish(state: CliState, out_dir: str, base: str | None, contact_email: str | None) -> None:
-    """Write a static linked-data site: dumps, VoID/DCAT, one page per resource, docs."""
+def publish(
+    state: CliState, out_dir: str, base: str | None, contact_email: str | None, full: bool
+) -> None:
+    """Write a static linked-data site: dumps, VoID/DCAT, one page per resource, docs.
+
+    Into a folder an earlier publish wrote, only the resource pages whose data changed are
+    rendered again (the rest are reused); the result is the same as a full publish."""
     import sys
 
     from kgtool.web.publish import publish as publish_site
 
     result = publish_site(
-        state.project(), out_dir, base, contact_email, progress=sys.stderr.isatty()
+        state.project(), out_dir, base, contact_email, progress=sys.stderr.isatty(), full=full
     )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if result.full_because and result.full_because != "--full":
+        click.echo(f"kgtool publish: every page rendered: {result.full_because}", err=True)
+    elif result.rendered < result.pages:
+        click.echo(
+            f"kgtool publish: {result.rendered} of {result.pages} resource pages rendered, "
+            "the others unchanged",
+            err=True,
+        )
     click.echo(
         f"published {result.pages} resource pages, {result.files} files, "
         f"{result.triples} triples to {result.out_dir} in {result.seconds:.1f} s"

@@ -40,6 +40,7 @@ from pathlib import Path
 from kgtool import atomic
 from kgtool.errors import KgtoolError
 from kgtool.query.result import GRAPH_FORMATS
+from kgtool.web import incremental
 
 _EMAIL = re.compile(r"[^@\s<>\"{}|\\^`]+@[^@\s<>\"{}|\\^`]+\.[^@\s<>\"{}|\\^`]+")
 
@@ -54,6 +55,8 @@ class PublishResult:
     triples: int
     seconds: float
     warnings: tuple[str, ...] = ()
+    rendered: int = 0  # resource pages rendered (the others reused: incremental publish)
+    full_because: str | None = None  # why every page was rendered, when that was not asked
 
 
 MANIFEST = ".kgtool-manifest"
@@ -80,18 +83,18 @@ def _writer(staging: Path, out: Path, written: list[str]):
     return write
 
 
-def _resource_files(site, iri, folder: str, write) -> list:
+def _resource_files(site, iri, folder: str, write) -> tuple[list, set[str]]:
     """The files of one resource: its page in both languages and its RDF in every format;
-    returns its entry in the search index."""
+    returns its entry in the search index and the nodes it looked up."""
     from kgtool.web import rdfio
 
-    with site.graph.page():
+    with site.graph.page() as deps:
         write(folder + "index.html", site.resource_html(iri))
         write("en/" + folder + "index.html", site.resource_html(iri, "en"))
         entry = site.search_entry(iri)
-    for ext, data in rdfio.resource_files(site.graph, iri).items():
-        write(folder + f"index.{ext}", data)
-    return entry
+        for ext, data in rdfio.resource_files(site.graph, iri).items():
+            write(folder + f"index.{ext}", data)
+    return entry, deps
 
 
 #: The site the worker processes render from (set before they fork: they share its store).
@@ -115,9 +118,9 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
 
 
-def _render_chunk(task) -> tuple[list[str], list[list], list[str]]:
-    """In a worker: write the files of a slice of resources; (paths written, search entries,
-    warnings)."""
+def _render_chunk(task) -> tuple[list[str], list[tuple], list[str]]:
+    """In a worker: write the files of a slice of resources; (paths written, (search entry,
+    nodes looked up) of each, warnings)."""
     pages, staging, out, parent = task
     if os.getppid() != parent:  # the publishing process is gone: stop
         os._exit(1)
@@ -146,6 +149,7 @@ class _ResourcePages:
         self.site, self.pages, self.staging, self.out = site, pages, staging, out
         self.written: list[str] = []
         self.entries: dict[str, list] = {}
+        self.deps: dict[str, set[str]] = {}
         self.bar = tqdm(total=len(pages), desc="pages", unit="page", disable=not progress,
                         leave=False)  # fmt: skip
         self.pool = self.results = None
@@ -176,20 +180,24 @@ class _ResourcePages:
             if self.pool is None:
                 write = _writer(self.staging, self.out, self.written)
                 for iri, folder in self.pages:
-                    self.entries[folder] = _resource_files(site, iri, folder, write)
+                    self.entries[folder], self.deps[folder] = _resource_files(
+                        site, iri, folder, write
+                    )
                     self.bar.update()
             else:
-                for paths, entries, warnings in self.results:
+                for paths, pages, warnings in self.results:
                     self.written += paths
-                    self.entries.update((entry[0], entry) for entry in entries)
+                    for entry, deps in pages:
+                        self.entries[entry[0]] = entry
+                        self.deps[entry[0]] = deps
                     site.warnings += [w for w in warnings if w not in site.warnings]
-                    self.bar.update(len(entries))
+                    self.bar.update(len(pages))
                 self.pool.close()
                 self.pool.join()
                 self.pool = None
         finally:
             self.close()
-        site.search_entries = self.entries
+        site.search_entries = {**getattr(site, "search_entries", {}), **self.entries}
         return self.written
 
     def close(self) -> None:
@@ -199,8 +207,11 @@ class _ResourcePages:
         self.bar.close()
 
 
-def _build(site, staging: Path, out: Path, jobs: int = 1, progress: bool = False) -> list[str]:
-    """Write every file of the site into ``staging``; returns their relative paths.
+def _build(
+    site, staging: Path, out: Path, jobs: int = 1, progress: bool = False, plan=None
+) -> tuple[list[str], dict[str, set[str]]]:
+    """Write every file of the site into ``staging`` (of the resource pages, those ``plan``
+    renders); their relative paths, and the nodes each rendered page looked up.
 
     The resource pages are rendered by worker processes while this one writes the dumps,
     metadata, ontology and index pages."""
@@ -213,6 +224,9 @@ def _build(site, staging: Path, out: Path, jobs: int = 1, progress: bool = False
     written: list[str] = []
     write = _writer(staging, out, written)
     pages = sorted(site.model.pages.items(), key=lambda item: item[1])
+    if plan is not None:
+        pages = [(iri, folder) for iri, folder in pages if folder in plan.render]
+        site.search_entries = dict(plan.entries)
     phase("pages")
     resources = _ResourcePages(site, pages, staging, out, jobs, progress)
     try:
@@ -245,7 +259,7 @@ def _build(site, staging: Path, out: Path, jobs: int = 1, progress: bool = False
     finally:
         resources.close()
     write("search.json", site.search_index)
-    return written
+    return written, resources.deps
 
 
 def publish(
@@ -256,12 +270,15 @@ def publish(
     *,
     jobs: int | None = None,
     progress: bool = False,
+    full: bool = False,
 ) -> PublishResult:
     """Write the static site for ``project`` into ``out_dir``, IRIs under ``base`` if given.
 
     ``contact_email`` is the publishing organisation's address for the DCAT contact point;
     ``jobs`` the processes that render pages (default: ``workers()``); ``progress`` shows the
-    phase and a progress bar on stderr.
+    phase and a progress bar on stderr. Into a folder an earlier publish wrote, only the
+    resource pages whose inputs changed are rendered (``kgtool.web.incremental``) unless
+    ``full``; the result says why a full publish was made where one was not asked for.
     """
     from kgtool.web.site.build import Site
     from kgtool.web.site.rebase import check_base
@@ -279,6 +296,7 @@ def publish(
         raise KgtoolError(f"-o {out}: exists and is not a folder")
     target = out.resolve()  # a link to a folder: the folder is what gets replaced
     site = Site.open(project, base, contact_email)
+    inputs = incremental.input_hashes(site)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic.remove_leftovers(target)
@@ -286,11 +304,22 @@ def publish(
     except OSError as error:
         raise KgtoolError(f"-o {out}: cannot create the folder: {error.strerror}") from error
     try:
+        plan, reason, reused = _plan(site, target, staging, full, inputs)
         if target.is_dir():  # the user's own files first: the site's files win a clash
             atomic.copy_unrelated(target, staging, [*_manifest_entries(target), MANIFEST])
-        written = _build(site, staging, out, workers() if jobs is None else jobs, progress)
+        jobs = workers() if jobs is None else jobs
+        written, rendered = _build(site, staging, out, jobs, progress, plan)
+        written += reused
+        deps: dict = dict(rendered)
+        nodes: list[str] = []
+        if plan is not None:
+            nodes = plan.state.nodes
+            old = {folder: i for i, folder in enumerate(plan.state.pages)}
+            deps.update((folder, plan.state.page_deps(old[folder])) for folder in plan.reuse)
+        written += incremental.write_state(staging, site, inputs, deps, nodes)
         atomic.write_atomic(staging / MANIFEST, "".join(f"{r}\n" for r in sorted(written)))
         atomic.replace_folder(staging, target)
+        incremental.keep_inputs(site, inputs)
     except OSError as error:
         raise KgtoolError(f"-o {out}: cannot write the site: {error.strerror}") from error
     finally:
@@ -303,4 +332,25 @@ def publish(
         triples=len(site.graph),
         seconds=time.perf_counter() - started,
         warnings=tuple(site.warnings),
+        rendered=len(site.model.pages) if plan is None else len(plan.render),
+        full_because=reason,
     )
+
+
+def _plan(site, target: Path, staging: Path, full: bool, inputs: dict):
+    """(plan, why a full publish, files reused): an incremental publish's plan with the reused
+    pages' files linked into ``staging``, or None and the reason for a full publish (None
+    when the folder is new)."""
+    if full:
+        return None, "--full", []
+    if not target.is_dir():
+        return None, None, []
+    plan = incremental.plan(site, target, inputs)
+    if isinstance(plan, str):
+        return None, plan, []
+    linked = incremental.link_reused(plan, target, staging)
+    if isinstance(linked, str):  # staging holds links into the old site: start it anew
+        for entry in list(staging.iterdir()):
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        return None, linked, []
+    return plan, None, linked

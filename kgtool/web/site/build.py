@@ -201,10 +201,18 @@ class Site:
         return out
 
     def _render(
-        self, template: str, here: str, lang: str = "sv", page: str | None = None, **context
+        self,
+        template: str,
+        here: str,
+        lang: str = "sv",
+        page: str | None = None,
+        content: bool = True,
+        **context,
     ) -> str:
         """Render ``template`` for the page at ``here`` (its path in the Swedish site), or at
-        ``page`` when one path serves both languages (``api/<name>``)."""
+        ``page`` when one path serves both languages (``api/<name>``). The citation names the
+        hash of the files unless not ``content`` (resource pages: each shows its own
+        resource, and an incremental publish renders only those whose data changed)."""
         from kgtool.web.site.i18n import PREFIX, UI
 
         page = PREFIX[lang] + here if page is None else page
@@ -218,7 +226,7 @@ class Site:
             t=UI[lang],
             alternates=alternates,
             dataset=self.dataset,
-            citation=self.dataset.citation(self.base + "dataset", lang),
+            citation=self.dataset.citation(self.base + "dataset", lang, content),
             **context,
         )
 
@@ -241,6 +249,7 @@ class Site:
             s=summary,
             pictures=pictures,
             pictures_left_out=0 if self.draws_pictures else PICTURE_LIMIT,
+            content=False,
         )
 
     def pictures(self, iri: URIRef, lang: str) -> dict[str, Picture]:

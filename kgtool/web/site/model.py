@@ -523,6 +523,7 @@ class SiteModel(KindViews):
 
     def label(self, node) -> str:
         if isinstance(node, URIRef | BNode):
+            self.graph.note(node)
             if node not in self.labels:
                 if len(self.labels) > LABELS_KEPT:  # a bounded memo: pages ask for neighbours
                     self.labels.clear()

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 IRIS_KEPT = 100_000  # IRIs remembered as rdflib terms before the memo starts again
+ANY = "*"  # a page's lookup of neither a subject nor an object (see ``StoreGraph.page``)
 _LABEL_REFS = tuple((prop, URIRef(prop)) for prop in LABEL_PROPERTIES)
 
 
@@ -118,6 +119,7 @@ class StoreGraph:
         self._default = pyoxigraph.DefaultGraph()
         self._iris: dict = {}  # store term -> rdflib term
         self._memo: dict | None = None  # pattern -> triples, while one page renders
+        self._deps: set[str] | None = None  # the nodes that page looked up
         self._names: dict = {}  # node -> its label literals (both languages rank them)
         logging.getLogger("rdflib.term").addFilter(_QUIET)  # terms are made while pages render
 
@@ -195,15 +197,27 @@ class StoreGraph:
                 found.append(quad)
                 if isinstance(quad.object, ox.BlankNode):
                     todo.append(quad.object)
+        if self._deps is not None:
+            self._deps.update(str(self.published(node)) for node in seen)
         triples = [self.move_triple(q) if self._moved else q.triple for q in found]
         return sorted(triples, key=str)
 
     # -- the rdflib Graph methods the site uses ------------------------------------------------
 
+    def note(self, node) -> None:
+        """While a page renders: it shows something of ``node`` (see ``page``)."""
+        if self._deps is not None:
+            self._deps.add(str(node))
+
+    def _note_pattern(self, pattern) -> None:
+        s, _, o = pattern
+        self._deps.add(str(s) if s is not None else str(o) if o is not None else ANY)
+
     def triples(self, pattern) -> Iterator[tuple]:
         memo = self._memo
         if memo is None:
             return self._triples(pattern)
+        self._note_pattern(pattern)
         found = memo.get(pattern)
         if found is None:
             found = memo[pattern] = list(self._triples(pattern))
@@ -217,16 +231,22 @@ class StoreGraph:
 
     @contextmanager
     def page(self):
-        """Within: each lookup pattern asked once (a page's two languages ask the same)."""
+        """Within: each lookup pattern asked once (a page's two languages ask the same), and
+        the set it gives noting every node the page looked up (the subject of a pattern, else
+        its object; ``ANY`` for a pattern of neither): a change to a triple whose subject or
+        object is not in the set cannot change the page (incremental publish)."""
         self._memo = {}
+        self._deps = deps = set()
         try:
-            yield
+            yield deps
         finally:
-            self._memo = None
+            self._memo = self._deps = None
 
     def label_literals(self, node) -> list[tuple[str, Literal]]:
         """(property, literal) of each naming property (``LABEL_PROPERTIES``) of ``node``
         (remembered: both languages and every page that links ``node`` ask)."""
+        if self._deps is not None:
+            self._deps.add(str(node))
         found = self._names.get(node)
         if found is None:
             if len(self._names) > IRIS_KEPT:
@@ -243,6 +263,8 @@ class StoreGraph:
         return self.triples((None, None, None))
 
     def __contains__(self, triple) -> bool:
+        if self._deps is not None:
+            self._note_pattern(triple)
         return next(iter(self._quads(*triple)), None) is not None
 
     def __len__(self) -> int:

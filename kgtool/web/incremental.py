@@ -1,0 +1,310 @@
+"""Incremental publish: re-render only the resource pages whose inputs changed.
+
+A publish records in the output folder (``.kgtool-publish/``) what the next one needs:
+
+* ``state.json``: the format, a fingerprint of everything that is the same for every page (the
+  kgtool code and templates, ``--base``, the contact address, the dataset's declared version,
+  date and titles, whether pictures are drawn), each graph file's content hash, the resource pages
+  (their folders, sorted) and the nodes they looked up; it is written after every page, so
+  its modification time is later than that of any file the publish wrote;
+* ``deps.bin`` and ``offsets.bin``: for each page, the nodes (indexes into the node list) its
+  store lookups asked about (``StoreGraph.page``: the subject of each pattern, else its
+  object; labels of neighbours; the blank nodes of its RDF).
+
+The next ``kgtool publish`` into the same folder compares: a graph file whose hash differs
+is parsed twice, the version the last publish read (kept by content hash in kgtool's cache,
+``publish-inputs/``) and the file now, with the same stable blank-node labels as the site's
+store; the subjects and objects of the triples in one and not the other are the changed
+nodes. A page is rendered again when it looked up a changed node (a changed triple's
+subject or object), when it is new, or (pictures drawn) when it is a collaboration's page;
+every other page's five files are hard-linked from the old output into the staging folder,
+which is then switched into place whole as in a full publish. The dumps, metadata, indexes,
+ontology and query pages are always written anew.
+
+A full publish is made instead (and the reason said) when the state is missing, unreadable
+or from another kgtool, when anything in the fingerprint differs, when an earlier input is no
+longer in the cache, or when a file to be reused was changed after the last publish (its
+modification time is later than the state's) or is not a regular file. A change that keeps a
+file's modification time (``touch -d``, ``cp -p``) is not seen: ``--full`` renders every page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kgtool import atomic
+from kgtool.query.formats import GRAPH_FORMATS
+from kgtool.web.site.store import ANY
+
+STATE_DIR = ".kgtool-publish"
+FORMAT = 1
+
+
+def page_files(folder: str) -> list[str]:
+    """The files of one resource page (relative to the site)."""
+    return [
+        folder + "index.html",
+        "en/" + folder + "index.html",
+        *(folder + f"index.{ext}" for ext in GRAPH_FORMATS),
+    ]
+
+
+def _code_hash() -> str:
+    """A hash of kgtool's own files (code, templates, static files): pages depend on them."""
+    import blake3
+
+    package = Path(__file__).resolve().parent.parent
+    digest = blake3.blake3()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(site) -> str:
+    """What every resource page depends on besides the graph (see the module's text)."""
+    from kgtool.version import __version__
+
+    parts = [
+        FORMAT,
+        __version__,
+        _code_hash(),
+        site.base,
+        site.contact_email,
+        site.dataset.version,
+        site.dataset.issued,
+        site.dataset.titles,
+        site.draws_pictures,
+    ]
+    return json.dumps(parts, default=str)
+
+
+def _input_cache() -> Path:
+    from kgtool.store.engine import cache_dir
+
+    return cache_dir() / "publish-inputs"
+
+
+def input_hashes(site) -> dict[str, list[str]]:
+    """Each graph file of the site's store: shown path → [content hash, graph name, suffix]."""
+    import blake3
+
+    out = {}
+    for source in site.store.files:
+        digest = blake3.blake3(source.path.read_bytes()).hexdigest()
+        out[source.shown] = [digest, source.graph, source.path.suffix]
+    return out
+
+
+def keep_inputs(site, inputs: dict[str, list[str]]) -> None:
+    """Copy each graph file into the cache under its hash (what the next publish diffs with).
+    A cache that cannot be written only costs the next publish its increments."""
+    folder = _input_cache()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for source in site.store.files:
+            digest, _, suffix = inputs[source.shown]
+            kept = folder / (digest + suffix)
+            if not kept.exists():
+                atomic.write_atomic(kept, source.path.read_bytes())
+    except OSError:
+        pass
+
+
+@dataclass
+class State:
+    """What the last publish into a folder recorded (``.kgtool-publish/``)."""
+
+    fingerprint: str
+    inputs: dict[str, list[str]]
+    finished_ns: int
+    pages: list[str]
+    nodes: list[str]
+    deps: array
+    offsets: array
+
+    def page_deps(self, index: int) -> array:
+        return self.deps[self.offsets[index] : self.offsets[index + 1]]
+
+
+def read_state(out: Path) -> State | str:
+    """The state the last publish left in ``out``, or why there is none to use."""
+    folder = out / STATE_DIR
+    try:
+        data = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return "the last publish's record is from another kgtool"
+        deps, offsets = array("I"), array("Q")
+        deps.frombytes((folder / "deps.bin").read_bytes())
+        offsets.frombytes((folder / "offsets.bin").read_bytes())
+        finished = (folder / "state.json").stat().st_mtime_ns  # written after every page
+        state = State(
+            data["fingerprint"], data["inputs"], finished, data["pages"], data["nodes"], deps,
+            offsets,
+        )  # fmt: skip
+    except FileNotFoundError:
+        return "no record of an earlier publish in the folder"
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return "the last publish's record cannot be read"
+    if len(offsets) != len(state.pages) + 1 or (offsets and offsets[-1] != len(deps)):
+        return "the last publish's record cannot be read"
+    return state
+
+
+@dataclass
+class Plan:
+    """An incremental publish: pages to render, pages whose files are reused."""
+
+    render: set[str]
+    reuse: list[str]
+    state: State
+    entries: dict[str, list] = field(default_factory=dict)  # search entries of reused pages
+
+
+def _file_triples(path: Path, shown: str, graph: str) -> set:
+    from kgtool.web.site.store import _stable_triples
+
+    return {quad.triple for quad in _stable_triples(path, shown, graph)}
+
+
+def changed_nodes(site, state: State, inputs: dict[str, list[str]]) -> set[str] | str:
+    """The subjects and objects (as pages note them) of every triple added or removed since
+    the last publish, or why they cannot be known."""
+    cache = _input_cache()
+    paths = {source.shown: source.path for source in site.store.files}
+    changed: set = set()
+    for shown in sorted(set(inputs) | set(state.inputs)):
+        new, old = inputs.get(shown), state.inputs.get(shown)
+        if new is not None and old is not None and new[0] == old[0]:
+            continue
+        before: set = set()
+        if old is not None:
+            kept = cache / (old[0] + old[2])
+            if not kept.is_file():
+                return f"the earlier version of {shown} is no longer in the cache"
+            before = _file_triples(kept, shown, old[1])
+        after = _file_triples(paths[shown], shown, new[1]) if new is not None else set()
+        changed |= before ^ after
+    convert = site.graph.published
+    nodes = {str(convert(t.subject)) for t in changed}
+    nodes |= {str(convert(t.object)) for t in changed}
+    return nodes
+
+
+def pages_meeting(state: State, nodes: set[str]) -> set[int]:
+    """The indexes of the pages that looked up any of ``nodes`` (or ``ANY``)."""
+    wanted = [i for i, node in enumerate(state.nodes) if node in nodes or node == ANY]
+    data = state.deps.tobytes()
+    size = state.deps.itemsize
+    ends = [state.offsets[i + 1] for i in range(len(state.pages))]
+    found = set()
+    for index in wanted:
+        pattern = array("I", [index]).tobytes()
+        position = data.find(pattern)
+        while position != -1:
+            if position % size == 0:
+                found.add(bisect_right(ends, position // size))
+            position = data.find(pattern, position + 1)
+    return found
+
+
+def plan(site, out: Path, inputs: dict[str, list[str]]) -> Plan | str:
+    """Which pages to render and which to reuse, or why a full publish is needed."""
+    state = read_state(out)
+    if isinstance(state, str):
+        return state
+    if state.fingerprint != fingerprint(site):
+        return "kgtool, its options or the dataset's declared version changed"
+    nodes = changed_nodes(site, state, inputs)
+    if isinstance(nodes, str):
+        return nodes
+    meeting = {state.pages[i] for i in pages_meeting(state, nodes)}
+    render = {folder for folder in site.model.pages.values() if folder not in state.pages}
+    if site.draws_pictures:  # a collaboration's pictures look at the whole graph
+        from kgtool.terms import KS
+
+        collaborations = site.model.of_type(site.move(KS.Collaboration))
+        render |= {site.model.pages[iri] for iri in collaborations}
+    now = set(site.model.pages.values())
+    render |= meeting & now
+    reuse = sorted(now - render)
+    try:
+        entries = json.loads((out / "search.json").read_text(encoding="utf-8"))
+        known = {entry[0]: entry for entry in entries}
+    except (OSError, ValueError, TypeError, IndexError, KeyError):
+        return "the last publish's search.json cannot be read"
+    if any(folder not in known for folder in reuse):
+        return "the last publish's search.json lacks pages"
+    result = Plan(render, reuse, state, {folder: known[folder] for folder in reuse})
+    return result
+
+
+def link_reused(plan: Plan, out: Path, staging: Path) -> list[str] | str:
+    """Hard-link the files of every reused page from ``out`` into ``staging``; the paths, or
+    why they cannot be reused (a full publish follows)."""
+    linked: list[str] = []
+    made: set[str] = set()
+    limit = plan.state.finished_ns
+    for folder in plan.reuse:
+        for relative in page_files(folder):
+            source = out / relative
+            try:
+                info = os.lstat(source)
+            except FileNotFoundError:
+                return f"{relative} is missing from the last publish"
+            if not stat.S_ISREG(info.st_mode) or info.st_mtime_ns > limit:
+                return f"{relative} was changed after the last publish"
+            parent = relative.rpartition("/")[0]
+            if parent not in made:
+                (staging / parent).mkdir(parents=True, exist_ok=True)
+                made.add(parent)
+            atomic.link_staged(source, staging / relative)
+            linked.append(relative)
+    return linked
+
+
+def write_state(
+    staging: Path,
+    site,
+    inputs: dict[str, list[str]],
+    deps: dict[str, set[str] | array],
+    nodes: list[str],
+) -> list[str]:
+    """Record what the next publish needs (see the module's text); the paths written.
+
+    ``deps`` maps each page's folder to its nodes: a set of node texts (rendered now) or an
+    array of indexes into ``nodes`` (reused); new node texts are added to ``nodes``."""
+    index = {node: i for i, node in enumerate(nodes)}
+    pages = sorted(site.model.pages.values())
+    flat, offsets = array("I"), array("Q", [0])
+    for folder in pages:
+        found = deps.get(folder, ())
+        if isinstance(found, array):
+            flat.extend(found)
+        else:
+            for node in sorted(found):
+                number = index.get(node)
+                if number is None:
+                    number = index[node] = len(nodes)
+                    nodes.append(node)
+                flat.append(number)
+        offsets.append(len(flat))
+    folder = staging / STATE_DIR
+    state = {
+        "format": FORMAT,
+        "fingerprint": fingerprint(site),
+        "inputs": inputs,
+        "pages": pages,
+        "nodes": nodes,
+    }
+    atomic.write_staged(folder / "deps.bin", flat.tobytes())
+    atomic.write_staged(folder / "offsets.bin", offsets.tobytes())
+    atomic.write_staged(folder / "state.json", json.dumps(state, ensure_ascii=False))
+    return [f"{STATE_DIR}/{name}" for name in ("deps.bin", "offsets.bin", "state.json")]

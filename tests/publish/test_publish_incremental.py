@@ -1,0 +1,101 @@
+"""A second publish into the same folder renders only the pages whose data changed, and gives
+the same site, byte for byte, as a full publish of the edited project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from publish_helpers import ROOT
+from test_publish_repeatable import differing
+
+from kgtool.cli import cli
+
+STATE = ".kgtool-publish"  # the publish's own record, not part of the site
+AREA = "data/collaborations/areas.ttl"
+
+
+def publish(project: Path, out: Path, *extra: str) -> str:
+    """``kgtool publish`` through the real CLI; its stderr."""
+    result = CliRunner().invoke(cli, ["--project", str(project), "publish", "-o", str(out), *extra])
+    assert result.exit_code == 0, result.output + (result.stderr or "")
+    return result.stderr
+
+
+def inodes(site: Path) -> dict[str, int]:
+    return {
+        str(path.relative_to(site)): path.stat().st_ino
+        for path in site.rglob("*")
+        if path.is_file() and STATE not in path.parts
+    }
+
+
+def site_files(left: Path, right: Path) -> list[str]:
+    return [path for path in differing(left, right) if not path.startswith(STATE)]
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    copy = tmp_path / "project"
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, copy / folder)
+    return copy
+
+
+def test_one_edited_label_renders_only_the_pages_that_show_it(project, tmp_path):
+    site, full = tmp_path / "site", tmp_path / "full"
+    publish(project, site)
+    before = inodes(site)
+    area = project / AREA
+    text = area.read_text(encoding="utf-8")
+    assert '"räddningstjänst"@sv' in text
+    area.write_text(text.replace('"räddningstjänst"@sv', '"räddningstjänsten"@sv'), "utf-8")
+
+    said = publish(project, site)
+    publish(project, full, "--full")
+
+    assert site_files(site, full) == []
+    page = (site / "id/area/raddningstjanst/index.html").read_text(encoding="utf-8")
+    assert "räddningstjänsten" in page
+    rendered, total = (int(n) for n in said.split("kgtool publish: ")[1].split()[0:3:2])
+    assert 0 < rendered < 20 and total > 500, said
+    after = inodes(site)
+    kept = [path for path in after if before.get(path) == after[path]]
+    assert "id/municipality/0114/index.html" in kept  # untouched: the same file, not rewritten
+    assert "id/area/raddningstjanst/index.html" not in kept
+    assert len(kept) >= 5 * (total - rendered)
+    assert "index.html" not in kept and "dumps/kommunsamverkan.nt" not in kept
+
+
+def test_a_page_edited_by_hand_makes_a_full_publish(project, tmp_path):
+    site = tmp_path / "site"
+    publish(project, site)
+    page = site / "id/municipality/0114/index.html"
+    original = page.read_bytes()
+    page.write_bytes(original + b"<!-- edited -->")
+
+    said = publish(project, site)
+
+    assert "every page rendered" in said and "changed after the last publish" in said
+    assert page.read_bytes() == original
+
+
+@pytest.mark.parametrize("damage", ["garbage", "missing"])
+def test_an_unreadable_record_makes_a_full_publish(project, tmp_path, damage):
+    site = tmp_path / "site"
+    publish(project, site)
+    record = site / STATE / "state.json"
+    if damage == "missing":
+        record.unlink()
+    else:
+        record.write_text("{not json", encoding="utf-8")
+    os.utime(site / "index.html")
+
+    said = publish(project, site)
+
+    assert "every page rendered" in said
+    assert (site / STATE / "state.json").read_text(encoding="utf-8").startswith("{")
+    assert publish(project, site, "--full") == ""  # asked for: nothing to explain
