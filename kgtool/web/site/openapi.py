@@ -46,13 +46,16 @@ class Choice:
 
 
 def _label(graph: Graph, subject, lang: str, fallback: str) -> str:
-    from rdflib.namespace import RDFS, SKOS
+    from rdflib import URIRef
 
-    found = {}
-    for prop in (SKOS.prefLabel, RDFS.label):
-        for value in graph.objects(subject, prop):
-            found.setdefault(getattr(value, "language", None), str(value))
-    return found.get(lang) or found.get("sv") or found.get(None) or fallback
+    from kgtool.terms import LABEL_PROPERTIES, pick_label
+
+    candidates = [
+        (prop, str(value), getattr(value, "language", None))
+        for prop in LABEL_PROPERTIES
+        for value in graph.objects(subject, URIRef(prop))
+    ]
+    return pick_label(candidates, lang) or fallback
 
 
 def choices(param: Param, graph: Graph, lang: str = "sv") -> list[Choice]:
