@@ -13,7 +13,8 @@ A publish records in the output folder (``.kgtool-publish/``) what the next one 
 
 The next ``kgtool publish`` into the same folder compares: a graph file whose hash differs
 is parsed twice, the version the last publish read (kept by content hash in kgtool's cache,
-``publish-inputs/``) and the file now, with the same stable blank-node labels as the site's
+``publish-inputs/``, the least recently used dropped beyond twice the size of the current
+files) and the file now, with the same stable blank-node labels as the site's
 store; the subjects and objects of the triples in one and not the other are the changed
 nodes. A page is rendered again when it looked up a changed node (a changed triple's
 subject or object), when it is new, or (pictures drawn) when it is a collaboration's page;
@@ -104,18 +105,44 @@ def input_hashes(site) -> dict[str, list[str]]:
 
 
 def keep_inputs(site, inputs: dict[str, list[str]]) -> None:
-    """Copy each graph file into the cache under its hash (what the next publish diffs with).
-    A cache that cannot be written only costs the next publish its increments."""
+    """Copy each graph file into the cache under its hash (what the next publish diffs with),
+    then drop the least recently used earlier versions beyond twice the size of this one (see
+    :func:`prune_inputs`). A cache that cannot be written only costs the next publish its
+    increments."""
     folder = _input_cache()
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        kept_now = set()
         for source in site.store.files:
             digest, _, suffix = inputs[source.shown]
             kept = folder / (digest + suffix)
-            if not kept.exists():
+            if kept.exists():
+                os.utime(kept)  # used again: the most recent
+            else:
                 atomic.write_atomic(kept, source.path.read_bytes())
+            kept_now.add(kept.name)
+        budget = 2 * sum((folder / name).stat().st_size for name in kept_now)
+        prune_inputs(folder, kept_now, budget)
     except OSError:
         pass
+
+
+def prune_inputs(folder: Path, keep: set[str], budget: int) -> list[str]:
+    """Delete the earlier versions in ``folder``, least recently used first, until the folder
+    holds at most ``budget`` bytes; the files named in ``keep`` always stay. Returns the names
+    deleted. (A publish whose earlier version was dropped falls back to a full publish.)"""
+    entries = [(entry.stat().st_mtime_ns, entry) for entry in folder.iterdir() if entry.is_file()]
+    total = sum(entry.stat().st_size for _, entry in entries)
+    deleted = []
+    for _, entry in sorted(entries, key=lambda pair: pair[0]):
+        if total <= budget:
+            break
+        if entry.name in keep:
+            continue
+        total -= entry.stat().st_size
+        entry.unlink()
+        deleted.append(entry.name)
+    return deleted
 
 
 @dataclass

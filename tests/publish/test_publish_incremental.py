@@ -97,3 +97,41 @@ def test_an_unreadable_record_makes_a_full_publish(project, tmp_path, damage):
     assert "every page rendered" in said
     assert (site / STATE / "state.json").read_text(encoding="utf-8").startswith("{")
     assert publish(project, site, "--full") == ""  # asked for: nothing to explain
+
+
+def test_the_cache_of_earlier_inputs_drops_the_least_recently_used_first(tmp_path):
+    import os
+
+    from kgtool.web.incremental import prune_inputs
+
+    folder = tmp_path / "publish-inputs"
+    folder.mkdir()
+    # newest first: this publish's file was kept long ago (and is still in use), then old1 ...
+    names = ["old1.ttl", "old2.ttl", "old3.ttl", "current.ttl"]
+    for age, name in enumerate(names, start=1):
+        (folder / name).write_bytes(b"x" * 100)
+        os.utime(folder / name, ns=(10**18 - age * 10**9,) * 2)
+
+    deleted = prune_inputs(folder, keep={"current.ttl"}, budget=250)
+
+    assert deleted == ["old3.ttl", "old2.ttl"]
+    assert sorted(p.name for p in folder.iterdir()) == ["current.ttl", "old1.ttl"]
+    assert prune_inputs(folder, keep={"current.ttl"}, budget=250) == []
+
+
+def test_a_publish_keeps_its_inputs_within_twice_their_size(project, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KGTOOL_CACHE_DIR", str(cache))
+    site = tmp_path / "site"
+    publish(project, site)
+    inputs = cache / "publish-inputs"
+    first = {p.name for p in inputs.iterdir()}
+    area = project / AREA
+    area.write_text(area.read_text(encoding="utf-8") + "\n# edited\n", "utf-8")
+    said = publish(project, site)
+
+    now = {p.name for p in inputs.iterdir()}
+    assert len(now) == len(first) + 1  # the edited file's new version beside its earlier one
+    graph_bytes = sum(p.stat().st_size for p in project.rglob("*.ttl"))
+    assert sum(p.stat().st_size for p in inputs.iterdir()) <= 2 * graph_bytes
+    assert "resource pages rendered, the others unchanged" in said, said  # incremental
