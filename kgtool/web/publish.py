@@ -139,6 +139,20 @@ def workers() -> int:
     return max(1, min(usable, 4))
 
 
+def _close_shared_fonts() -> None:
+    """Close the fonts matplotlib has open before forking (a notebook, or an earlier picture in
+    this process): a forked worker shares their open files, and its closing them moves the file
+    position under this process's reads ("FT_Load_Glyph ... invalid outline"). They are opened
+    again on the next picture."""
+    font_manager = sys.modules.get("matplotlib.font_manager")
+    clear = getattr(getattr(font_manager, "_get_font", None), "cache_clear", None)
+    if clear is not None:
+        import gc
+
+        clear()
+        gc.collect()  # fonts held in reference cycles are closed now, not after the fork
+
+
 class _ResourcePages:
     """Every resource's files, rendered by ``jobs`` forked processes (they share the store)
     while the publishing process writes the rest of the site; ``finish`` waits for them."""
@@ -166,6 +180,7 @@ class _ResourcePages:
             for i in range(0, len(self.pages), CHUNK)
         ]
         _SITE = self.site
+        _close_shared_fonts()
         try:
             context = multiprocessing.get_context("fork")
             self.pool = context.Pool(jobs, initializer=_worker_start, initargs=(parent,))
