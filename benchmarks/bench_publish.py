@@ -7,9 +7,11 @@
 For each size (a project made by ``benchmarks/generate.py``, kept in ``--work``):
 
 - ``kgtool publish -o OUT`` as a whole process: wall time, resource pages and files written,
-  the peak memory of the process tree (the largest sum of the RSS of kgtool and its page
-  workers at once, sampled every 0.1 s; forked workers share the store's pages, so the sum
-  counts them more than once and is an upper bound) and the peak of the largest process alone;
+  the peak memory of the process tree sampled every 0.1 s: the largest sum of the proportional
+  set sizes (PSS: a page shared by n processes counts 1/n, so forked workers sharing the
+  store's pages are not counted twice; this is the memory the tree really holds), the largest
+  sum of the RSS (an upper bound that counts shared pages once per process) and the largest
+  single process's RSS;
 - ``kgtool publish -o OUT`` again after editing one label in one data file (an incremental
   publish: only the pages that show the label are rendered), its wall time, peak memory and
   the pages it rendered; the edit is undone after each round;
@@ -87,10 +89,24 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _pss_mb(pid: int) -> float:
+    """The process's proportional set size: pages shared with n processes count 1/n each, so
+    the sum over a process tree is the memory it really holds (forked workers share the
+    store's pages with the publishing process; their RSS counts those pages again)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def run(command: list[str], timeout: float, env: dict | None = None) -> dict:
-    """Run ``command``: wall time, peak tree RSS and largest single RSS (MB), its output."""
+    """Run ``command``: wall time, peak tree RSS and PSS, largest single RSS (MB), its output."""
     started = time.perf_counter()
-    tree_peak = single_peak = 0.0
+    tree_peak = single_peak = pss_peak = 0.0
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
         while proc.poll() is None:
@@ -101,6 +117,7 @@ def run(command: list[str], timeout: float, env: dict | None = None) -> dict:
             sizes = [_rss_mb(p) for p in _tree(proc.pid)]
             tree_peak = max(tree_peak, sum(sizes))
             single_peak = max([single_peak, *sizes])
+            pss_peak = max(pss_peak, sum(_pss_mb(p) for p in _tree(proc.pid)))
             time.sleep(0.1)
         wall = time.perf_counter() - started
         out.seek(0)
@@ -109,6 +126,7 @@ def run(command: list[str], timeout: float, env: dict | None = None) -> dict:
         "wall_s": wall,
         "tree_mb": tree_peak,
         "single_mb": single_peak,
+        "pss_mb": pss_peak,
         "code": proc.returncode,
         "output": text,
     }
@@ -201,22 +219,23 @@ def _fmt(values: list[float]) -> str:
 def table(results: list[dict]) -> str:
     lines = [
         "| triples | pages | files | publish s (min / median) | floor s (min / median) "
-        "| ratio (median) | tree RSS MB (max) | largest process MB (max) "
-        "| incremental s (min / median) | pages rendered | incremental RSS MB (max) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| ratio (median) | tree PSS MB (max) | tree RSS MB (max) | largest process MB (max) "
+        "| incremental s (min / median) | pages rendered | incremental PSS MB (max) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
         publish = [r["wall_s"] for r in result["runs"]["publish"]]
         floor = [r["wall_s"] for r in result["runs"]["floor"]]
         tree = max(r.get("tree_mb", 0) for r in result["runs"]["publish"])
         single = max(r.get("single_mb", 0) for r in result["runs"]["publish"])
+        pss = max(r.get("pss_mb", 0) for r in result["runs"]["publish"])
         again = [r["wall_s"] for r in result["runs"]["incremental"]]
-        again_mb = max(r.get("tree_mb", 0) for r in result["runs"]["incremental"])
+        again_mb = max(r.get("pss_mb", 0) for r in result["runs"]["incremental"])
         ok = "" if result["ok"] else " (failed)"
         lines.append(
             f"| {result['triples']:,} | {result['pages']} | {result['files']} | "
             f"{_fmt(publish)}{ok} | {_fmt(floor)} | {median(publish) / median(floor):.0f}x | "
-            f"{tree:.0f} | {single:.0f} | {_fmt(again)} | {result['rendered']} | "
+            f"{pss:.0f} | {tree:.0f} | {single:.0f} | {_fmt(again)} | {result['rendered']} | "
             f"{again_mb:.0f} |"
         )
     return "\n".join(lines)
