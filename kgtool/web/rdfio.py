@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import gzip
 import io
-import json
 from collections.abc import Iterable
+from json.encoder import encode_basestring as _quote  # json's C encoder of a string
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -55,6 +55,7 @@ def _sort_key(value: dict[str, str]) -> tuple[str, ...]:
 
 
 _SHORTENERS: dict[tuple, dict[str, str]] = {}
+_RDF_TYPE = str(RDF.type)
 
 
 def _shortener(context: dict[str, str]):
@@ -79,11 +80,15 @@ def to_jsonld(graph: Graph, prefixes: dict[str, str] | None = None) -> bytes:
     short = _shortener(context)
     nodes: dict[str, dict[str, list]] = {}
     for s, p, o in graph:
-        node = nodes.setdefault(_node_id(s), {})
-        if p == RDF.type and not isinstance(o, Literal):
+        node_id = f"_:{s}" if isinstance(s, BNode) else str(s)
+        node = nodes.get(node_id)
+        if node is None:
+            node = nodes[node_id] = {}
+        predicate = str(p)
+        if predicate == _RDF_TYPE and not isinstance(o, Literal):
             node.setdefault("@type", []).append(short(str(o)))
         else:
-            node.setdefault(short(str(p)), []).append(_value(o, context))
+            node.setdefault(short(predicate), []).append(_value(o, context))
     items = []
     for node_id in sorted(nodes):
         node = nodes[node_id]
@@ -93,8 +98,39 @@ def to_jsonld(graph: Graph, prefixes: dict[str, str] | None = None) -> bytes:
         for key in sorted(node):
             item[key] = sorted(node[key], key=_sort_key)
         items.append(item)
-    document = {"@context": dict(sorted(context.items())), "@graph": items}
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    key = tuple(sorted(context.items()))
+    head = _CONTEXTS.get(key)
+    if head is None:
+        if len(_CONTEXTS) > 100:
+            _CONTEXTS.clear()
+        head = _CONTEXTS[key] = _indented(dict(key), " ")
+    text = f'{{\n "@context": {head},\n "@graph": {_indented(items, " ")}\n}}\n'
+    return text.encode("utf-8")
+
+
+#: The ``@context`` of each set of prefixes as ``_indented`` writes it (pages share a few).
+_CONTEXTS: dict[tuple, str] = {}
+
+
+def _indented(value, pad: str = "") -> str:
+    """``value`` (dicts, lists and strings, nested) as ``json.dumps(value, ensure_ascii=False,
+    indent=1)`` writes it, starting on a line indented by ``pad``: the same bytes without the
+    pure-Python encoder ``json`` falls back to for indented output."""
+    if isinstance(value, str):
+        return _quote(value)
+    if not value:
+        return "{}" if isinstance(value, dict) else "[]"
+    inner = pad + " "
+    if isinstance(value, dict):
+        body = f",\n{inner}".join(
+            f"{_quote(k)}: {_quote(v) if isinstance(v, str) else _indented(v, inner)}"
+            for k, v in value.items()
+        )
+        return f"{{\n{inner}{body}\n{pad}}}"
+    body = f",\n{inner}".join(
+        _quote(v) if isinstance(v, str) else _indented(v, inner) for v in value
+    )
+    return f"[\n{inner}{body}\n{pad}]"
 
 
 SERIALISERS = {"ttl": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld}
@@ -144,7 +180,8 @@ def _used(prefixes: dict[str, str], triples: list) -> dict[str, str]:
         if type(node).__name__ == "NamedNode"
     }
     iris |= {t.object.datatype.value for t in triples if type(t.object).__name__ == "Literal"}
-    return {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}
+    lines = "\n" + "\n".join(iris)  # an IRI holds no line break: one search per prefix
+    return {p: ns for p, ns in prefixes.items() if "\n" + ns in lines}
 
 
 def serialise(graph: Graph, ext: str) -> bytes:

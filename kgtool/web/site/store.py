@@ -121,6 +121,7 @@ class StoreGraph:
         self._memo: dict | None = None  # pattern -> triples, while one page renders
         self._deps: set[str] | None = None  # the nodes that page looked up
         self._names: dict = {}  # node -> its label literals (both languages rank them)
+        self._namespaces: list | None = None  # (prefix, namespace under base), made once
         logging.getLogger("rdflib.term").addFilter(_QUIET)  # terms are made while pages render
 
     # -- terms both ways -----------------------------------------------------------------------
@@ -301,11 +302,15 @@ class StoreGraph:
         return default if found is None else found
 
     def namespaces(self):
-        for prefix, namespace in PREFIXES.items():
-            text = str(namespace)
-            if self._moved and text.startswith(DEFAULT_BASE):
-                text = self.base + text[len(DEFAULT_BASE) :]
-            yield prefix, URIRef(text)
+        if self._namespaces is None:
+            found = []
+            for prefix, namespace in PREFIXES.items():
+                text = str(namespace)
+                if self._moved and text.startswith(DEFAULT_BASE):
+                    text = self.base + text[len(DEFAULT_BASE) :]
+                found.append((prefix, URIRef(text)))
+            self._namespaces = found
+        return iter(self._namespaces)
 
     # -- whole-graph questions, answered by the store -----------------------------------------
 
