@@ -275,26 +275,38 @@ def plan(site, out: Path, inputs: dict[str, list[str]]) -> Plan | str:
 
 def link_reused(plan: Plan, out: Path, staging: Path) -> list[str] | str:
     """Hard-link the files of every reused page from ``out`` into ``staging``; the paths, or
-    why they cannot be reused (a full publish follows)."""
+    why they cannot be reused (a full publish follows). (Hundreds of thousands of files: text
+    paths and bare system calls, one ``mkdir`` per folder.)"""
     linked: list[str] = []
     made: set[str] = set()
     limit = plan.state.finished_ns
+    old, new = os.fspath(out) + os.sep, os.fspath(staging) + os.sep
+    is_file, lstat, link = stat.S_ISREG, os.lstat, atomic.link_staged
     for folder in plan.reuse:
         for relative in page_files(folder):
-            source = out / relative
             try:
-                info = os.lstat(source)
+                info = lstat(old + relative)
             except FileNotFoundError:
                 return f"{relative} is missing from the last publish"
-            if not stat.S_ISREG(info.st_mode) or info.st_mtime_ns > limit:
+            if not is_file(info.st_mode) or info.st_mtime_ns > limit:
                 return f"{relative} was changed after the last publish"
             parent = relative.rpartition("/")[0]
             if parent not in made:
-                (staging / parent).mkdir(parents=True, exist_ok=True)
+                _make_folder(new + parent)
                 made.add(parent)
-            atomic.link_staged(source, staging / relative)
+            link(old + relative, new + relative)
             linked.append(relative)
     return linked
+
+
+def _make_folder(path: str) -> None:
+    """``path`` as a folder: one ``mkdir`` when its parent is there (the usual case)."""
+    try:
+        os.mkdir(path)
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
+    except FileExistsError:
+        pass
 
 
 def write_state(

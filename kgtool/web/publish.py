@@ -20,7 +20,8 @@ The site is built in a sibling folder ``.NAME.kgtool-…`` and switched into pla
 mix. Files in the output folder that an earlier publish did not write (its manifest,
 ``.kgtool-manifest``, lists what it wrote) are carried over; files it wrote and this one does
 not are gone. An interrupted publish leaves the old site and at most the sibling folder, which
-the next publish removes.
+the next publish removes. The old site, once replaced, is deleted by a detached process
+(``atomic.remove_in_background``): the publish does not wait for it.
 
 A host serves ``…/id/municipality/1980`` from the folder ``id/municipality/1980/`` (a
 redirect to the trailing slash, as static hosts do); Apache's MultiViews can negotiate the
@@ -314,10 +315,11 @@ def publish(
     inputs = incremental.input_hashes(site)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        atomic.remove_leftovers(target)
+        atomic.remove_leftovers(target, background=True)
         staging = atomic.staging_folder(target)
     except OSError as error:
         raise KgtoolError(f"-o {out}: cannot create the folder: {error.strerror}") from error
+    switched = False
     try:
         plan, reason, reused = _plan(site, target, staging, full, inputs)
         if target.is_dir():  # the user's own files first: the site's files win a clash
@@ -333,12 +335,13 @@ def publish(
             deps.update((folder, plan.state.page_deps(old[folder])) for folder in plan.reuse)
         written += incremental.write_state(staging, site, inputs, deps, nodes)
         atomic.write_atomic(staging / MANIFEST, "".join(f"{r}\n" for r in sorted(written)))
-        atomic.replace_folder(staging, target)
+        atomic.replace_folder(staging, target, background=True)  # the old site: not waited for
+        switched = True
         incremental.keep_inputs(site, inputs)
     except OSError as error:
         raise KgtoolError(f"-o {out}: cannot write the site: {error.strerror}") from error
     finally:
-        if staging.exists():
+        if not switched and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return PublishResult(
         out_dir=out,

@@ -92,3 +92,17 @@ class Server:
             self.process.kill()
             self.process.wait(5)
         self._log_file.close()
+
+
+def leftovers(out: Path) -> list[str]:
+    """The ``.NAME.kgtool-…`` folders beside ``out`` (a staging folder, an old site)."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.kgtool-"))
+
+
+def wait_for_no_leftovers(out: Path, timeout: float = 60) -> list[str]:
+    """Wait until the old site a publish replaced (deleted by a detached process) is gone
+    from beside ``out``; the leftovers still there after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while (found := leftovers(out)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found

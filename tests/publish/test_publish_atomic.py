@@ -13,7 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from publish_helpers import ROOT, kgtool_command
+from publish_helpers import ROOT, kgtool_command, wait_for_no_leftovers
 
 NEW_BASE = "https://data.example.org/kommunsamverkan/"
 KILL_AT = (0.2, 0.5, 0.7, 0.85, 0.95)  # fractions of a whole publish's time
@@ -83,6 +83,7 @@ def test_killed_republish_leaves_old_or_new_site(tmp_path):
         if leftovers and not recovered:  # the next run removes what was left
             run([*publish_command(out), "--base", NEW_BASE])
             assert snapshot(out) == new_site
+            assert wait_for_no_leftovers(out) == []  # the old site: deleted in the background
             assert [path.name for path in work.iterdir()] == ["site"]
             recovered = True
     print("outcomes by kill point:", dict(zip(KILL_AT, outcomes, strict=True)))
