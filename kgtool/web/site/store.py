@@ -118,6 +118,7 @@ class StoreGraph:
         self._ox = pyoxigraph
         self._default = pyoxigraph.DefaultGraph()
         self._iris: dict = {}  # store term -> rdflib term
+        self._back: dict = {}  # rdflib IRI or blank node -> store term (of those in _iris)
         self._memo: dict | None = None  # pattern -> triples, while one page renders
         self._deps: set[str] | None = None  # the nodes that page looked up
         self._names: dict = {}  # node -> its label literals (both languages rank them)
@@ -131,11 +132,11 @@ class StoreGraph:
         ox = self._ox
         if term is None:
             return None
+        found = self._back.get(term)
+        if found is not None:
+            return found
         if isinstance(term, URIRef):
-            text = str(term)
-            if self._moved and text.startswith(self.base):
-                text = DEFAULT_BASE + text[len(self.base) :]
-            return ox.NamedNode(text)
+            return ox.NamedNode(self._store_iri(str(term)))
         if isinstance(term, BNode):
             return ox.BlankNode(str(term))
         if isinstance(term, Literal):
@@ -146,20 +147,33 @@ class StoreGraph:
             return ox.Literal(str(term))
         raise TypeError(f"not an RDF term: {term!r}")
 
+    def _store_iri(self, text: str) -> str:
+        """An IRI under ``base`` as the store has it."""
+        if self._moved and text.startswith(self.base):
+            return DEFAULT_BASE + text[len(self.base) :]
+        return text
+
     def published(self, node):
         """A store term as the rdflib term, IRIs under ``base`` (``terms.rdflib_term`` for
-        the rest; terms remembered, pages ask for the same ones often)."""
+        the rest; terms remembered, pages ask for the same ones often, and ``to_store`` finds
+        the way back for IRIs and blank nodes)."""
         found = self._iris.get(node)
         if found is None:
             if len(self._iris) > IRIS_KEPT:
                 self._iris.clear()
-            if type(node).__name__ != "NamedNode":
+                self._back.clear()
+            kind = type(node).__name__
+            if kind != "NamedNode":
                 found = rdflib_term(node)
+                if kind == "BlankNode":
+                    self._back[found] = node
             else:
                 moved = text = node.value
                 if self._moved and text.startswith(DEFAULT_BASE):
                     moved = self.base + text[len(DEFAULT_BASE) :]
                 found = URIRef(moved)
+                if self._store_iri(moved) == text:  # not an IRI already under ``base``
+                    self._back[found] = node
             self._iris[node] = found
         return found
 
@@ -226,9 +240,10 @@ class StoreGraph:
 
     def _triples(self, pattern) -> Iterator[tuple]:
         s, p, o = pattern
-        convert = self.published
+        known, convert = self._iris.get, self.published
         for quad in self._quads(s, p, o):
-            yield (convert(quad.subject), convert(quad.predicate), convert(quad.object))
+            s, p, o = quad.subject, quad.predicate, quad.object
+            yield (known(s) or convert(s), known(p) or convert(p), known(o) or convert(o))
 
     @contextmanager
     def page(self):
