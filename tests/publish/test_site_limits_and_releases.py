@@ -15,7 +15,8 @@ from rdflib import URIRef
 
 from kgtool.cli import cli
 from kgtool.project import Project
-from kgtool.web.site.build import PICTURE_LIMIT, Site
+from kgtool.web.site.build import Site
+from kgtool.web.site.pictures import PICTURE_LIMIT
 
 VERSION = "2026.12.0"
 

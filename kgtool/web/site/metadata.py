@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
+from kgtool.query.formats import MEDIA_TYPES
 from kgtool.store.graph import new_graph
 from kgtool.version import DatasetVersion
-from kgtool.query.formats import MEDIA_TYPES
 
 if TYPE_CHECKING:
     from kgtool.web.site.store import StoreGraph
@@ -222,29 +222,54 @@ def dcat_graph(
     iris = SiteIris(base)
     out = new_graph()
     out.bind("vcard", VCARD)
-    day = {"issued": Literal(issued.isoformat(), datatype=XSD.date)}
-    day["modified"] = Literal(modified.isoformat(), datatype=XSD.date)
+    days = (
+        Literal(issued.isoformat(), datatype=XSD.date),
+        Literal(modified.isoformat(), datatype=XSD.date),
+    )
+    _catalogue(out, iris, days)
+    _dataset(out, iris, days, version)
+    for dump in dumps:
+        _dump_distribution(out, iris, dump, days)
+    _sparql_service(out, iris)
+    _publisher(out, iris, contact_email)
+    out.add((CC0, RDF.type, DCTERMS.LicenseDocument))
+    out.add((CC0, RDFS.label, Literal("CC0 1.0 Universal", lang="en")))
+    out.add((iris.catalog, DCTERMS.conformsTo, DCAT_AP))
+    out.add((DCAT_AP, RDFS.label, Literal("DCAT-AP 3.0.0", lang="en")))
+    out.add((SPARQL_PROTOCOL, RDFS.label, Literal("SPARQL 1.1 Protocol", lang="en")))
+    _type_referenced(out)
+    return out
 
-    def titled(node: URIRef, sv: str, en: str) -> None:
-        out.add((node, DCTERMS.title, Literal(sv, lang="sv")))
-        out.add((node, DCTERMS.title, Literal(en, lang="en")))
 
-    cat, ds = iris.catalog, iris.dataset
+def _titled(out: Graph, node: URIRef, sv: str, en: str) -> None:
+    out.add((node, DCTERMS.title, Literal(sv, lang="sv")))
+    out.add((node, DCTERMS.title, Literal(en, lang="en")))
+
+
+def _catalogue(out: Graph, iris: SiteIris, days: tuple[Literal, Literal]) -> None:
+    """The catalogue: what it holds, who publishes it, when (``days``: issued, modified)."""
+    cat = iris.catalog
     out.add((cat, RDF.type, DCAT.Catalog))
-    titled(cat, "Katalog: " + TITLE_SV, "Catalogue: " + TITLE_EN)
+    _titled(out, cat, "Katalog: " + TITLE_SV, "Catalogue: " + TITLE_EN)
     out.add((cat, DCTERMS.description, Literal(DESCRIPTION_SV, lang="sv")))
     out.add((cat, DCTERMS.description, Literal(DESCRIPTION_EN, lang="en")))
     out.add((cat, DCTERMS.publisher, iris.publisher))
     out.add((cat, DCTERMS.license, CC0))
     out.add((cat, DCTERMS.language, URIRef(EU + "language/SWE")))
-    out.add((cat, FOAF.homepage, URIRef(base)))
-    out.add((cat, DCTERMS.issued, day["issued"]))
-    out.add((cat, DCTERMS.modified, day["modified"]))
-    out.add((cat, DCAT.dataset, ds))
+    out.add((cat, FOAF.homepage, URIRef(iris.base)))
+    out.add((cat, DCTERMS.issued, days[0]))
+    out.add((cat, DCTERMS.modified, days[1]))
+    out.add((cat, DCAT.dataset, iris.dataset))
     out.add((cat, DCAT.service, iris.service))
 
+
+def _dataset(
+    out: Graph, iris: SiteIris, days: tuple[Literal, Literal], version: DatasetVersion | None
+) -> None:
+    """The dataset: titles, publisher, version and dates, language, place, themes, keywords."""
+    ds = iris.dataset
     out.add((ds, RDF.type, DCAT.Dataset))
-    titled(ds, TITLE_SV, TITLE_EN)
+    _titled(out, ds, TITLE_SV, TITLE_EN)
     out.add((ds, DCTERMS.description, Literal(DESCRIPTION_SV, lang="sv")))
     out.add((ds, DCTERMS.description, Literal(DESCRIPTION_EN, lang="en")))
     out.add((ds, DCTERMS.publisher, iris.publisher))
@@ -255,8 +280,8 @@ def dcat_graph(
     if version is not None and version.issued:
         out.add((ds, DCTERMS.issued, Literal(version.issued, datatype=XSD.date)))
     else:
-        out.add((ds, DCTERMS.issued, day["issued"]))
-    out.add((ds, DCTERMS.modified, day["modified"]))
+        out.add((ds, DCTERMS.issued, days[0]))
+    out.add((ds, DCTERMS.modified, days[1]))
     out.add((ds, DCTERMS.language, URIRef(EU + "language/SWE")))
     out.add((ds, DCTERMS.spatial, URIRef(EU + "country/SWE")))
     out.add((ds, DCTERMS.accessRights, URIRef(EU + "access-right/PUBLIC")))
@@ -264,36 +289,43 @@ def dcat_graph(
         theme = URIRef(EU + "data-theme/" + code)
         out.add((ds, DCAT.theme, theme))
         out.add((theme, SKOS.prefLabel, Literal(label, lang="en")))
-    out.add((ds, DCAT.landingPage, URIRef(base)))
+    out.add((ds, DCAT.landingPage, URIRef(iris.base)))
     for keyword in ("kommuner", "regioner", "samverkan", "kommunal samverkan", "län"):
         out.add((ds, DCAT.keyword, Literal(keyword, lang="sv")))
     for keyword in ("municipalities", "regions", "inter-municipal collaboration"):
         out.add((ds, DCAT.keyword, Literal(keyword, lang="en")))
 
-    for dump in dumps:
-        file_type, name = DUMP_FORMATS[dump.ext]
-        media = MEDIA_TYPES[dump.ext]
-        dist = iris.distribution(dump)
-        url = URIRef(base + dump.path)
-        out.add((ds, DCAT.distribution, dist))
-        out.add((dist, RDF.type, DCAT.Distribution))
-        suffix = " (gzip)" if dump.gzipped else ""
-        titled(dist, f"Hela grafen i {name}{suffix}", f"The whole graph in {name}{suffix}")
-        out.add((dist, DCAT.accessURL, url))
-        out.add((dist, DCAT.downloadURL, url))
-        out.add((dist, DCAT.mediaType, URIRef(IANA + media)))
-        out.add((dist, DCTERMS["format"], URIRef(EU + "file-type/" + file_type)))
-        if dump.gzipped:
-            out.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
-        out.add((dist, DCAT.byteSize, Literal(dump.byte_size, datatype=XSD.nonNegativeInteger)))
-        out.add((dist, DCTERMS.license, CC0))
-        out.add((dist, DCTERMS.issued, day["issued"]))
-        out.add((dist, DCTERMS.modified, day["modified"]))
 
-    dist = URIRef(base + "dataset/distribution/sparql")
-    out.add((ds, DCAT.distribution, dist))
+def _dump_distribution(
+    out: Graph, iris: SiteIris, dump: Dump, days: tuple[Literal, Literal]
+) -> None:
+    """One dump file as a distribution of the dataset: where, in which format, how large."""
+    file_type, name = DUMP_FORMATS[dump.ext]
+    media = MEDIA_TYPES[dump.ext]
+    dist = iris.distribution(dump)
+    url = URIRef(iris.base + dump.path)
+    out.add((iris.dataset, DCAT.distribution, dist))
     out.add((dist, RDF.type, DCAT.Distribution))
-    titled(dist, "SPARQL-ändpunkt", "SPARQL endpoint")
+    suffix = " (gzip)" if dump.gzipped else ""
+    _titled(out, dist, f"Hela grafen i {name}{suffix}", f"The whole graph in {name}{suffix}")
+    out.add((dist, DCAT.accessURL, url))
+    out.add((dist, DCAT.downloadURL, url))
+    out.add((dist, DCAT.mediaType, URIRef(IANA + media)))
+    out.add((dist, DCTERMS["format"], URIRef(EU + "file-type/" + file_type)))
+    if dump.gzipped:
+        out.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+    out.add((dist, DCAT.byteSize, Literal(dump.byte_size, datatype=XSD.nonNegativeInteger)))
+    out.add((dist, DCTERMS.license, CC0))
+    out.add((dist, DCTERMS.issued, days[0]))
+    out.add((dist, DCTERMS.modified, days[1]))
+
+
+def _sparql_service(out: Graph, iris: SiteIris) -> None:
+    """The SPARQL endpoint: a distribution of the dataset and the read-only service behind it."""
+    dist = URIRef(iris.base + "dataset/distribution/sparql")
+    out.add((iris.dataset, DCAT.distribution, dist))
+    out.add((dist, RDF.type, DCAT.Distribution))
+    _titled(out, dist, "SPARQL-ändpunkt", "SPARQL endpoint")
     out.add((dist, DCAT.accessURL, iris.sparql))
     out.add((dist, DCAT.accessService, iris.service))
     out.add((dist, DCAT.mediaType, URIRef(IANA + MEDIA_TYPES["json"])))
@@ -302,34 +334,30 @@ def dcat_graph(
 
     svc = iris.service
     out.add((svc, RDF.type, DCAT.DataService))
-    titled(svc, "SPARQL-tjänst (endast läsning)", "SPARQL service (read only)")
+    _titled(out, svc, "SPARQL-tjänst (endast läsning)", "SPARQL service (read only)")
     out.add((svc, DCAT.endpointURL, iris.sparql))
     out.add((svc, DCTERMS.conformsTo, SPARQL_PROTOCOL))
-    out.add((svc, DCAT.servesDataset, ds))
+    out.add((svc, DCAT.servesDataset, iris.dataset))
     out.add((svc, DCTERMS.publisher, iris.publisher))
     out.add((svc, DCTERMS.license, CC0))
 
+
+def _publisher(out: Graph, iris: SiteIris, contact_email: str | None) -> None:
+    """The publisher (the project) and its contact point (its web address, and the
+    organisation's e-mail address when given)."""
     pub = iris.publisher
     out.add((pub, RDF.type, FOAF.Agent))
     out.add((pub, RDF.type, FOAF.Organization))
     out.add((pub, FOAF.name, Literal(PUBLISHER_SV, lang="sv")))
     out.add((pub, FOAF.name, Literal(PUBLISHER_EN, lang="en")))
-    out.add((pub, FOAF.homepage, URIRef(base)))
+    out.add((pub, FOAF.homepage, URIRef(iris.base)))
 
     contact = iris.contact
     out.add((contact, RDF.type, VCARD.Organization))
     out.add((contact, VCARD.fn, Literal(PUBLISHER_SV, lang="sv")))
-    out.add((contact, VCARD.hasURL, URIRef(base)))
+    out.add((contact, VCARD.hasURL, URIRef(iris.base)))
     if contact_email:
         out.add((contact, VCARD.hasEmail, URIRef(f"mailto:{contact_email}")))
-
-    out.add((CC0, RDF.type, DCTERMS.LicenseDocument))
-    out.add((CC0, RDFS.label, Literal("CC0 1.0 Universal", lang="en")))
-    out.add((cat, DCTERMS.conformsTo, DCAT_AP))
-    out.add((DCAT_AP, RDFS.label, Literal("DCAT-AP 3.0.0", lang="en")))
-    out.add((SPARQL_PROTOCOL, RDFS.label, Literal("SPARQL 1.1 Protocol", lang="en")))
-    _type_referenced(out)
-    return out
 
 
 def _type_referenced(out: Graph) -> None:

@@ -1,0 +1,94 @@
+"""Pages as HTML: the templates (Jinja2, autoescaped) with what every page shows (links to the
+home page and the other language, the dataset's citation), and the static assets."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kgtool.web.site.model import SiteModel
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from kgtool.version import DatasetVersion
+
+
+def jinja_env() -> Environment:
+    """Jinja2 with autoescaping on for every template."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    from kgtool.web.site import i18n
+
+    env = Environment(
+        loader=PackageLoader("kgtool.web", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        auto_reload=False,  # the templates are the package's: no stat of each on every page
+    )
+    env.globals.update(
+        count=i18n.count,
+        number=i18n.number,
+        size=i18n.size,
+        column_breaks=i18n.column_breaks,
+        query_summary=i18n.query_summary,
+        role_count=i18n.role_count,
+    )
+    return env
+
+
+class Renderer:
+    """Renders a page's template in one language of the site under ``base``."""
+
+    def __init__(self, base: str, dataset: DatasetVersion) -> None:
+        self.base = base
+        self.dataset = dataset
+        self.env = jinja_env()
+
+    def render(
+        self,
+        template: str,
+        here: str,
+        lang: str = "sv",
+        page: str | None = None,
+        content: bool = True,
+        **context,
+    ) -> str:
+        """Render ``template`` for the page at ``here`` (its path in the Swedish site), or at
+        ``page`` when one path serves both languages (``api/<name>``). The citation names the
+        hash of the files unless not ``content`` (resource pages: each shows its own
+        resource, and an incremental publish renders only those whose data changed)."""
+        from kgtool.web.site.i18n import PREFIX, UI
+
+        page = PREFIX[lang] + here if page is None else page
+        root = SiteModel.relative("", page)
+        alternates = {code: SiteModel.relative(PREFIX[code] + here, page) for code in PREFIX}
+        return self.env.get_template(template).render(
+            root=root,
+            home=SiteModel.relative(PREFIX[lang], page),
+            rdf_dir=SiteModel.relative(here, page).removeprefix("./"),
+            lang=lang,
+            t=UI[lang],
+            alternates=alternates,
+            dataset=self.dataset,
+            citation=self.dataset.citation(self.base + "dataset", lang, content),
+            **context,
+        )
+
+
+def static_files() -> dict[str, bytes]:
+    """Relative path → bytes of the stylesheet, scripts and the vendored YASGUI."""
+    from importlib.resources import files
+
+    out: dict[str, bytes] = {}
+    root = files("kgtool.web") / "static"
+
+    def walk(folder, prefix: str) -> None:
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_dir():
+                walk(entry, prefix + entry.name + "/")
+            elif not entry.name.startswith("."):
+                out["static/" + prefix + entry.name] = entry.read_bytes()
+
+    walk(root, "")
+    return out
