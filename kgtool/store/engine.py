@@ -85,6 +85,7 @@ class ProjectStore:
     location: Path | None = None  # the persistent folder, or None for an in-memory store
     triples: int | None = None  # counted when it was built
     lock: Any = field(default=None, repr=False)  # the reader lock, held while this is alive
+    digests: list[str] | None = None  # the files' content hashes, when the loader kept them
 
     def triple_count(self) -> int:
         return len(self.store) if self.triples is None else self.triples

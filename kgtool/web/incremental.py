@@ -94,12 +94,15 @@ def _input_cache() -> Path:
 
 
 def input_hashes(site) -> dict[str, list[str]]:
-    """Each graph file of the site's store: shown path → [content hash, graph name, suffix]."""
+    """Each graph file of the site's store: shown path → [content hash, graph name, suffix]
+    (the hashes the store's loader took, when it kept them)."""
     import blake3
 
+    digests = site.store.digests or [None] * len(site.store.files)
     out = {}
-    for source in site.store.files:
-        digest = blake3.blake3(source.path.read_bytes()).hexdigest()
+    for source, digest in zip(site.store.files, digests, strict=True):
+        if digest is None:
+            digest = blake3.blake3(source.path.read_bytes()).hexdigest()
         out[source.shown] = [digest, source.graph, source.path.suffix]
     return out
 

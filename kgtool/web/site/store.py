@@ -1,11 +1,10 @@
 """The store the site reads: the project's files in one in-memory Oxigraph graph, stable blank
 nodes, and an rdflib-shaped view of it under the published base.
 
-``load_site_store`` parses every file once into the default graph of an in-memory store (a
-triple written in two files is one triple; lookups are several times faster than on the cached
-on-disk store). Blank nodes get labels derived from the file and the order in which they first
-appear in it (``b<file hash>x<n>``), so the same files always give the same labels, at linear
-cost, with no whole-graph canonicalisation; editing one file changes only that file's labels.
+``load_site_store`` (``kgtool.web.site.loading``) reads every file once into the default graph
+of an in-memory store (a triple written in two files is one triple; lookups are several times
+faster than on the cached on-disk store), blank nodes labelled ``b<file hash>x<n>`` in the
+order they first appear in their file.
 
 ``StoreGraph`` answers the few questions the page model asks (``objects``, ``subjects``,
 ``value``, ``in`` …) with pattern lookups on that store, in rdflib terms, with IRIs under the
@@ -15,18 +14,17 @@ not on the size of the graph.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, Literal, URIRef
 
-from kgtool.errors import InputError
 from kgtool.terms import DEFAULT_BASE, LABEL_PROPERTIES, PREFIXES, rdflib_term
+from kgtool.web.site.loading import _stable_triples as _stable_triples
+from kgtool.web.site.loading import load_site_store as load_site_store
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -37,61 +35,6 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 IRIS_KEPT = 100_000  # IRIs remembered as rdflib terms before the memo starts again
 ANY = "*"  # a page's lookup of neither a subject nor an object (see ``StoreGraph.page``)
 _LABEL_REFS = tuple((prop, URIRef(prop)) for prop in LABEL_PROPERTIES)
-
-
-def _stable_triples(path: Path, shown: str, graph_name: str) -> Iterator:
-    """The file's triples as default-graph quads, blank nodes relabelled stably."""
-    import pyoxigraph
-
-    from kgtool.store.engine import _rdf_format, syntax_message
-
-    tag = hashlib.sha256(graph_name.encode()).hexdigest()[:8]
-    labels: dict[str, pyoxigraph.BlankNode] = {}
-
-    def stable(node):
-        if isinstance(node, pyoxigraph.BlankNode):
-            found = labels.get(node.value)
-            if found is None:
-                found = labels[node.value] = pyoxigraph.BlankNode(f"b{tag}x{len(labels)}")
-            return found
-        return node
-
-    default = pyoxigraph.DefaultGraph()
-    try:
-        for triple in pyoxigraph.parse(
-            path=path, format=_rdf_format(path), base_iri=path.resolve().as_uri()
-        ):
-            yield pyoxigraph.Quad(
-                stable(triple.subject), triple.predicate, stable(triple.object), default
-            )
-    except SyntaxError as error:
-        raise InputError(syntax_message(shown, error)) from None
-
-
-def load_site_store(paths: Iterable[Path], root: Path | None = None) -> ProjectStore:
-    """Every file in the default graph of a new in-memory store, blank nodes labelled stably."""
-    import pyoxigraph
-
-    from kgtool.store.engine import ProjectStore, source_files
-
-    store = pyoxigraph.Store()
-    files = source_files(paths, root)
-    for source in files:
-        try:
-            data = source.path.read_bytes()
-            data.decode("utf-8")
-        except OSError as error:
-            raise InputError(f"{source.shown}: cannot read: {error.strerror or error}") from None
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            raise InputError(f"{source.shown}:{line}: not UTF-8 text: {error.reason}") from None
-        if b"_:" not in data and b"[" not in data:  # no blank nodes: the fast loader
-            from kgtool.store.engine import load_file
-
-            load_file(store, source, data, default_graph=True)
-        else:
-            store.bulk_extend(_stable_triples(source.path, source.shown, source.graph))
-    return ProjectStore(store, files)
 
 
 class _QuietIllTyped(logging.Filter):
