@@ -43,7 +43,9 @@ def cell(binding: dict[str, Any] | None, column: str, root: str, prefix: str, la
         return Cell("_:" + value)
     language = binding.get("xml:lang", "")
     kind = "label" if column.endswith("_label") else "code" if column.endswith("_code") else ""
-    return Cell(value, lang=language if language and language != lang else "", kind=kind or "literal")
+    return Cell(
+        value, lang=language if language and language != lang else "", kind=kind or "literal"
+    )
 
 
 def answer_rows(

@@ -21,7 +21,10 @@ def form_context(params: list, lists: dict[str, list[Choice]], lang: str) -> dic
     lists = dict(lists)
     for p in params:
         if p.type == "role":
-            lists[p.name] = [Choice("full", t["role_full"]), Choice("associate", t["role_associate"])]
+            lists[p.name] = [
+                Choice("full", t["role_full"]),
+                Choice("associate", t["role_associate"]),
+            ]
     words = {key: t[key] for key in SCRIPT_WORDS}
     words["locale"] = "sv-SE" if lang == "sv" else "en-GB"
     return {

@@ -461,7 +461,9 @@ def column_breaks(name: str):
 
     from markupsafe import Markup, escape
 
-    return Markup("<wbr>".join(escape(part) for part in re.split(r"(?=_)|(?<=[a-z])(?=[A-Z])", name)))
+    return Markup(
+        "<wbr>".join(escape(part) for part in re.split(r"(?=_)|(?<=[a-z])(?=[A-Z])", name))
+    )
 
 
 # The saved queries' summaries in Swedish (the queries' own text is English). A query missing

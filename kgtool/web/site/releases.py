@@ -3,9 +3,9 @@
 ``kgtool release`` (kgtool/authoring/release.py) leaves ``releases/VERSION/`` in the project:
 dumps, ``release.ttl`` (the DCAT record) and ``notes.md``. This module copies each release to
 the same path of the site, writes ``releases/index.html`` (every release, newest first, with its
-date, notes and downloads) and ``releases/index.nt`` (every release record in one graph, sorted). The
-latest graph stays at the site's current paths (``dumps/…``). The same releases give the same
-bytes.
+date, notes and downloads) and ``releases/index.nt`` (every release record in one graph,
+sorted). The latest graph stays at the site's current paths (``dumps/…``). The same releases
+give the same bytes.
 """
 
 from __future__ import annotations
