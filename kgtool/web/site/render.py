@@ -17,7 +17,7 @@ def jinja_env() -> Environment:
     """Jinja2 with autoescaping on for every template."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    from kgtool.web.site import i18n
+    from kgtool.web.site import fragments, i18n
 
     env = Environment(
         loader=PackageLoader("kgtool.web", "templates"),
@@ -33,6 +33,7 @@ def jinja_env() -> Environment:
         column_breaks=i18n.column_breaks,
         query_summary=i18n.query_summary,
         role_count=i18n.role_count,
+        **fragments.GLOBALS,
     )
     return env
 
@@ -58,7 +59,8 @@ class Renderer:
         ``page`` when one path serves both languages (``api/<name>``). The citation names the
         hash of the files unless not ``content`` (resource pages: each shows its own
         resource, and an incremental publish renders only those whose data changed)."""
-        from kgtool.web.site.i18n import PREFIX, UI
+        from kgtool.web.site.fragments import texts
+        from kgtool.web.site.i18n import PREFIX
 
         page = PREFIX[lang] + here if page is None else page
         root = SiteModel.relative("", page)
@@ -68,7 +70,7 @@ class Renderer:
             home=SiteModel.relative(PREFIX[lang], page),
             rdf_dir=SiteModel.relative(here, page).removeprefix("./"),
             lang=lang,
-            t=UI[lang],
+            t=texts(lang),
             alternates=alternates,
             dataset=self.dataset,
             citation=self.dataset.citation(self.base + "dataset", lang, content),
