@@ -15,9 +15,9 @@ not on the size of the graph.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, Literal, URIRef
@@ -27,7 +27,6 @@ from kgtool.web.site.loading import _stable_triples as _stable_triples
 from kgtool.web.site.loading import load_site_store as load_site_store
 
 if TYPE_CHECKING:
-    import pyoxigraph
 
     from kgtool.store.engine import ProjectStore
 
