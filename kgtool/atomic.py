@@ -4,8 +4,9 @@ Every file kgtool writes into a project or an output folder goes through this mo
 (``tests/test_atomic_writes.py`` checks no other module writes files):
 
 * :func:`write_atomic` writes one file: a temporary file in the same folder, then one rename.
-* :func:`staging_folder`, :func:`copy_unrelated` and :func:`replace_folder` build a whole
-  folder beside the target and switch it into place in one step. On Linux the switch is
+* :func:`staging_folder`, :func:`copy_unrelated` (:func:`unrelated_files`, :func:`copy_files`)
+  and :func:`replace_folder` build a whole folder beside the target and switch it into place
+  in one step. On Linux the switch is
   ``renameat2(RENAME_EXCHANGE)``, which swaps the two folders atomically: a reader of the
   target sees the old folder or the new one, never a mix, and never no folder. Elsewhere (or on
   a file system without it) it is two renames, with a moment where the target is missing.
@@ -157,31 +158,71 @@ def staging_folder(target: Path) -> Path:
 
 def copy_unrelated(old: Path, staging: Path, ours: Iterable[str]) -> list[str]:
     """Copy every file of ``old`` that kgtool did not write (``ours``) into ``staging``; the
-    paths copied (relative, with ``/``).
+    paths copied (relative, with ``/``): :func:`unrelated_files`, then :func:`copy_files`."""
+    found = unrelated_files(old, ours)
+    copy_files(old, staging, found)
+    return found
+
+
+def unrelated_files(old: Path, ours: Iterable[str]) -> list[str]:
+    """The files of ``old`` that kgtool did not write (``ours``), relative, with ``/``.
 
     ``ours`` comes from a manifest file in the folder and is not trusted: it can only keep a
-    regular file from being copied; links are always copied as links. A folder is made only
-    for what is copied into it, so folders emptied of stale files disappear. (A site has
-    hundreds of thousands of files: one ``scandir`` per folder, text paths, no ``stat``.)
-    """
+    regular file from being copied; links are always copied as links, never followed. A site
+    has hundreds of thousands of files: GNU ``find`` lists them in another process where it is
+    there, else one ``scandir`` per folder; a folder that cannot be read is an error (its
+    files would be lost), not skipped."""
     skip = ours if isinstance(ours, (set, frozenset)) else set(ours)
-    root, into = os.fspath(old), os.fspath(staging)
-    copied: list[str] = []
+    listed = _find_files(old)
+    if listed is None:
+        listed = _scan_files(old)
+    return [name for name, link in listed if link or name not in skip]
+
+
+def _find_files(old: Path) -> list[tuple[str, bool]] | None:
+    """(path, is a link) of every entry of ``old`` but folders, by GNU find; None without it."""
+    import subprocess
+
+    command = shutil.which("find")
+    if command is None or not sys.platform.startswith("linux"):
+        return None
+    try:
+        result = subprocess.run(
+            [command, os.fspath(old), "-mindepth", "1", "!", "-type", "d", "-printf", "%y%P\\0"],
+            stdin=subprocess.DEVNULL, capture_output=True, check=False,
+        )  # fmt: skip
+    except OSError:
+        return None
+    if result.returncode != 0:  # not GNU find, or a folder it could not read: scan instead
+        return None
+    entries = result.stdout.split(b"\0")[:-1]
+    return [(os.fsdecode(entry[1:]), entry[:1] == b"l") for entry in entries]
+
+
+def _scan_files(old: Path) -> list[tuple[str, bool]]:
+    """(path, is a link) of every entry of ``old`` but folders, by ``os.scandir``."""
+    root = os.fspath(old)
+    found: list[tuple[str, bool]] = []
     folders = [""]
     while folders:
         relative = folders.pop()
         with os.scandir(root + os.sep + relative if relative else root) as entries:
             for entry in entries:
-                name = relative + entry.name
                 link = entry.is_symlink()
                 if not link and entry.is_dir():
-                    folders.append(name + "/")
-                    continue
-                if not link and name in skip:
-                    continue
-                copied.append(name)
+                    folders.append(relative + entry.name + "/")
+                else:
+                    found.append((relative + entry.name, link))
+    return found
+
+
+def copy_files(old: Path, staging: Path, names: Iterable[str]) -> None:
+    """Copy ``names`` (relative to ``old``, from :func:`unrelated_files`) into ``staging``:
+    links as links, files with their times and mode. A folder is made only for what is copied
+    into it, so folders emptied of stale files disappear."""
+    root, into = os.fspath(old), os.fspath(staging)
     made: set[str] = set()
-    for name in copied:
+    for name in names:
         parent = name.rpartition("/")[0]
         if parent not in made:
             os.makedirs(os.path.join(into, parent), exist_ok=True)
@@ -191,7 +232,6 @@ def copy_unrelated(old: Path, staging: Path, ours: Iterable[str]) -> list[str]:
             os.symlink(os.readlink(source), target)
         else:
             shutil.copy2(source, target)
-    return copied
 
 
 def _exchange(first: Path, second: Path) -> bool:

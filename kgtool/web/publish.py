@@ -321,19 +321,10 @@ def publish(
         raise KgtoolError(f"-o {out}: cannot create the folder: {error.strerror}") from error
     switched = False
     try:
-        plan, reason, reused = _plan(site, target, staging, full, inputs)
-        if target.is_dir():  # the user's own files first: the site's files win a clash
-            atomic.copy_unrelated(target, staging, [*_manifest_entries(target), MANIFEST])
+        plan, reason = _plan(site, target, full, inputs)
         jobs = workers() if jobs is None else jobs
-        written, rendered = _build(site, staging, out, jobs, progress, plan)
-        written += reused
-        deps: dict = dict(rendered)
-        nodes: list[str] = []
-        if plan is not None:
-            nodes = plan.state.nodes
-            old = {folder: i for i, folder in enumerate(plan.state.pages)}
-            deps.update((folder, plan.state.page_deps(old[folder])) for folder in plan.reuse)
-        written += incremental.write_state(staging, site, inputs, deps, nodes)
+        written, plan, reason = _write_site(site, staging, target, out, jobs, progress,
+                                            plan, reason, inputs)  # fmt: skip
         atomic.write_atomic(staging / MANIFEST, "".join(f"{r}\n" for r in sorted(written)))
         atomic.replace_folder(staging, target, background=True)  # the old site: not waited for
         switched = True
@@ -355,20 +346,119 @@ def publish(
     )
 
 
-def _plan(site, target: Path, staging: Path, full: bool, inputs: dict):
-    """(plan, why a full publish, files reused): an incremental publish's plan with the reused
-    pages' files linked into ``staging``, or None and the reason for a full publish (None
-    when the folder is new)."""
+def _write_site(
+    site, staging: Path, target: Path, out: Path, jobs: int, progress: bool, plan,
+    reason: str | None, inputs: dict,
+) -> tuple[list[str], object, str | None]:  # fmt: skip
+    """Build the site into ``staging`` while a forked process links the reused pages' files
+    from ``target`` and lists the user's own files there, copy those, record the state;
+    (the paths written, the plan, why a full publish): the plan is dropped when a file to
+    reuse was changed after the last publish."""
+    carry = _CarryOver(plan, target, staging)  # beside the build
+    try:
+        written, rendered = _build(site, staging, out, jobs, progress, plan)
+    except BaseException:
+        carry.stop()  # before the staging folder is deleted
+        raise
+    reused, unrelated = carry.finish()
+    if isinstance(reused, str):  # a file to reuse was changed: every page after all
+        plan, reason, reused = None, reused, []
+        _empty(staging)
+        site.search_entries = {}
+        written, rendered = _build(site, staging, out, jobs, progress, None)
+    written += reused
+    done = set(written)  # the user's own files: the site's win a clash
+    atomic.copy_files(target, staging, [name for name in unrelated if name not in done])
+    deps: dict = dict(rendered)
+    nodes: list[str] = []
+    if plan is not None:
+        nodes = plan.state.nodes
+        old = {folder: i for i, folder in enumerate(plan.state.pages)}
+        deps.update((folder, plan.state.page_deps(old[folder])) for folder in plan.reuse)
+    written += incremental.write_state(staging, site, inputs, deps, nodes)
+    return written, plan, reason
+
+
+def _plan(site, target: Path, full: bool, inputs: dict):
+    """(plan, why a full publish): an incremental publish's plan, or None and the reason for
+    a full publish (None when the folder is new)."""
     if full:
-        return None, "--full", []
+        return None, "--full"
     if not target.is_dir():
-        return None, None, []
+        return None, None
     plan = incremental.plan(site, target, inputs)
     if isinstance(plan, str):
-        return None, plan, []
-    linked = incremental.link_reused(plan, target, staging)
-    if isinstance(linked, str):  # staging holds links into the old site: start it anew
-        for entry in list(staging.iterdir()):
-            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-        return None, linked, []
-    return plan, None, linked
+        return None, plan
+    return plan, None
+
+
+def _empty(folder: Path) -> None:
+    for entry in list(folder.iterdir()):
+        shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+
+
+def _carry(plan, target: Path, staging: Path) -> tuple[list[str] | str, list[str]]:
+    """What the old site gives the new one: the reused pages' files hard-linked into
+    ``staging`` (or why they cannot be), and the files kgtool did not write there."""
+    if not target.is_dir():
+        return [], []
+    reused = [] if plan is None else incremental.link_reused(plan, target, staging)
+    ours = {*_manifest_entries(target), MANIFEST}
+    return reused, atomic.unrelated_files(target, ours)
+
+
+def _carry_child(connection, parent: int, plan, target: Path, staging: Path) -> None:
+    _worker_start(parent)
+    try:
+        reused, unrelated = _carry(plan, target, staging)
+        connection.send((None if isinstance(reused, list) else reused, unrelated))
+    except OSError as error:
+        connection.send(error)
+
+
+class _CarryOver:
+    """:func:`_carry` in a forked process while this one builds the site (linking a big
+    site's unchanged pages is mostly system calls: hundreds of thousands of links and folders);
+    in this process where processes cannot be forked."""
+
+    def __init__(self, plan, target: Path, staging: Path):
+        import multiprocessing
+
+        self.args = (plan, target, staging)
+        self.process = self.connection = None
+        if "fork" in multiprocessing.get_all_start_methods() and target.is_dir():
+            context = multiprocessing.get_context("fork")
+            self.connection, sending = context.Pipe(duplex=False)
+            self.process = context.Process(
+                target=_carry_child, args=(sending, os.getpid(), *self.args), daemon=True
+            )
+            self.process.start()
+            sending.close()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.join()
+            self.connection.close()
+            self.process = None
+
+    def finish(self) -> tuple[list[str] | str, list[str]]:
+        """Wait for it (nothing writes into the staging folder afterwards): (the reused
+        files or why a full publish is needed, the files kgtool did not write)."""
+        if self.process is None:
+            return _carry(*self.args)
+        try:
+            answer = self.connection.recv()
+        except EOFError:
+            answer = OSError(0, "the process that links the unchanged pages died")
+        finally:
+            self.connection.close()
+            self.process.join()
+        if isinstance(answer, OSError):
+            raise answer
+        why, unrelated = answer
+        plan = self.args[0]
+        if why is not None:
+            return why, unrelated
+        reused = [] if plan is None else [f for d in plan.reuse for f in incremental.page_files(d)]
+        return reused, unrelated
