@@ -8,12 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, ORG, RDF
 
-from kgtool.terms import KS
 from kgtool.web.site.model import SiteModel, Value
 from kgtool.web.site.municipality import code_of, county_of
 from kgtool.web.site.resource import PostRow, post_order, post_row
+from kgtool.web.site.vocab import DCTERMS, KS, ORG, RDF
 
 
 @dataclass

@@ -12,13 +12,15 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, TIME, XSD
+from rdflib.namespace import PROV
 
 from kgtool.terms import DEFAULT_BASE, label_rank, shorten
 from kgtool.web.site.i18n import TERM_LABELS
+from kgtool.web.site.vocab import DCTERMS, RDF, TIME, XSD
 
 if TYPE_CHECKING:
     from kgtool.web.site.store import StoreGraph
@@ -43,6 +45,15 @@ PLAIN_TYPES = {
 }  # shown as plain text: no datatype badge
 SOURCE_PROPERTIES = (PROV.wasDerivedFrom, DCTERMS.source)
 TIME_VALUES = (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear, TIME.inXSDDateTime)
+_UNKNOWN = object()  # not looked up yet (a label memo's None means: no label)
+
+
+@lru_cache(maxsize=1024)
+def _note(datatype: URIRef | None) -> str | None:
+    """The badge a literal of ``datatype`` shows (None: shown as plain text)."""
+    if datatype is None or datatype in PLAIN_TYPES:
+        return None
+    return shorten(str(datatype), bare=True)
 
 
 @dataclass(frozen=True)
@@ -98,9 +109,10 @@ class SiteModel:
 
     def href(self, iri: URIRef, from_dir: str) -> str | None:
         """A link to ``iri`` from a page in folder ``from_dir`` ('' for the site root)."""
+        page = self.pages.get(iri)
         text = str(iri)
-        if iri in self.pages:
-            target = self.prefix + self.pages[iri]
+        if page is not None:
+            target = self.prefix + page
         elif text.startswith(self.def_base) and len(text) > len(self.def_base):
             return self.relative(self.prefix + "def/", from_dir) + "#" + text[len(self.def_base) :]
         elif text == self.def_base:
@@ -117,6 +129,24 @@ class SiteModel:
 
         What ``posixpath.relpath`` gives for two folders of the site, without its calls to
         ``os.getcwd`` (a page has hundreds of links)."""
+        if not (
+            "." in target_dir
+            or "." in from_dir
+            or "//" in target_dir
+            or "//" in from_dir
+            or target_dir[:1] == "/"
+            or from_dir[:1] == "/"
+            or target_dir[-1:] not in ("/", "")
+            or from_dir[-1:] not in ("/", "")
+        ):  # folders 'a/b/' or '': the common steps, then up and down
+            mine, theirs = target_dir.split("/"), from_dir.split("/")
+            same = 0
+            for step, other in zip(mine, theirs, strict=False):
+                if step != other:
+                    break
+                same += 1
+            ups = len(theirs) - 1 - same
+            return "../" * ups + "/".join(mine[same:]) if ups >= 0 else "./"
         target = [part for part in target_dir.split("/") if part and part != "."]
         start = [part for part in from_dir.split("/") if part and part != "."]
         if ".." in target or ".." in start:
@@ -144,11 +174,11 @@ class SiteModel:
     def label(self, node) -> str:
         if isinstance(node, URIRef | BNode):
             self.graph.note(node)
-            if node not in self.labels:
+            found = self.labels.get(node, _UNKNOWN)
+            if found is _UNKNOWN:
                 if len(self.labels) > LABELS_KEPT:  # a bounded memo: pages ask for neighbours
                     self.labels.clear()
-                self.labels[node] = self._label_of(node)
-            found = self.labels[node]
+                found = self.labels[node] = self._label_of(node)
             if found is not None:
                 return found
         if str(node) in self.term_labels:
@@ -162,8 +192,7 @@ class SiteModel:
             if term.datatype == XSD.boolean:
                 yes = term.toPython() is True
                 return Value(("ja" if yes else "nej") if self.lang == "sv" else str(yes).lower())
-            shown = term.datatype is not None and term.datatype not in PLAIN_TYPES
-            note = shorten(str(term.datatype), bare=True) if shown else None
+            note = _note(term.datatype)
             lang = term.language if term.language and term.language != self.lang else None
             return Value(str(term), note=note, lang=lang)
         if isinstance(term, BNode):

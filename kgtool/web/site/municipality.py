@@ -7,11 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import URIRef
-from rdflib.namespace import ORG, OWL, RDF
 
-from kgtool.terms import KS
 from kgtool.web.site.model import SiteModel, Value
 from kgtool.web.site.resource import MembershipRow, PostRow, memberships, post_order, post_row
+from kgtool.web.site.vocab import KS, ORG, OWL, RDF
 
 
 @dataclass

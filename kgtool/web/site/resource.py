@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import ORG, RDF, RDFS, SKOS
 
-from kgtool.terms import KS
 from kgtool.web.site.model import SOURCE_PROPERTIES, Row, SiteModel, Value
+from kgtool.web.site.vocab import KS, ORG, RDF, RDFS, SKOS
 
 
 @dataclass
@@ -70,18 +69,19 @@ def resource_view(model: SiteModel, iri: URIRef) -> ResourceView:
     here = model.pages[iri]
     g = model.graph
     literal, linked, labels, types, sources = [], [], [], [], []
+    kinds, names, said_by = {RDF.type}, {RDFS.label, SKOS.prefLabel}, set(SOURCE_PROPERTIES)
     for p, o in g.predicate_objects(iri):
-        if p == RDF.type:
+        if p in kinds:
             types.append(o)
-        elif p in (RDFS.label, SKOS.prefLabel) and isinstance(o, Literal):
+        elif p in names and isinstance(o, Literal):
             labels.append(o)
-        elif p in SOURCE_PROPERTIES:
+        elif p in said_by:
             sources.append(o)
         elif isinstance(o, Literal):
             literal.append((p, o))
         else:
             linked.append((p, o))
-    in_table = (ORG.member, ORG.organization)  # shown in the memberships table instead
+    in_table = {ORG.member, ORG.organization}  # shown in the memberships table instead
     incoming = [(p, s) for s, p in g.subject_predicates(iri) if p not in in_table]
     return ResourceView(
         iri=str(iri),
