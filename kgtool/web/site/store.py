@@ -27,7 +27,6 @@ from kgtool.web.site.loading import _stable_triples as _stable_triples
 from kgtool.web.site.loading import load_site_store as load_site_store
 
 if TYPE_CHECKING:
-
     from kgtool.store.engine import ProjectStore
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
