@@ -51,6 +51,14 @@ def check_listen(settings: ServeSettings) -> None:
         ) from error
 
 
+class _Stopped(BaseException):
+    """SIGTERM, raised again by uvicorn after its graceful stop."""
+
+
+def _stop(sig: int, frame) -> None:
+    raise _Stopped(sig)
+
+
 def run_server(project: Project, settings: ServeSettings) -> None:
     """Serve until interrupted (uvicorn on ``settings.host``:``settings.port``).
 
@@ -89,10 +97,15 @@ def run_server(project: Project, settings: ServeSettings) -> None:
         handle_exit(sig, frame)
 
     server.handle_exit = record  # type: ignore[method-assign]
+    # uvicorn raises the signal it caught again once it has stopped, under the handler it found:
+    # this one, so that SIGTERM ends here too (the default handler would kill the process).
+    signal.signal(signal.SIGTERM, _stop)
     try:
-        server.run()  # re-raises the signal it caught once it has stopped
+        server.run()
     except KeyboardInterrupt:
         stopped_by.append(signal.SIGINT)
+    except _Stopped:
+        stopped_by.append(signal.SIGTERM)
     if stopped_by:
         sys.stdout.flush()
         sys.stderr.flush()

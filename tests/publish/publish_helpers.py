@@ -55,7 +55,7 @@ def kgtool_command() -> list[str]:
 class Server:
     """A ``kgtool serve`` subprocess on a free port, stopped by its own pid."""
 
-    def __init__(self, project: Path, *options: str) -> None:
+    def __init__(self, project: Path, *options: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = (ARTIFACTS / f"serve-{self.port}.log").resolve()
@@ -66,7 +66,7 @@ class Server:
             [*command, *options],
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
             preexec_fn=ctrl_c_as_in_a_terminal,  # the lifecycle tests send it SIGINT
         )
 

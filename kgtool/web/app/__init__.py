@@ -82,6 +82,7 @@ def create_app(project: Project, settings: ServeSettings | None = None) -> Starl
         finally:
             warm.cancel()
             state.pool.close()
+            state.site.close()  # its dumps' folder (serve exits with os._exit: no atexit)
 
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
     app.state.site = state.site

@@ -39,17 +39,55 @@ T = TypeVar("T")
 PAGES_KEPT = 1024  # a page is some 10-50 kB: bounded, the most visited kept
 
 
+DUMPS_PREFIX = "kgtool-serve-dumps-"  # then the server's process id, "-" and a random part
+
+
+def _running(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: running
+        return True
+    return True
+
+
+def remove_stale_dump_folders(parent: Path | None = None) -> list[str]:
+    """Remove the dumps folders (``DUMPS_PREFIX<pid>-…`` in the temporary folder) of servers
+    that are no longer running: killed (SIGKILL, a crash) before they could remove their own.
+    Only this user's folders; the names removed."""
+    import os
+    import shutil
+
+    removed = []
+    for path in (parent or Path(tempfile.gettempdir())).glob(DUMPS_PREFIX + "*"):
+        pid = path.name[len(DUMPS_PREFIX) :].partition("-")[0]
+        try:
+            mine = path.lstat().st_uid == os.getuid()
+        except OSError:
+            continue
+        if pid.isdigit() and mine and not _running(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
+
+
 class LazySite:
     """The site model, built on first use (once, under a lock) and then shared; its dumps are
     written once to a private folder and served from there (at a million triples they are
-    hundreds of MB: never held in memory)."""
+    hundreds of MB: never held in memory). The folder is removed by ``close`` (the server's
+    shutdown), when this object is collected or the interpreter exits, and else (the process
+    killed) by the next server that writes dumps: its name holds the process id."""
 
     def __init__(self, build: Callable[[], Site]) -> None:
         self._build = build
         self._lock = threading.Lock()
         self._site: Site | None = None
         self._dumps_lock = threading.Lock()
-        self._dumps: tempfile.TemporaryDirectory[str] | None = None
+        self._dumps: Path | None = None
+        self._remove_dumps: Callable[[], object] = lambda: None
 
     @property
     def ready(self) -> bool:
@@ -68,20 +106,30 @@ class LazySite:
 
     def with_dumps(self) -> Site:
         """The site, its dumps written (once; slow for a big graph: call it in a thread)."""
+        import os
+        import shutil
+        import weakref
+
         site = self.load()
         with self._dumps_lock:
             if self._dumps is None:
-                folder = tempfile.TemporaryDirectory(prefix="kgtool-serve-dumps-")
-                site.write_dumps(Path(folder.name))
+                remove_stale_dump_folders()
+                folder = Path(tempfile.mkdtemp(prefix=f"{DUMPS_PREFIX}{os.getpid()}-"))
+                self._remove_dumps = weakref.finalize(self, shutil.rmtree, folder, True)
+                site.write_dumps(folder)
                 self._dumps = folder
         return site
+
+    def close(self) -> None:
+        """Remove the dumps' folder (the server stops; not waiting for dumps being written)."""
+        self._remove_dumps()
 
     def dump_path(self, name: str) -> Path | None:
         """The file of the dump ``name`` (``dumps/kommunsamverkan.nt.gz``), or None."""
         site = self.with_dumps()
         if self._dumps is None or name not in {dump.path for dump in site.dumps}:
             return None
-        return Path(self._dumps.name) / name
+        return self._dumps / name
 
 
 class Pages:
