@@ -208,6 +208,10 @@ def dump_store(graph, path, ext: str) -> None:
 
     rdf_format = getattr(pyoxigraph.RdfFormat, STORE_FORMATS[ext])
     prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces()} if ext == "ttl" else None
+    if not graph.moved:  # Oxigraph writes the file itself: no Python per triple, GIL released
+        graph.store.dump(str(path), rdf_format, from_graph=pyoxigraph.DefaultGraph(),
+                         prefixes=prefixes)  # fmt: skip
+        return
     quads = graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
     if graph.moved:
         triples = (graph.move_triple(quad) for quad in quads)
