@@ -72,7 +72,7 @@ def cache(tmp_path, monkeypatch):
 
 
 def _entries(folder) -> list:
-    return sorted(folder.glob("*.nt"))
+    return sorted(folder.rglob("*.nt"))
 
 
 def test_an_unchanged_file_is_read_from_the_cache(tmp_path, cache):
@@ -82,6 +82,16 @@ def test_an_unchanged_file_is_read_from_the_cache(tmp_path, cache):
     os.utime(entry, (1_000_000_000, 1_000_000_000))
     assert _store_lines(load_site_store([path], tmp_path)) == first
     assert entry.stat().st_mtime > 1_000_000_000  # used again (and so kept longest)
+
+
+def test_a_touched_file_with_the_same_content_is_read_from_the_cache(tmp_path, cache):
+    path, _ = _graph(tmp_path)
+    first = _store_lines(load_site_store([path], tmp_path))
+    [entry] = _entries(cache)
+    os.utime(entry, (1_000_000_000, 1_000_000_000))
+    path.write_text(TRICKY, encoding="utf-8")  # hashed again: the same content, the same entry
+    assert _store_lines(load_site_store([path], tmp_path)) == first
+    assert _entries(cache) == [entry] and entry.stat().st_mtime > 1_000_000_000
 
 
 def test_an_edited_file_is_read_again(tmp_path, cache):

@@ -8,15 +8,16 @@ changes only that file's labels. A triple written in two files is one triple.
 
 A file is parsed strictly by Oxigraph, written out as N-Triples by Oxigraph's serialiser and
 its blank nodes relabelled in that text (``stable_ntriples``); the text is kept in
-``<cache>/site-triples/`` under a key of the file's content hash, its graph name and base IRI,
-this module's code and the pyoxigraph version. The next load of the same content reads the
+``<cache>/site-triples/<project>/`` under a key of the file's content hash, its graph name and
+base IRI, this module's code and the pyoxigraph version. The next load of the same content reads the
 kept text instead of parsing the file (N-Triples, loaded by Oxigraph in Rust, is several
 times faster than parsing Turtle and relabelling). It never serves content that is not in the
 files: the content hash comes from the store cache's memo (``kgtool.store.engine.Memo``: a
 file whose size, mtime, inode, device or ctime changed is read and hashed again), each kept
 text starts with a hash of the rest and is checked against it before use (a damaged entry is
 parsed anew and written again), and ``KGTOOL_NO_CACHE`` or an unusable cache folder reads
-every file. The least recently used entries beyond twice the size of those in use are removed.
+every file. The least recently used entries of a project beyond twice the size of those in
+use are removed.
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ def _write_entry(folder: Path, key: str, entry: bytes) -> None:
     from kgtool.atomic import write_atomic
 
     with contextlib.suppress(OSError):
-        folder.mkdir(mode=0o700, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_atomic(folder / f"{key}.nt", entry)
 
 
@@ -204,9 +205,10 @@ def load_site_store(paths: Iterable[Path], root: Path | None = None) -> ProjectS
 
     files = engine.source_files(paths, root)
     usable = engine._usable_cache()
-    folder = usable / CACHE_FOLDER if usable is not None else None
+    project = engine._project_id(root)
+    folder = usable / CACHE_FOLDER / project if usable is not None else None
     if usable is not None:
-        memo = engine.Memo(usable / "memo" / f"{engine._project_id(root)}.json")
+        memo = engine.Memo(usable / "memo" / f"{project}.json")
         digests, read = memo.digests(files)
     else:
         memo, digests, read = None, [], {}
@@ -214,10 +216,9 @@ def load_site_store(paths: Iterable[Path], root: Path | None = None) -> ProjectS
     ntriples = pyoxigraph.RdfFormat.N_TRIPLES
     used: set[str] = set()
     for position, source in enumerate(files):
-        entry = key = None
-        if folder is not None and position not in read:  # unchanged by the memo: kept text?
-            key = entry_key(source, digests[position])
-            entry = _read_entry(folder, key)
+        entry = None
+        if folder is not None:  # the kept text of the content the memo or a fresh read hashed
+            entry = _read_entry(folder, entry_key(source, digests[position]))
         if entry is None:
             data = read.get(position)
             if data is None:  # parsed now: what is loaded is what is hashed
@@ -231,10 +232,9 @@ def load_site_store(paths: Iterable[Path], root: Path | None = None) -> ProjectS
                     digests.append(file_digest)
             entry = _entry(stable_ntriples(source, data))
             if folder is not None:
-                key = entry_key(source, digests[position])
-                _write_entry(folder, key, entry)
-        if key is not None:
-            used.add(f"{key}.nt")
+                _write_entry(folder, entry_key(source, digests[position]), entry)
+        if folder is not None:
+            used.add(f"{entry_key(source, digests[position])}.nt")
         # Parsed here, not by the store's loader: that one would give blank nodes new labels.
         store.bulk_extend(pyoxigraph.parse(entry, format=ntriples, lenient=True))
     if memo is not None and folder is not None:
