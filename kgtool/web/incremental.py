@@ -256,7 +256,8 @@ def plan(site, out: Path, inputs: dict[str, list[str]]) -> Plan | str:
     if isinstance(nodes, str):
         return nodes
     meeting = {state.pages[i] for i in pages_meeting(state, nodes)}
-    render = {folder for folder in site.model.pages.values() if folder not in state.pages}
+    known = set(state.pages)  # a list: `in` on it is a walk (83,624 pages: 40 s)
+    render = {folder for folder in site.model.pages.values() if folder not in known}
     if site.draws_pictures:  # a collaboration's pictures look at the whole graph
         from kgtool.terms import KS
 
@@ -312,6 +313,42 @@ def _make_folder(path: str) -> None:
         pass
 
 
+class NodeTable:
+    """The state's node texts, numbered in order; a page's nodes as an array of numbers (four
+    bytes a node rather than a string: a big site's pages look up millions)."""
+
+    def __init__(self, nodes: list[str]):
+        self.nodes = nodes
+        self.index = {node: i for i, node in enumerate(nodes)}
+
+    def numbers(self, found) -> array:
+        """``found`` (node texts) sorted, as numbers; new texts are added to the table."""
+        out = array("I")
+        for node in sorted(found):
+            number = self.index.get(node)
+            if number is None:
+                number = self.index[node] = len(self.nodes)
+                self.nodes.append(node)
+            out.append(number)
+        return out
+
+
+def _renumber(flat: array, nodes: list[str]) -> tuple[array, list[str]]:
+    """The nodes numbered in the order the pages (sorted) first name them, and only those: the
+    record is the same bytes whatever order the pages were rendered in, and an incremental
+    publish leaves the record a full one would."""
+    remap = array("q", [-1]) * len(nodes)
+    used: list[str] = []
+    out = array("I")
+    for number in flat:
+        new = remap[number]
+        if new < 0:
+            new = remap[number] = len(used)
+            used.append(nodes[number])
+        out.append(new)
+    return out, used
+
+
 def write_state(
     staging: Path,
     site,
@@ -321,9 +358,9 @@ def write_state(
 ) -> list[str]:
     """Record what the next publish needs (see the module's text); the paths written.
 
-    ``deps`` maps each page's folder to its nodes: a set of node texts (rendered now) or an
-    array of indexes into ``nodes`` (reused); new node texts are added to ``nodes``."""
-    index = {node: i for i, node in enumerate(nodes)}
+    ``deps`` maps each page's folder to its nodes: a set of node texts or an array of indexes
+    into ``nodes`` (:class:`NodeTable`); new node texts are added to ``nodes``."""
+    table: NodeTable | None = None
     pages = sorted(site.model.pages.values())
     flat, offsets = array("I"), array("Q", [0])
     for folder in pages:
@@ -331,13 +368,10 @@ def write_state(
         if isinstance(found, array):
             flat.extend(found)
         else:
-            for node in sorted(found):
-                number = index.get(node)
-                if number is None:
-                    number = index[node] = len(nodes)
-                    nodes.append(node)
-                flat.append(number)
+            table = table or NodeTable(nodes)
+            flat.extend(table.numbers(found))
         offsets.append(len(flat))
+    flat, nodes = _renumber(flat, nodes)
     folder = staging / STATE_DIR
     state = {
         "format": FORMAT,

@@ -35,6 +35,7 @@ import re
 import shutil
 import sys
 import time
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,13 +159,15 @@ class _ResourcePages:
     """Every resource's files, rendered by ``jobs`` forked processes (they share the store)
     while the publishing process writes the rest of the site; ``finish`` waits for them."""
 
-    def __init__(self, site, pages: list, staging: Path, out: Path, jobs: int, progress: bool):
+    def __init__(self, site, pages: list, staging: Path, out: Path, jobs: int, progress: bool,
+                 nodes: list[str]):  # fmt: skip
         from tqdm import tqdm
 
         self.site, self.pages, self.staging, self.out = site, pages, staging, out
         self.written: list[str] = []
         self.entries: dict[str, list] = {}
-        self.deps: dict[str, set[str]] = {}
+        self.deps: dict[str, array] = {}  # each page's nodes, numbered in ``self.table``
+        self.table = incremental.NodeTable(nodes)
         self.bar = tqdm(total=len(pages), desc="pages", unit="page", disable=not progress,
                         leave=False)  # fmt: skip
         self.pool = self.results = None
@@ -196,16 +199,15 @@ class _ResourcePages:
             if self.pool is None:
                 write = _writer(self.staging, self.out, self.written)
                 for iri, folder in self.pages:
-                    self.entries[folder], self.deps[folder] = _resource_files(
-                        site, iri, folder, write
-                    )
+                    self.entries[folder], deps = _resource_files(site, iri, folder, write)
+                    self.deps[folder] = self.table.numbers(deps)
                     self.bar.update()
             else:
                 for paths, pages, warnings in self.results:
                     self.written += paths
                     for entry, deps in pages:
                         self.entries[entry[0]] = entry
-                        self.deps[entry[0]] = deps
+                        self.deps[entry[0]] = self.table.numbers(deps)
                     site.warnings += [w for w in warnings if w not in site.warnings]
                     self.bar.update(len(pages))
                 self.pool.close()
@@ -225,9 +227,10 @@ class _ResourcePages:
 
 def _build(
     site, staging: Path, out: Path, jobs: int = 1, progress: bool = False, plan=None
-) -> tuple[list[str], dict[str, set[str]]]:
+) -> tuple[list[str], dict[str, array], list[str]]:
     """Write every file of the site into ``staging`` (of the resource pages, those ``plan``
-    renders); their relative paths, and the nodes each rendered page looked up.
+    renders); their relative paths, the nodes each rendered page looked up (as numbers) and
+    the node texts they number (the last publish's, then the new ones).
 
     The resource pages are rendered by worker processes while this one writes the dumps,
     metadata, ontology and index pages."""
@@ -244,7 +247,8 @@ def _build(
         pages = [(iri, folder) for iri, folder in pages if folder in plan.render]
         site.search_entries = dict(plan.entries)
     phase("pages")
-    resources = _ResourcePages(site, pages, staging, out, jobs, progress)
+    nodes = [] if plan is None else plan.state.nodes
+    resources = _ResourcePages(site, pages, staging, out, jobs, progress, nodes)
     try:
         if resources.pool is not None:
             phase("dumps, metadata, ontology and indexes (beside the pages)")
@@ -275,7 +279,7 @@ def _build(
     finally:
         resources.close()
     write("search.json", site.search_index)
-    return written, resources.deps
+    return written, resources.deps, resources.table.nodes
 
 
 def publish(
@@ -356,7 +360,7 @@ def _write_site(
     reuse was changed after the last publish."""
     carry = _CarryOver(plan, target, staging)  # beside the build
     try:
-        written, rendered = _build(site, staging, out, jobs, progress, plan)
+        written, rendered, nodes = _build(site, staging, out, jobs, progress, plan)
     except BaseException:
         carry.stop()  # before the staging folder is deleted
         raise
@@ -365,14 +369,12 @@ def _write_site(
         plan, reason, reused = None, reused, []
         _empty(staging)
         site.search_entries = {}
-        written, rendered = _build(site, staging, out, jobs, progress, None)
+        written, rendered, nodes = _build(site, staging, out, jobs, progress, None)
     written += reused
     done = set(written)  # the user's own files: the site's win a clash
     atomic.copy_files(target, staging, [name for name in unrelated if name not in done])
     deps: dict = dict(rendered)
-    nodes: list[str] = []
     if plan is not None:
-        nodes = plan.state.nodes
         old = {folder: i for i, folder in enumerate(plan.state.pages)}
         deps.update((folder, plan.state.page_deps(old[folder])) for folder in plan.reuse)
     written += incremental.write_state(staging, site, inputs, deps, nodes)
