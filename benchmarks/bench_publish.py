@@ -270,6 +270,7 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     out_root = args.out or args.work
+    out_root.mkdir(parents=True, exist_ok=True)  # the old-site wait lists it before a run
     print(f"# {platform.node()}: {os.cpu_count()} processors, Python {platform.python_version()}")
     results = []
     for triples in args.triples:
