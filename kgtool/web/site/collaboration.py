@@ -126,10 +126,9 @@ def collaboration_view(model: SiteModel, iri: URIRef, here: str) -> Collaboratio
     )
 
 
-def collaboration_summary(model: SiteModel, iri: URIRef, here: str) -> dict:
-    """What the index lists of a collaboration (as ``collaboration_view`` gives it): its
-    description, how many members, and members per role (no member rows, bodies or
-    documents: the index lists every collaboration)."""
+def member_roles(model: SiteModel, iri: URIRef) -> tuple[set, dict]:
+    """A collaboration's members (chairs aside) and each role's members (the same in every
+    language: the index of each language asks once)."""
     g = model.graph
     by_role: dict = defaultdict(set)
     found = set()
@@ -142,6 +141,17 @@ def collaboration_summary(model: SiteModel, iri: URIRef, here: str) -> dict:
         found.add(member)
         for role in g.objects(m, ORG.role):
             by_role[role].add(member)
+    return found, by_role
+
+
+def collaboration_summary(
+    model: SiteModel, iri: URIRef, here: str, members: tuple[set, dict] | None = None
+) -> dict:
+    """What the index lists of a collaboration (as ``collaboration_view`` gives it): its
+    description, how many members, and members per role (no member rows, bodies or
+    documents: the index lists every collaboration); ``members`` as ``member_roles`` gives
+    them, when known."""
+    found, by_role = members if members is not None else member_roles(model, iri)
     return {
         "description": _description(model, iri)[0],
         "members": len(found),

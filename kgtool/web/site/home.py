@@ -11,7 +11,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from kgtool.terms import KS
-from kgtool.web.site.collaboration import collaboration_summary
+from kgtool.web.site.collaboration import collaboration_summary, member_roles
 from kgtool.web.site.model import SiteModel, move_term
 from kgtool.web.site.render import Renderer
 from kgtool.web.site.store import StoreGraph
@@ -39,6 +39,7 @@ class HomePage:
         self.models = models
         self.renderer = renderer
         self.base = renderer.base
+        self._members: dict[URIRef, tuple[set, dict]] = {}
 
     @cached_property
     def class_counts(self) -> dict[URIRef, int]:
@@ -64,8 +65,12 @@ class HomePage:
             for c in classes
             if str(c).startswith(model.def_base)
         ]
+        members = self._member_roles
         collaborations = [
-            {"link": model.value(iri, here), **collaboration_summary(model, iri, here)}
+            {
+                "link": model.value(iri, here),
+                **collaboration_summary(model, iri, here, members(model, iri)),
+            }
             for iri in model.of_type(move_term(KS.Collaboration, self.base))
         ]
         return self.renderer.render(
@@ -83,6 +88,13 @@ class HomePage:
             dumps=dumps,
             releases=releases,
         )
+
+    def _member_roles(self, model: SiteModel, iri: URIRef) -> tuple[set, dict]:
+        """``member_roles`` of a collaboration, remembered for the other language's index."""
+        found = self._members.get(iri)
+        if found is None:
+            found = self._members[iri] = member_roles(model, iri)
+        return found
 
     def groups(self, model: SiteModel) -> list[dict]:
         """The lists of municipalities, regions, counties and sources (those that have any)."""

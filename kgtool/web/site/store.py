@@ -63,6 +63,7 @@ class StoreGraph:
         self._memo: dict | None = None  # pattern -> triples, while one page renders
         self._deps: set[str] | None = None  # the nodes that page looked up
         self._names: dict = {}  # node -> its label literals (both languages rank them)
+        self._subjects: dict[str, list[URIRef]] = {}  # prefix -> its IRI subjects
         self._namespaces: list | None = None  # (prefix, namespace under base), made once
         logging.getLogger("rdflib.term").addFilter(_QUIET)  # terms are made while pages render
 
@@ -282,14 +283,19 @@ class StoreGraph:
         return int(next(iter(self.store.query(text)))[0].value)
 
     def iri_subjects(self, prefix: str) -> list[URIRef]:
-        """Every IRI subject whose published IRI starts with ``prefix``, sorted."""
-        if self._moved and prefix.startswith(self.base):
-            prefix = DEFAULT_BASE + prefix[len(self.base) :]
-        found = self.store.query(
-            "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
-            f"{self._ox.Literal(prefix)})) }}"
-        )
-        return sorted(self.published(row[0]) for row in found)
+        """Every IRI subject whose published IRI starts with ``prefix``, sorted (a scan of
+        the whole graph: remembered per prefix, the store does not change)."""
+        found = self._subjects.get(prefix)
+        if found is None:
+            stored = prefix
+            if self._moved and prefix.startswith(self.base):
+                stored = DEFAULT_BASE + prefix[len(self.base) :]
+            rows = self.store.query(
+                "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
+                f"{self._ox.Literal(stored)})) }}"
+            )
+            found = self._subjects[prefix] = sorted(self.published(row[0]) for row in rows)
+        return list(found)
 
     def void_counts(self, entity_prefix: str) -> VoidCounts:
         """The numbers VoID states: triples, entities (IRIs under ``entity_prefix``), distinct
