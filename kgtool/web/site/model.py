@@ -201,6 +201,7 @@ class SiteModel:
 
     def blank_text(self, node: BNode) -> str:
         """A blank node in words: an interval as 'start – end', else its property values."""
+        self.graph.prefetch(node)
         if (node, TIME.hasBeginning, None) in self.graph or (node, TIME.hasEnd, None) in self.graph:
             return self.period(node)
         for prop in TIME_VALUES:
@@ -215,6 +216,7 @@ class SiteModel:
         return "; ".join(parts) or "[ ]"
 
     def instant(self, node) -> str:
+        self.graph.prefetch(node)
         for prop in TIME_VALUES:
             for value in self.graph.objects(node, prop):
                 return str(value)
@@ -224,6 +226,7 @@ class SiteModel:
         """'2019 – 2020', '2016-08 –' (no end: ongoing), or '' when there is none."""
         if interval is None:
             return ""
+        self.graph.prefetch(interval)
         begin = next(iter(self.graph.objects(interval, TIME.hasBeginning)), None)
         end = next(iter(self.graph.objects(interval, TIME.hasEnd)), None)
         if begin is None and end is None:

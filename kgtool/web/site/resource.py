@@ -52,6 +52,7 @@ def post_order(row: PostRow) -> tuple[str, ...]:
 
 def post_row(model: SiteModel, post, here: str, place=None) -> PostRow:
     """A post: its role, who holds it, when, and where (``place``, when given)."""
+    model.graph.prefetch(post)
     role = model.one(post, ORG.role)
     holder = model.one(post, ORG.heldBy)
     during = model.one(post, KS.heldDuring)
@@ -110,6 +111,7 @@ def memberships(model: SiteModel, iri: URIRef, here: str) -> list[MembershipRow]
     found = set(g.subjects(ORG.member, iri)) | set(g.subjects(ORG.organization, iri))
     rows = []
     for m in found:
+        g.prefetch(m)
         member = next(iter(g.objects(m, ORG.member)), None)
         organization = next(iter(g.objects(m, ORG.organization)), None)
         period = next(iter(g.objects(m, ORG.memberDuring)), None)

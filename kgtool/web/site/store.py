@@ -177,8 +177,29 @@ class StoreGraph:
         self._note_pattern(pattern)
         found = memo.get(pattern)
         if found is None:
-            found = memo[pattern] = list(self._triples(pattern))
+            found = memo[pattern] = self._page_lookup(memo, pattern)
         return iter(found)
+
+    def _page_lookup(self, memo: dict, pattern) -> list:
+        """The triples of ``pattern``, filtered from all of its subject's when the page has
+        them (``prefetch``), else from the store."""
+        s, p, o = pattern
+        whole = memo.get((s, None, None)) if s is not None and o is None else None
+        if whole is None:
+            return list(self._triples(pattern))
+        if p is None:
+            return whole
+        try:  # the predicate as the store's triples show it (under ``base``)
+            shown = self.published(self.to_store(p))
+        except ValueError:
+            return []
+        return [t for t in whole if t[1] == shown]
+
+    def prefetch(self, node) -> None:
+        """While a page renders: all of ``node``'s triples in one lookup, from which its later
+        lookups by predicate are answered (a membership, a period: several asked of each)."""
+        if self._memo is not None and node is not None:
+            self.triples((node, None, None))
 
     def _triples(self, pattern) -> Iterator[tuple]:
         s, p, o = pattern
@@ -221,9 +242,21 @@ class StoreGraph:
         return self.triples((None, None, None))
 
     def __contains__(self, triple) -> bool:
-        if self._deps is not None:
-            self._note_pattern(triple)
-        return next(iter(self._quads(*triple)), None) is not None
+        memo = self._memo
+        if memo is None:
+            return next(iter(self._quads(*triple)), None) is not None
+        self._note_pattern(triple)
+        found = memo.get(triple)
+        if found is None:
+            s, _, o = triple
+            if o is None and (s, None, None) in memo:
+                return bool(self._page_lookup(memo, triple))
+            key = ("in", triple)  # a yes/no answer, remembered for the page's other language
+            answer = memo.get(key)
+            if answer is None:
+                answer = memo[key] = next(iter(self._quads(*triple)), None) is not None
+            return answer
+        return bool(found)
 
     def __len__(self) -> int:
         return len(self.store)
