@@ -193,7 +193,8 @@ class StoreGraph:
             shown = self.published(self.to_store(p))
         except ValueError:
             return []
-        return [t for t in whole if t[1] == shown]
+        same = str.__eq__  # predicates are IRIs: their text decides (rdflib's == is Python)
+        return [t for t in whole if same(t[1], shown)]
 
     def prefetch(self, node) -> None:
         """While a page renders: all of ``node``'s triples in one lookup, from which its later
