@@ -66,8 +66,9 @@ def post_row(model: SiteModel, post, here: str, place=None) -> PostRow:
 
 
 def resource_view(model: SiteModel, iri: URIRef) -> ResourceView:
-    """Everything a resource page shows."""
-    here = model.pages[iri]
+    """Everything a resource page shows (links from the page in ``model``'s language)."""
+    path = model.pages[iri]
+    here = model.prefix + path
     g = model.graph
     literal, linked, labels, types, sources = [], [], [], [], []
     kinds, names, said_by = {RDF.type}, {RDFS.label, SKOS.prefLabel}, set(SOURCE_PROPERTIES)
@@ -86,7 +87,7 @@ def resource_view(model: SiteModel, iri: URIRef) -> ResourceView:
     incoming = [(p, s) for s, p in g.subject_predicates(iri) if p not in in_table]
     return ResourceView(
         iri=str(iri),
-        path=here,
+        path=path,
         label=model.label(iri),
         labels=sorted(
             (model.value(o, here) for o in labels),
