@@ -371,14 +371,42 @@ def _write_site(
         site.search_entries = {}
         written, rendered, nodes = _build(site, staging, out, jobs, progress, None)
     written += reused
-    done = set(written)  # the user's own files: the site's win a clash
-    atomic.copy_files(target, staging, [name for name in unrelated if name not in done])
+    done = set(written)  # the user's own files: the site's win where both have a file
+    mine = [name for name in unrelated if name not in done]
+    clash = _in_the_way(written, mine)
+    if clash is not None:
+        ours, theirs = clash
+        raise KgtoolError(
+            f"-o {out}: cannot write {ours}: {theirs} is in the way (a file kgtool did not "
+            "write); move it and publish again"
+        )
+    atomic.copy_files(target, staging, mine)
     deps: dict = dict(rendered)
     if plan is not None:
         old = {folder: i for i, folder in enumerate(plan.state.pages)}
         deps.update((folder, plan.state.page_deps(old[folder])) for folder in plan.reuse)
     written += incremental.write_state(staging, site, inputs, deps, nodes)
     return written, plan, reason
+
+
+def _in_the_way(written: list[str], mine: list[str]) -> tuple[str, str] | None:
+    """(the site's path, the user's path) where one of the user's own files stands where the
+    site has a folder, or inside a path the site writes as a file; None if none does."""
+    if not mine:
+        return None
+    import bisect
+
+    files, ordered = set(written), sorted(written)
+    for name in mine:
+        parts = name.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder in files:
+                return folder, name
+        at = bisect.bisect_left(ordered, name + "/")
+        if at < len(ordered) and ordered[at].startswith(name + "/"):
+            return name + "/", name
+    return None
 
 
 def _plan(site, target: Path, full: bool, inputs: dict):
