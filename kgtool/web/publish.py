@@ -30,6 +30,7 @@ redirect to the trailing slash, as static hosts do); Apache's MultiViews can neg
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -149,10 +150,19 @@ def _close_shared_fonts() -> None:
     font_manager = sys.modules.get("matplotlib.font_manager")
     clear = getattr(getattr(font_manager, "_get_font", None), "cache_clear", None)
     if clear is not None:
-        import gc
-
         clear()
         gc.collect()  # fonts held in reference cycles are closed now, not after the fork
+
+
+def _give_back_freed_memory() -> None:
+    """Return the C heap's free pages to the system (glibc keeps what Oxigraph freed for later
+    use); nothing where the C library has no ``malloc_trim``."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 class _ResourcePages:
@@ -185,6 +195,7 @@ class _ResourcePages:
         ]
         _SITE = self.site
         _close_shared_fonts()
+        gc.freeze()  # the workers' collections leave this process's objects (and pages) alone
         try:
             context = multiprocessing.get_context("fork")
             self.pool = context.Pool(jobs, initializer=_worker_start, initargs=(parent,))
@@ -215,6 +226,7 @@ class _ResourcePages:
                 self.pool = None
         finally:
             self.close()
+            gc.unfreeze()
         site.search_entries = {**getattr(site, "search_entries", {}), **self.entries}
         return self.written
 
@@ -275,6 +287,9 @@ def _build(
             write(relative, data)
         for relative, text in site.html_pages():  # index, ontology, queries, editor; sv and en/
             write(relative, text)
+        if resources.pool is not None and plan is None:  # nothing reads the store here now
+            site.release_store()
+            _give_back_freed_memory()
         written += resources.finish()
     finally:
         resources.close()
@@ -316,6 +331,7 @@ def publish(
         raise KgtoolError(f"-o {out}: exists and is not a folder")
     target = out.resolve()  # a link to a folder: the folder is what gets replaced
     site = Site.open(project, base, contact_email)
+    triples = len(site.graph)  # the store may be freed before the pages are done
     inputs = incremental.input_hashes(site)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -342,7 +358,7 @@ def publish(
         out_dir=out,
         files=len(written),
         pages=len(site.model.pages),
-        triples=len(site.graph),
+        triples=triples,
         seconds=time.perf_counter() - started,
         warnings=tuple(site.warnings),
         rendered=len(site.model.pages) if plan is None else len(plan.render),

@@ -83,6 +83,14 @@ class Site:
         dates = dataset_dates(project.root, StoreGraph(store))
         return cls(project, store, dates, base, contact_email)
 
+    def release_store(self) -> None:
+        """Free the in-memory store: publish calls it once this process has written every file
+        that reads the store while forked workers render the resource pages (each worker
+        keeps the pages it shares with this process). Nothing here may read the store after."""
+        for graph in (self.graph, self.source_graph):
+            graph.close()
+        self.store.store = None
+
     def move(self, term):
         """A term of the project graph as published under ``base``."""
         return move_term(term, self.base)

@@ -67,6 +67,11 @@ class StoreGraph:
         self._namespaces: list | None = None  # (prefix, namespace under base), made once
         logging.getLogger("rdflib.term").addFilter(_QUIET)  # terms are made while pages render
 
+    def close(self) -> None:
+        """Let go of the store: its memory is freed once nothing else holds it, and a lookup
+        afterwards fails."""
+        self.store = self.project_store = None
+
     # -- terms both ways -----------------------------------------------------------------------
 
     def to_store(self, term):
