@@ -52,18 +52,21 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
-def write_staged(path: Path, data: bytes | str) -> None:
+_STAGED_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def write_staged(path: str | os.PathLike[str], data: bytes | str) -> None:
     """Write ``data`` to ``path`` inside a private staging folder that is switched into place
     whole (``replace_folder``): no reader sees the folder before it is complete, so the file
-    needs no temporary of its own (publishing writes hundreds of thousands of them)."""
+    needs no temporary of its own (publishing writes hundreds of thousands of them: a text
+    path costs no ``pathlib`` objects)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
     try:
-        descriptor = os.open(path, flags, 0o666)  # the fewest system calls: files are many
+        descriptor = os.open(path, _STAGED_FLAGS, 0o666)  # the fewest system calls
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, flags, 0o666)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        descriptor = os.open(path, _STAGED_FLAGS, 0o666)
     try:
         view = memoryview(data)
         while view:

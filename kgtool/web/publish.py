@@ -75,10 +75,11 @@ def _manifest_entries(out: Path) -> list[str]:
 
 def _writer(staging: Path, out: Path, written: list[str]):
     """A function that writes one file of the site into ``staging`` and notes its path."""
+    folder = os.path.join(staging, "")  # text, not ``Path``: hundreds of thousands of files
 
     def write(relative: str, data: bytes | str) -> None:
         try:
-            atomic.write_staged(staging / relative, data)
+            atomic.write_staged(folder + relative, data)
         except OSError as error:
             raise KgtoolError(f"-o {out}: cannot write {relative}: {error.strerror}") from error
         written.append(relative)

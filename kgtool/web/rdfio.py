@@ -152,13 +152,12 @@ class _Triples:
 
 def resource_files(graph, iri: URIRef) -> dict[str, bytes]:
     """The RDF files of one resource of a ``StoreGraph`` (its concise bounded description),
-    by extension: Turtle and N-Triples written by Oxigraph's serialisers (N-Triples lines
+    by extension: Turtle written by Oxigraph's serialiser, N-Triples by Oxigraph's terms (a
+    triple's text is its N-Triples line, as the serialiser writes it, without " ."; lines
     sorted), JSON-LD by ``to_jsonld`` with the same context as ``describe`` gives."""
     import pyoxigraph
 
-    triples = graph.description(iri)
-    nt = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
-    lines = sorted({line for line in nt.splitlines() if line.strip()})
+    triples = graph.description(iri)  # sorted by their text: the N-Triples lines' order
     prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
     convert = graph.published
     terms = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in triples]
@@ -166,7 +165,7 @@ def resource_files(graph, iri: URIRef) -> dict[str, bytes]:
         "ttl": pyoxigraph.serialize(
             triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=_used(prefixes, triples)
         ),
-        "nt": ("\n".join(lines) + "\n").encode("utf-8") if lines else b"",
+        "nt": "".join([f"{t} .\n" for t in triples]).encode("utf-8"),
         "jsonld": to_jsonld(_Triples(terms, _bindings(graph))),
     }
 

@@ -44,3 +44,30 @@ def test_iris_are_moved_under_the_published_base_and_back(tmp_path):
     counts = graph.void_counts("https://example.org/ks/id/")
     assert counts.entities == 2 and counts.triples == len(graph) == 9
     assert counts.classes == {URIRef("https://example.org/ks/def/Collaboration"): 2}
+
+
+AWKWARD = r"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+BASE <https://w3id.org/kommunsamverkan/id/>
+<thing/a> rdfs:label "quote \" backslash \\ line\nbreak\ttab \u0007 å 😀"@sv-SE ,
+        "1"^^xsd:integer , "plain" , "x"@sv ;
+    rdfs:seeAlso <https://example.org/é%20x> ,
+        [ rdfs:label "b1" ; rdfs:seeAlso [ rdfs:label "b2" ] ] .
+"""
+
+
+def test_a_resource_s_n_triples_are_oxigraph_s_lines_sorted(tmp_path):
+    import pyoxigraph
+
+    from kgtool.web.rdfio import resource_files
+
+    path = tmp_path / "x.ttl"
+    path.write_text(AWKWARD, encoding="utf-8")
+    graph = StoreGraph(load_site_store([path], tmp_path))
+    iri = URIRef("https://w3id.org/kommunsamverkan/id/thing/a")
+    triples = graph.description(iri)
+    written = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).decode()
+    expected = "".join(sorted(line + "\n" for line in written.splitlines()))
+    nt = resource_files(graph, iri)["nt"].decode()
+    assert nt == expected and len(nt.splitlines()) == 9
+    assert len(list(pyoxigraph.parse(nt, format=pyoxigraph.RdfFormat.N_TRIPLES))) == 9

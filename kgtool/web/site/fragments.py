@@ -1,6 +1,8 @@
-"""The HTML of the values a page shows, written in Python for the templates (``value``,
-``values``, ``rows``): a page shows hundreds of values, and a Jinja macro call costs many
-times what these do. Text is escaped exactly as the templates' autoescaping escapes it."""
+"""The HTML of the values a page shows and of the parts every resource page has, written in
+Python for the templates (``value``, ``values``, ``rows``; ``rdf_links``, ``identity``,
+``generic``, ``sources_list``): a page shows hundreds of values, and a Jinja macro call costs
+many times what these do (the site has hundreds of thousands of pages). Text is escaped
+exactly as the templates' autoescaping escapes it."""
 
 from __future__ import annotations
 
@@ -45,7 +47,64 @@ def rows(rs: Iterable[Row]) -> Markup:
     return Markup(f'<div class="scroll"><table class="facts">{"".join(lines)}\n</table></div>')
 
 
-GLOBALS = {"value": value, "values": values, "rows": rows}
+def rdf_links(folder: str = "") -> Markup:
+    """The ``<link rel="alternate">`` of a page's RDF files in ``folder``."""
+    at = escape(folder)
+    return Markup(
+        f'<link rel="alternate" type="text/turtle" href="{at}index.ttl">\n'
+        f'<link rel="alternate" type="application/ld+json" href="{at}index.jsonld">\n'
+        f'<link rel="alternate" type="application/n-triples" href="{at}index.nt">'
+    )
+
+
+def identity(t: Texts, r, rdf_dir: str) -> Markup:
+    """A resource's IRI, links to its RDF files (in ``rdf_dir``) and its types."""
+    at = escape(rdf_dir)
+    return Markup(
+        f'<p class="iri">IRI: <code>{escape(r.iri)}</code> · {escape(t.rdf)}: '
+        f'<a href="{at}index.ttl">Turtle</a> · <a href="{at}index.jsonld">JSON-LD</a> · '
+        f'<a href="{at}index.nt">N-Triples</a></p>\n'
+        f'<p class="types">{escape(t.type)}: {values(r.types)}</p>'
+    )
+
+
+def generic(t: Texts, r, rdf_dir: str = "") -> Markup:
+    """A resource's facts, relations and (folded) incoming links, as tables."""
+    parts = []
+    if r.properties:
+        parts.append(f"\n<h2>{escape(t.facts)}</h2>\n{rows(r.properties)}\n")
+    parts.append("\n")
+    if r.relations:
+        parts.append(f"\n<h2>{escape(t.relations)}</h2>\n{rows(r.relations)}\n")
+    parts.append("\n")
+    if r.incoming:
+        total = sum(len(row.values) for row in r.incoming)
+        parts.append(
+            f'\n<h2>{escape(t.incoming)}</h2>\n<details class="incoming"><summary>{total}'
+            f"</summary>\n{rows(r.incoming)}\n</details>\n"
+        )
+    return Markup("".join(parts))
+
+
+def sources_list(t: Texts, sources: list[Value]) -> Markup:
+    """The heading "sources" and the list of ``sources`` (or a line saying there is none)."""
+    if sources:
+        shown = "".join([f"<li>{_value(s)}</li>" for s in sources])
+        listed = f'<ul class="sources">{shown}</ul>'
+    else:
+        listed = f"<p>{escape(t.no_source)}</p>"
+    return Markup(f"<h2>{escape(t.sources)}</h2>\n{listed}")
+
+
+GLOBALS = {
+    "value": value,
+    "values": values,
+    "rows": rows,
+    "rdf_links": rdf_links,
+    "identity": identity,
+    "generic": generic,
+    "sources_list": sources_list,
+}
 
 
 class Texts:
