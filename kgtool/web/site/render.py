@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING
 
 from kgtool.web.site.model import SiteModel
 
+CHROMES_KEPT = 1_000  # pages' shared parts remembered (one per language, depth and citation)
+
 if TYPE_CHECKING:
     from jinja2 import Environment
+    from markupsafe import Markup
 
     from kgtool.version import DatasetVersion
 
@@ -45,6 +48,25 @@ class Renderer:
         self.base = base
         self.dataset = dataset
         self.env = jinja_env()
+        self._chromes: dict[tuple, dict[str, Markup]] = {}
+
+    def chrome(self, lang: str, root: str, home: str, citation: str) -> dict[str, Markup]:
+        """The parts of ``base.html`` every page of ``lang`` at one folder depth shares
+        (``chrome.html``: stylesheet links, navigation, footer), rendered once each."""
+        key = (lang, root, home, citation)
+        found = self._chromes.get(key)
+        if found is None:
+            from kgtool.web.site.fragments import texts
+
+            if len(self._chromes) > CHROMES_KEPT:
+                self._chromes.clear()
+            parts, t = self.env.get_template("chrome.html").module, texts(lang)
+            found = self._chromes[key] = {
+                "head": parts.head(root),
+                "nav": parts.nav(t, home),
+                "footer": parts.footer(t, home, root, self.dataset, citation),
+            }
+        return found
 
     def render(
         self,
@@ -64,16 +86,19 @@ class Renderer:
 
         page = PREFIX[lang] + here if page is None else page
         root = SiteModel.relative("", page)
+        home = SiteModel.relative(PREFIX[lang], page)
         alternates = {code: SiteModel.relative(PREFIX[code] + here, page) for code in PREFIX}
+        citation = self.dataset.citation(self.base + "dataset", lang, content)
         return self.env.get_template(template).render(
             root=root,
-            home=SiteModel.relative(PREFIX[lang], page),
+            home=home,
             rdf_dir=SiteModel.relative(here, page).removeprefix("./"),
             lang=lang,
             t=texts(lang),
             alternates=alternates,
             dataset=self.dataset,
-            citation=self.dataset.citation(self.base + "dataset", lang, content),
+            citation=citation,
+            chrome=self.chrome(lang, root, home, citation),
             **context,
         )
 
