@@ -48,12 +48,56 @@ TIME_VALUES = (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear, TIME.inXSD
 _UNKNOWN = object()  # not looked up yet (a label memo's None means: no label)
 
 
+RELATIVE_KEPT = 100_000  # relative links remembered before the memo starts again
+_RELATIVE: dict[tuple[str, str], str] = {}
+
+
+def _relative(target_dir: str, from_dir: str) -> str:
+    """``SiteModel.relative``, worked out."""
+    if not (
+        "." in target_dir
+        or "." in from_dir
+        or "//" in target_dir
+        or "//" in from_dir
+        or target_dir[:1] == "/"
+        or from_dir[:1] == "/"
+        or target_dir[-1:] not in ("/", "")
+        or from_dir[-1:] not in ("/", "")
+    ):  # folders 'a/b/' or '': the common steps, then up and down
+        mine, theirs = target_dir.split("/"), from_dir.split("/")
+        same = 0
+        for step, other in zip(mine, theirs, strict=False):
+            if step != other:
+                break
+            same += 1
+        ups = len(theirs) - 1 - same
+        return "../" * ups + "/".join(mine[same:]) if ups >= 0 else "./"
+    target = [part for part in target_dir.split("/") if part and part != "."]
+    start = [part for part in from_dir.split("/") if part and part != "."]
+    if ".." in target or ".." in start:
+        rel = posixpath.relpath(target_dir or ".", from_dir or ".")
+        return "./" if rel == "." else rel + "/"
+    common = 0
+    for mine, theirs in zip(target, start, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    parts = [".."] * (len(start) - common) + target[common:]
+    return "/".join(parts) + "/" if parts else "./"
+
+
 @lru_cache(maxsize=1024)
 def _note(datatype: URIRef | None) -> str | None:
     """The badge a literal of ``datatype`` shows (None: shown as plain text)."""
     if datatype is None or datatype in PLAIN_TYPES:
         return None
     return shorten(str(datatype), bare=True)
+
+
+@lru_cache(maxsize=100_000)
+def _short_name(iri: str) -> str:
+    """An IRI without a label as shown: prefixed (remembered: pages show the same ones)."""
+    return shorten(iri, bare=True)
 
 
 @dataclass(frozen=True)
@@ -128,37 +172,15 @@ class SiteModel:
         """Relative link from folder ``from_dir`` to folder ``target_dir`` (both end in '/').
 
         What ``posixpath.relpath`` gives for two folders of the site, without its calls to
-        ``os.getcwd`` (a page has hundreds of links)."""
-        if not (
-            "." in target_dir
-            or "." in from_dir
-            or "//" in target_dir
-            or "//" in from_dir
-            or target_dir[:1] == "/"
-            or from_dir[:1] == "/"
-            or target_dir[-1:] not in ("/", "")
-            or from_dir[-1:] not in ("/", "")
-        ):  # folders 'a/b/' or '': the common steps, then up and down
-            mine, theirs = target_dir.split("/"), from_dir.split("/")
-            same = 0
-            for step, other in zip(mine, theirs, strict=False):
-                if step != other:
-                    break
-                same += 1
-            ups = len(theirs) - 1 - same
-            return "../" * ups + "/".join(mine[same:]) if ups >= 0 else "./"
-        target = [part for part in target_dir.split("/") if part and part != "."]
-        start = [part for part in from_dir.split("/") if part and part != "."]
-        if ".." in target or ".." in start:
-            rel = posixpath.relpath(target_dir or ".", from_dir or ".")
-            return "./" if rel == "." else rel + "/"
-        common = 0
-        for mine, theirs in zip(target, start, strict=False):
-            if mine != theirs:
-                break
-            common += 1
-        parts = [".."] * (len(start) - common) + target[common:]
-        return "/".join(parts) + "/" if parts else "./"
+        ``os.getcwd`` (a page has hundreds of links; remembered: a page links the same
+        folders often, e.g. the ontology's page for each of its terms)."""
+        key = (target_dir, from_dir)
+        found = _RELATIVE.get(key)
+        if found is None:
+            if len(_RELATIVE) > RELATIVE_KEPT:
+                _RELATIVE.clear()
+            found = _RELATIVE[key] = _relative(target_dir, from_dir)
+        return found
 
     # -- labels and values ------------------------------------------------------------------
 
@@ -184,7 +206,7 @@ class SiteModel:
         if str(node) in self.term_labels:
             return self.term_labels[str(node)]
         if isinstance(node, URIRef):
-            return shorten(str(node), bare=True)
+            return _short_name(str(node))
         return str(node)
 
     def value(self, term, from_dir: str) -> Value:
