@@ -52,27 +52,37 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
-_STAGED_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+_STAGED_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
 def write_staged(path: str | os.PathLike[str], data: bytes | str) -> None:
     """Write ``data`` to ``path`` inside a private staging folder that is switched into place
     whole (``replace_folder``): no reader sees the folder before it is complete, so the file
     needs no temporary of its own (publishing writes hundreds of thousands of them: a text
-    path costs no ``pathlib`` objects)."""
+    path costs no ``pathlib`` objects). A file already at ``path`` is replaced, not written
+    into (it may be a hard link, see ``link_staged``)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    try:
-        descriptor = os.open(path, _STAGED_FLAGS, 0o666)  # the fewest system calls
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        descriptor = os.open(path, _STAGED_FLAGS, 0o666)
+    descriptor = _create_staged(path)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(descriptor, view) :]
     finally:
         os.close(descriptor)
+
+
+def _create_staged(path: str | os.PathLike[str]) -> int:
+    """A new file at ``path`` (a file already there is unlinked first, never written into: in
+    a staging folder it may be a hard link to a file of the site being replaced)."""
+    while True:
+        try:
+            return os.open(path, _STAGED_FLAGS, 0o666)  # the fewest system calls: files are many
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        except FileExistsError:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
 
 
 def link_staged(source: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
@@ -85,11 +95,7 @@ def link_staged(source: str | os.PathLike[str], path: str | os.PathLike[str]) ->
 def open_staged(path: Path) -> BinaryIO:
     """A new binary file at ``path`` inside a staging folder (see ``write_staged``), for data
     written as a stream (a dump of the whole graph)."""
-    try:
-        return open(path, "wb")
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return open(path, "wb")
+    return os.fdopen(_create_staged(path), "wb")
 
 
 def _leftover_prefix(target: Path) -> str:

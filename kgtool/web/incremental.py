@@ -31,6 +31,7 @@ file's modification time (``touch -d``, ``cp -p``) is not seen: ``--full`` rende
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -204,11 +205,13 @@ def _file_triples(path: Path, shown: str, graph: str) -> set:
     return {quad.triple for quad in _stable_triples(path, shown, graph)}
 
 
-def changed_nodes(site, state: State, inputs: dict[str, list[str]]) -> set[str] | str:
-    """The subjects and objects (as pages note them) of every triple added or removed since
-    the last publish, or why they cannot be known."""
+def changed_nodes(
+    paths: dict[str, Path], state: State, inputs: dict[str, list[str]], convert
+) -> set[str] | str:
+    """The subjects and objects (as pages note them: ``convert``, the site graph's
+    ``published``) of every triple added or removed since the last publish in the graph files
+    (shown path → path), or why they cannot be known."""
     cache = _input_cache()
-    paths = {source.shown: source.path for source in site.store.files}
     changed: set = set()
     for shown in sorted(set(inputs) | set(state.inputs)):
         new, old = inputs.get(shown), state.inputs.get(shown)
@@ -222,7 +225,6 @@ def changed_nodes(site, state: State, inputs: dict[str, list[str]]) -> set[str] 
             before = _file_triples(kept, shown, old[1])
         after = _file_triples(paths[shown], shown, new[1]) if new is not None else set()
         changed |= before ^ after
-    convert = site.graph.published
     nodes = {str(convert(t.subject)) for t in changed}
     nodes |= {str(convert(t.object)) for t in changed}
     return nodes
@@ -245,16 +247,62 @@ def pages_meeting(state: State, nodes: set[str]) -> set[int]:
     return found
 
 
-def plan(site, out: Path, inputs: dict[str, list[str]]) -> Plan | str:
-    """Which pages to render and which to reuse, or why a full publish is needed."""
+@dataclass
+class Early:
+    """What is known before the site's store is loaded: the last publish's record, the graph
+    files' hashes now, the nodes of the triples that changed, and the pages that looked up
+    none of them (their files are linked while the store loads; :func:`plan` then decides)."""
+
+    state: State
+    inputs: dict[str, list[str]]
+    nodes: set[str]
+    reuse: list[str]
+
+
+def early_plan(project, out: Path, base: str | None) -> Early | str:
+    """The pages an incremental publish into ``out`` will most likely reuse, from the record
+    and the graph files alone (no store: it is made while the files are linked); or why
+    there are none."""
+    import pyoxigraph
+
+    from kgtool.store import engine
+    from kgtool.terms import DEFAULT_BASE
+    from kgtool.web.site.store import StoreGraph
+
     state = read_state(out)
     if isinstance(state, str):
         return state
-    if state.fingerprint != fingerprint(site):
-        return "kgtool, its options or the dataset's declared version changed"
-    nodes = changed_nodes(site, state, inputs)
+    folder = engine.cache_dir()
+    if os.environ.get(engine.NO_CACHE_ENV) or not folder.is_dir():
+        return "no cache"  # the inputs kept by the last publish are in the cache
+    files = engine.source_files(project.graph_files(), project.root)
+    memo = engine.Memo(folder / "memo" / f"{engine._project_id(project.root)}.json")
+    digests, _ = memo.digests(files)  # the loader's hashes (not saved: the loader does)
+    inputs = {f.shown: [d, f.graph, f.path.suffix] for f, d in zip(files, digests, strict=True)}
+    empty = StoreGraph(engine.ProjectStore(pyoxigraph.Store(), []), base or DEFAULT_BASE)
+    nodes = changed_nodes({f.shown: f.path for f in files}, state, inputs, empty.published)
     if isinstance(nodes, str):
         return nodes
+    meeting = pages_meeting(state, nodes)
+    reuse = [folder for i, folder in enumerate(state.pages) if i not in meeting]
+    return Early(state, inputs, nodes, reuse)
+
+
+def plan(site, out: Path, inputs: dict[str, list[str]], early: Early | None = None) -> Plan | str:
+    """Which pages to render and which to reuse, or why a full publish is needed (``early``:
+    the record and changed nodes, when taken from the same inputs)."""
+    if early is not None and early.inputs == inputs:
+        state, nodes = early.state, early.nodes
+    else:
+        state = read_state(out)
+        if isinstance(state, str):
+            return state
+        paths = {source.shown: source.path for source in site.store.files}
+        nodes = changed_nodes(paths, state, inputs, site.graph.published)
+        if isinstance(nodes, str):
+            return nodes
+    if state.fingerprint != fingerprint(site):
+        return "kgtool, its options or the dataset's declared version changed"
     meeting = {state.pages[i] for i in pages_meeting(state, nodes)}
     known = set(state.pages)  # a list: `in` on it is a walk (83,624 pages: 40 s)
     render = {folder for folder in site.model.pages.values() if folder not in known}
@@ -277,30 +325,50 @@ def plan(site, out: Path, inputs: dict[str, list[str]]) -> Plan | str:
     return result
 
 
-def link_reused(plan: Plan, out: Path, staging: Path) -> list[str] | str:
-    """Hard-link the files of every reused page from ``out`` into ``staging``; the paths, or
-    why they cannot be reused (a full publish follows). (Hundreds of thousands of files: text
-    paths and bare system calls, one ``mkdir`` per folder.)"""
-    linked: list[str] = []
+def link_reused(folders: list[str], limit_ns: int, out: Path, staging: Path) -> str | None:
+    """Hard-link the files of the pages in ``folders`` from ``out`` into ``staging``; None, or
+    why they cannot be reused (a file changed after ``limit_ns``, the last publish's end: a
+    full publish follows). A file already in ``staging`` (a page rendered meanwhile) stays.
+    (Hundreds of thousands of files: text paths and bare system calls, one ``mkdir`` per
+    folder.)"""
     made: set[str] = set()
-    limit = plan.state.finished_ns
     old, new = os.fspath(out) + os.sep, os.fspath(staging) + os.sep
     is_file, lstat, link = stat.S_ISREG, os.lstat, atomic.link_staged
-    for folder in plan.reuse:
+    for folder in folders:
         for relative in page_files(folder):
             try:
                 info = lstat(old + relative)
             except FileNotFoundError:
                 return f"{relative} is missing from the last publish"
-            if not is_file(info.st_mode) or info.st_mtime_ns > limit:
+            if not is_file(info.st_mode) or info.st_mtime_ns > limit_ns:
                 return f"{relative} was changed after the last publish"
             parent = relative.rpartition("/")[0]
             if parent not in made:
                 _make_folder(new + parent)
                 made.add(parent)
-            link(old + relative, new + relative)
-            linked.append(relative)
-    return linked
+            try:  # noqa: SIM105  (a bare try: 418,000 times)
+                link(old + relative, new + relative)
+            except FileExistsError:
+                pass
+    return None
+
+
+def unlink_pages(folders: list[str], staging: Path) -> None:
+    """Remove the files of the pages in ``folders`` from ``staging``, and their folders where
+    that leaves them empty (pages linked in advance that the site no longer has)."""
+    new = os.fspath(staging) + os.sep
+    emptied: set[str] = set()
+    for folder in folders:
+        for relative in page_files(folder):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(new + relative)
+            parent = relative.rpartition("/")[0]
+            while parent and parent not in emptied:
+                emptied.add(parent)
+                parent = parent.rpartition("/")[0]
+    for parent in sorted(emptied, key=lambda p: -p.count("/")):  # the deepest first
+        with contextlib.suppress(OSError):
+            os.rmdir(new + parent)
 
 
 def _make_folder(path: str) -> None:

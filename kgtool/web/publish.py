@@ -63,6 +63,14 @@ class PublishResult:
 
 
 MANIFEST = ".kgtool-manifest"
+#: When the publish started (the phases on stderr give the seconds since).
+_started = time.perf_counter()
+
+
+def _phase(progress: bool, name: str) -> None:
+    """With ``progress``: the phase on stderr, with the seconds since the publish started."""
+    if progress:
+        sys.stderr.write(f"kgtool publish: {name} ({time.perf_counter() - _started:.1f} s)\n")
 
 
 def _manifest_entries(out: Path) -> list[str]:
@@ -250,8 +258,7 @@ def _build(
     from kgtool.web import rdfio
 
     def phase(name: str) -> None:
-        if progress:
-            sys.stderr.write(f"kgtool publish: {name}\n")
+        _phase(progress, name)
 
     written: list[str] = []
     write = _writer(staging, out, written)
@@ -316,10 +323,11 @@ def publish(
     resource pages whose inputs changed are rendered (``kgtool.web.incremental``) unless
     ``full``; the result says why a full publish was made where one was not asked for.
     """
+    global _started
     from kgtool.web.site.build import Site
     from kgtool.web.site.rebase import check_base
 
-    started = time.perf_counter()
+    started = _started = time.perf_counter()
     if base is not None:
         try:
             check_base(base)
@@ -331,9 +339,12 @@ def publish(
     if out.exists() and not out.is_dir():
         raise KgtoolError(f"-o {out}: exists and is not a folder")
     target = out.resolve()  # a link to a folder: the folder is what gets replaced
-    site = Site.open(project, base, contact_email)
-    triples = len(site.graph)  # the store may be freed before the pages are done
-    inputs = incremental.input_hashes(site)
+    early = None
+    if not full and target.is_dir():
+        try:  # only a head start: what it cannot do, loading the store and the plan tell
+            early = incremental.early_plan(project, target, base)
+        except Exception:  # noqa: BLE001  (e.g. a syntax error: the store's loader names it)
+            early = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic.remove_leftovers(target, background=True)
@@ -341,18 +352,28 @@ def publish(
     except OSError as error:
         raise KgtoolError(f"-o {out}: cannot create the folder: {error.strerror}") from error
     switched = False
-    try:
-        plan, reason = _plan(site, target, full, inputs)
+    carry = _CarryOver(early if isinstance(early, incremental.Early) else None, target, staging)
+    try:  # the unchanged pages are linked (and the user's files listed) while the store loads
+        _phase(progress, "loading the graph")
+        site = Site.open(project, base, contact_email)
+        triples = len(site.graph)  # the store may be freed before the pages are done
+        inputs = incremental.input_hashes(site)
+        plan, reason = _plan(site, target, full, inputs, carry.early)
+        if plan is None and carry.early is not None:  # linked in vain: a full publish
+            carry.stop_linking()
+            staging = _fresh_staging(staging, target)
         jobs = workers() if jobs is None else jobs
-        written, plan, reason = _write_site(site, staging, target, out, jobs, progress,
-                                            plan, reason, inputs)  # fmt: skip
+        written, plan, reason, staging = _write_site(site, staging, target, out, jobs, progress,
+                                                     plan, reason, inputs, carry)  # fmt: skip
         atomic.write_atomic(staging / MANIFEST, "".join(f"{r}\n" for r in sorted(written)))
+        _phase(progress, "switching the new site into place")
         atomic.replace_folder(staging, target, background=True)  # the old site: not waited for
         switched = True
         incremental.keep_inputs(site, inputs)
     except OSError as error:
         raise KgtoolError(f"-o {out}: cannot write the site: {error.strerror}") from error
     finally:
+        carry.stop()  # (done by now, unless something failed)
         if not switched and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return PublishResult(
@@ -369,25 +390,29 @@ def publish(
 
 def _write_site(
     site, staging: Path, target: Path, out: Path, jobs: int, progress: bool, plan,
-    reason: str | None, inputs: dict,
-) -> tuple[list[str], object, str | None]:  # fmt: skip
-    """Build the site into ``staging`` while a forked process links the reused pages' files
-    from ``target`` and lists the user's own files there, copy those, record the state;
-    (the paths written, the plan, why a full publish): the plan is dropped when a file to
-    reuse was changed after the last publish."""
-    carry = _CarryOver(plan, target, staging)  # beside the build
+    reason: str | None, inputs: dict, carry: _CarryOver,
+) -> tuple[list[str], object, str | None, Path]:  # fmt: skip
+    """Build the site into ``staging`` while ``carry``'s processes link the reused pages'
+    files from ``target`` and list the user's own files there, copy those, record the state;
+    (the paths written, the plan, why a full publish, the staging folder): the plan is
+    dropped (and the staging folder a new one) when a file to reuse was changed after the
+    last publish."""
     try:
         written, rendered, nodes = _build(site, staging, out, jobs, progress, plan)
     except BaseException:
         carry.stop()  # before the staging folder is deleted
         raise
-    reused, unrelated = carry.finish()
-    if isinstance(reused, str):  # a file to reuse was changed: every page after all
-        plan, reason, reused = None, reused, []
-        _empty(staging)
+    _phase(progress, "waiting for the unchanged pages' links")
+    why, unrelated = carry.finish()
+    if why is None and plan is not None:
+        why = _settle_links(plan, carry, target, staging)
+    if why is not None and plan is not None:  # a file to reuse was changed: every page after all
+        plan, reason = None, why
+        staging = _fresh_staging(staging, target)
         site.search_entries = {}
         written, rendered, nodes = _build(site, staging, out, jobs, progress, None)
-    written += reused
+    if plan is not None:
+        written += [f for d in plan.reuse for f in incremental.page_files(d)]
     done = set(written)  # the user's own files: the site's win where both have a file
     mine = [name for name in unrelated if name not in done]
     clash = _in_the_way(written, mine)
@@ -398,12 +423,33 @@ def _write_site(
             "write); move it and publish again"
         )
     atomic.copy_files(target, staging, mine)
+    _phase(progress, "recording what the next publish needs")
     deps: dict = dict(rendered)
     if plan is not None:
         old = {folder: i for i, folder in enumerate(plan.state.pages)}
         deps.update((folder, plan.state.page_deps(old[folder])) for folder in plan.reuse)
     written += incremental.write_state(staging, site, inputs, deps, nodes)
-    return written, plan, reason
+    return written, plan, reason, staging
+
+
+def _settle_links(plan, carry: _CarryOver, target: Path, staging: Path) -> str | None:
+    """Make the pages linked in advance (before the store was loaded) the plan's: link those
+    it reuses that were not, remove those it neither reuses nor rendered (a page the site no
+    longer has); None, or why a full publish is needed."""
+    linked = set(carry.reuse)
+    missing = [folder for folder in plan.reuse if folder not in linked]
+    limit = plan.state.finished_ns
+    why = incremental.link_reused(missing, limit, target, staging) if missing else None
+    keep = set(plan.reuse) | plan.render
+    incremental.unlink_pages([folder for folder in carry.reuse if folder not in keep], staging)
+    return why
+
+
+def _fresh_staging(staging: Path, target: Path) -> Path:
+    """A new, empty staging folder; ``staging`` is deleted in the background (deleting many
+    links takes long)."""
+    atomic.remove_in_background([staging])
+    return atomic.staging_folder(target)
 
 
 def _in_the_way(written: list[str], mine: list[str]) -> tuple[str, str] | None:
@@ -426,86 +472,125 @@ def _in_the_way(written: list[str], mine: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def _plan(site, target: Path, full: bool, inputs: dict):
+def _plan(site, target: Path, full: bool, inputs: dict, early=None):
     """(plan, why a full publish): an incremental publish's plan, or None and the reason for
     a full publish (None when the folder is new)."""
     if full:
         return None, "--full"
     if not target.is_dir():
         return None, None
-    plan = incremental.plan(site, target, inputs)
+    plan = incremental.plan(site, target, inputs, early)
     if isinstance(plan, str):
         return None, plan
     return plan, None
 
 
-def _empty(folder: Path) -> None:
-    for entry in list(folder.iterdir()):
-        shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+#: Processes that link the unchanged pages' files (the kernel's work: mostly ``mkdir``).
+LINKERS = 2
 
 
-def _carry(plan, target: Path, staging: Path) -> tuple[list[str] | str, list[str]]:
-    """What the old site gives the new one: the reused pages' files hard-linked into
-    ``staging`` (or why they cannot be), and the files kgtool did not write there."""
-    if not target.is_dir():
-        return [], []
-    reused = [] if plan is None else incremental.link_reused(plan, target, staging)
-    ours = {*_manifest_entries(target), MANIFEST}
-    return reused, atomic.unrelated_files(target, ours)
-
-
-def _carry_child(connection, parent: int, plan, target: Path, staging: Path) -> None:
+def _link_child(connection, parent: int, folders: list[str], limit: int, target: Path,
+                staging: Path) -> None:  # fmt: skip
     _worker_start(parent)
     try:
-        reused, unrelated = _carry(plan, target, staging)
-        connection.send((None if isinstance(reused, list) else reused, unrelated))
+        connection.send(incremental.link_reused(folders, limit, target, staging))
+    except OSError as error:
+        connection.send(error)
+
+
+def _unrelated(target: Path) -> list[str]:
+    """The files in ``target`` an earlier publish did not write (the user's own)."""
+    return atomic.unrelated_files(target, {*_manifest_entries(target), MANIFEST})
+
+
+def _unrelated_child(connection, parent: int, target: Path) -> None:
+    _worker_start(parent)
+    try:
+        connection.send(_unrelated(target))
     except OSError as error:
         connection.send(error)
 
 
 class _CarryOver:
-    """:func:`_carry` in a forked process while this one builds the site (linking a big
-    site's unchanged pages is mostly system calls: hundreds of thousands of links and folders);
-    in this process where processes cannot be forked."""
+    """What the old site in ``target`` gives the new one, made in forked processes from the
+    start of the publish (before the store is loaded) while this one builds the site: the
+    files of the pages ``early`` expects to reuse hard-linked into ``staging`` (in
+    ``LINKERS`` processes: hundreds of thousands of links and folders, mostly system calls),
+    and the list of the files kgtool did not write there. In this process where processes
+    cannot be forked."""
 
-    def __init__(self, plan, target: Path, staging: Path):
+    def __init__(self, early, target: Path, staging: Path):
         import multiprocessing
 
-        self.args = (plan, target, staging)
-        self.process = self.connection = None
-        if "fork" in multiprocessing.get_all_start_methods() and target.is_dir():
-            context = multiprocessing.get_context("fork")
-            self.connection, sending = context.Pipe(duplex=False)
-            self.process = context.Process(
-                target=_carry_child, args=(sending, os.getpid(), *self.args), daemon=True
+        self.early, self.target, self.staging = early, target, staging
+        self.reuse: list[str] = [] if early is None else early.reuse
+        self.limit = 0 if early is None else early.state.finished_ns
+        self.linkers: list = []
+        self.lister = None
+        if not target.is_dir() or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        parent = os.getpid()
+        self.lister = self._start(context, _unrelated_child, parent, target)
+        pages = len(self.reuse)
+        parts = LINKERS if pages > CHUNK else 1
+        for part in range(parts if pages else 0):
+            share = self.reuse[pages * part // parts : pages * (part + 1) // parts]
+            self.linkers.append(
+                self._start(context, _link_child, parent, share, self.limit, target, staging)
             )
-            self.process.start()
-            sending.close()
+
+    @staticmethod
+    def _start(context, function, *args):
+        receiving, sending = context.Pipe(duplex=False)
+        process = context.Process(target=function, args=(sending, *args), daemon=True)
+        process.start()
+        sending.close()
+        return process, receiving
+
+    def stop_linking(self) -> None:
+        """Stop linking (the plan reuses nothing after all) and forget what was linked."""
+        for process, connection in self.linkers:
+            process.kill()
+            process.join()
+            connection.close()
+        self.linkers, self.early, self.reuse = [], None, []
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.join()
-            self.connection.close()
-            self.process = None
+        self.stop_linking()
+        if self.lister is not None:
+            process, connection = self.lister
+            process.kill()
+            process.join()
+            connection.close()
+            self.lister = None
 
-    def finish(self) -> tuple[list[str] | str, list[str]]:
-        """Wait for it (nothing writes into the staging folder afterwards): (the reused
-        files or why a full publish is needed, the files kgtool did not write)."""
-        if self.process is None:
-            return _carry(*self.args)
+    @staticmethod
+    def _answer(started):
+        process, connection = started
         try:
-            answer = self.connection.recv()
+            answer = connection.recv()
         except EOFError:
             answer = OSError(0, "the process that links the unchanged pages died")
         finally:
-            self.connection.close()
-            self.process.join()
+            connection.close()
+            process.join()
         if isinstance(answer, OSError):
             raise answer
-        why, unrelated = answer
-        plan = self.args[0]
-        if why is not None:
-            return why, unrelated
-        reused = [] if plan is None else [f for d in plan.reuse for f in incremental.page_files(d)]
-        return reused, unrelated
+        return answer
+
+    def finish(self) -> tuple[str | None, list[str]]:
+        """Wait for them (nothing writes into the staging folder afterwards): (why the pages
+        cannot be reused or None, the files kgtool did not write)."""
+        if not self.target.is_dir():
+            return None, []
+        if self.lister is None and not self.linkers:  # no processes: here and now
+            why = None
+            if self.reuse:
+                why = incremental.link_reused(self.reuse, self.limit, self.target, self.staging)
+            return why, _unrelated(self.target)
+        whys = [self._answer(started) for started in self.linkers]
+        self.linkers = []
+        unrelated = self._answer(self.lister)
+        self.lister = None
+        return next((why for why in whys if why is not None), None), unrelated

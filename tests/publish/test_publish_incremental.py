@@ -136,3 +136,74 @@ def test_a_publish_keeps_its_inputs_within_twice_their_size(project, tmp_path, m
     graph_bytes = sum(p.stat().st_size for p in project.rglob("*.ttl"))
     assert sum(p.stat().st_size for p in inputs.iterdir()) <= 2 * graph_bytes
     assert "resource pages rendered, the others unchanged" in said, said  # incremental
+
+
+def test_pages_linked_before_a_full_publish_turned_out_needed_are_dropped(project, tmp_path):
+    """The unchanged pages' files are linked while the store loads; when the plan then needs
+    a full publish (here: another ``--base`` than last time), the site is a full publish's."""
+    site, full = tmp_path / "site", tmp_path / "full"
+    publish(project, site, "--base", "https://example.org/ks/")
+
+    said = publish(project, site)
+    publish(project, full, "--full")
+
+    assert "every page rendered" in said and "options" in said, said
+    assert differing(site, full) == []
+
+
+def test_pages_linked_in_advance_that_the_site_no_longer_has_are_removed(tmp_path):
+    import time
+
+    from kgtool.web.incremental import link_reused, page_files, unlink_pages
+
+    old, staging = tmp_path / "old", tmp_path / "staging"
+    folders = ["id/a/", "id/a/b/", "id/c/"]
+    for folder in folders:
+        for relative in page_files(folder):
+            (old / relative).parent.mkdir(parents=True, exist_ok=True)
+            (old / relative).write_text(relative, encoding="utf-8")
+    staging.mkdir()
+    assert link_reused(folders, time.time_ns() + 10**9, old, staging) is None
+
+    unlink_pages(["id/a/", "id/c/"], staging)
+
+    left = sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file())
+    assert left == sorted(page_files("id/a/b/"))
+    assert not (staging / "id/c").exists() and not (staging / "en/id/c").exists()  # no empty folder
+    for folder in folders:  # the old site's files are untouched
+        assert all((old / r).read_text(encoding="utf-8") == r for r in page_files(folder))
+
+
+def test_writing_over_a_linked_file_leaves_the_linked_file_alone(tmp_path):
+    """A staging folder holds hard links to the live site's files: a page rendered where one
+    was linked replaces the link, never writes into the live file."""
+    from kgtool import atomic
+
+    live = tmp_path / "live.html"
+    live.write_text("live", encoding="utf-8")
+    staged = tmp_path / "staging" / "page.html"
+    staged.parent.mkdir()
+    atomic.link_staged(live, staged)
+    atomic.write_staged(staged, "new")
+    assert live.read_text(encoding="utf-8") == "live"
+    assert staged.read_text(encoding="utf-8") == "new"
+
+    atomic.link_staged(live, staging_dump := tmp_path / "staging" / "dump.nt")
+    with atomic.open_staged(staging_dump) as handle:
+        handle.write(b"dump")
+    assert live.read_text(encoding="utf-8") == "live" and staging_dump.read_bytes() == b"dump"
+
+
+def test_a_syntax_error_in_an_edited_file_is_named_and_the_site_kept(project, tmp_path):
+    site = tmp_path / "site"
+    publish(project, site)
+    page = (site / "id/municipality/0114/index.html").read_bytes()
+    area = project / AREA
+    area.write_text(area.read_text(encoding="utf-8") + "\nthis is not turtle .\n", "utf-8")
+
+    result = CliRunner().invoke(cli, ["--project", str(project), "publish", "-o", str(site)])
+
+    assert result.exit_code == 2, result.output
+    assert "areas.ttl" in result.stderr and "Traceback" not in result.stderr
+    assert (site / "id/municipality/0114/index.html").read_bytes() == page
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.kgtool-")]
