@@ -343,7 +343,7 @@ def publish(
     if not full and target.is_dir():
         try:  # only a head start: what it cannot do, loading the store and the plan tell
             early = incremental.early_plan(project, target, base)
-        except Exception:  # noqa: BLE001  (e.g. a syntax error: the store's loader names it)
+        except Exception:  # e.g. a syntax error: the store's loader names it
             early = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
