@@ -187,9 +187,13 @@ class StoreGraph:
 
     def _page_lookup(self, memo: dict, pattern) -> list:
         """The triples of ``pattern``, filtered from all of its subject's when the page has
-        them (``prefetch``), else from the store."""
+        them (``prefetch``) or from all of its object's (the links to a resource, which its
+        page asks first), else from the store (in the same order: by subject)."""
         s, p, o = pattern
-        whole = memo.get((s, None, None)) if s is not None and o is None else None
+        if o is None:
+            whole = memo.get((s, None, None)) if s is not None else None
+        else:
+            whole = memo.get((None, None, o)) if s is None and p is not None else None
         if whole is None:
             return list(self._triples(pattern))
         if p is None:
