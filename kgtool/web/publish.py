@@ -130,16 +130,17 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
 
 
-def _render_chunk(task) -> tuple[list[str], list[tuple], list[str]]:
-    """In a worker: write the files of a slice of resources; (paths written, (search entry,
-    nodes looked up) of each, warnings)."""
+def _render_chunk(task) -> tuple[str, list[tuple], list[str]]:
+    """In a worker: write the files of a slice of resources; (the paths written, separated by
+    NUL: one string holds them in less memory than a list while the publish goes on, (search
+    entry, nodes looked up) of each, warnings)."""
     pages, staging, out, parent = task
     if os.getppid() != parent:  # the publishing process is gone: stop
         os._exit(1)
     written: list[str] = []
     write = _writer(staging, out, written)
     entries = [_resource_files(_SITE, iri, folder, write) for iri, folder in pages]
-    return written, entries, list(_SITE.warnings)
+    return "\0".join(written), entries, list(_SITE.warnings)
 
 
 def workers() -> int:
@@ -223,8 +224,9 @@ class _ResourcePages:
                     self.deps[folder] = self.table.numbers(deps)
                     self.bar.update()
             else:
+                chunks = []  # the paths each task wrote (see ``_render_chunk``)
                 for paths, pages, warnings in self.results:
-                    self.written += paths
+                    chunks.append(paths)
                     for entry, deps in pages:
                         self.entries[entry[0]] = entry
                         self.deps[entry[0]] = self.table.numbers(deps)
@@ -233,6 +235,7 @@ class _ResourcePages:
                 self.pool.close()
                 self.pool.join()
                 self.pool = None
+                self.written += [path for paths in chunks if paths for path in paths.split("\0")]
         finally:
             self.close()
             gc.unfreeze()

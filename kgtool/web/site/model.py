@@ -25,7 +25,7 @@ from kgtool.web.site.vocab import DCTERMS, RDF, TIME, XSD
 if TYPE_CHECKING:
     from kgtool.web.site.store import StoreGraph
 
-LABELS_KEPT = 200_000  # labels remembered per language before the memo starts again
+LABELS_KEPT = 20_000  # labels remembered per language before the memo starts again
 PLAIN_TYPES = {
     XSD.integer,
     XSD.nonNegativeInteger,

@@ -30,7 +30,10 @@ if TYPE_CHECKING:
     from kgtool.store.engine import ProjectStore
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-IRIS_KEPT = 100_000  # IRIs remembered as rdflib terms before the memo starts again
+#: Terms (and nodes' names) remembered before a memo starts again: pages ask for the same few
+#: often (properties, classes, municipalities); at 100,000 a memo held up to 30 MB in each page
+#: worker at 1 M triples, and the rest is rarely asked again.
+IRIS_KEPT = 20_000
 ANY = "*"  # a page's lookup of neither a subject nor an object (see ``StoreGraph.page``)
 _LABEL_REFS = tuple((prop, URIRef(prop)) for prop in LABEL_PROPERTIES)
 
