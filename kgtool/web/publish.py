@@ -359,7 +359,6 @@ def publish(
     try:  # the unchanged pages are linked (and the user's files listed) while the store loads
         _phase(progress, "loading the graph")
         site = Site.open(project, base, contact_email)
-        triples = len(site.graph)  # the store may be freed before the pages are done
         inputs = incremental.input_hashes(site)
         plan, reason = _plan(site, target, full, inputs, carry.early)
         if plan is None and carry.early is not None:  # linked in vain: a full publish
@@ -383,7 +382,7 @@ def publish(
         out_dir=out,
         files=len(written),
         pages=len(site.model.pages),
-        triples=triples,
+        triples=site.store.triple_count(),
         seconds=time.perf_counter() - started,
         warnings=tuple(site.warnings),
         rendered=len(site.model.pages) if plan is None else len(plan.render),

@@ -89,6 +89,7 @@ class Site:
         keeps the pages it shares with this process). Nothing here may read the store after."""
         for graph in (self.graph, self.source_graph):
             graph.close()
+        self.store.triples = self.store.triple_count()  # still known
         self.store.store = None
 
     def move(self, term):
