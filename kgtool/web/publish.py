@@ -63,14 +63,13 @@ class PublishResult:
 
 
 MANIFEST = ".kgtool-manifest"
-#: When the publish started (the phases on stderr give the seconds since).
-_started = time.perf_counter()
 
 
-def _phase(progress: bool, name: str) -> None:
-    """With ``progress``: the phase on stderr, with the seconds since the publish started."""
+def _phase(progress: bool, started: float, name: str) -> None:
+    """With ``progress``: the phase on stderr, with the seconds since ``started`` (the
+    publish's start, ``time.perf_counter``)."""
     if progress:
-        sys.stderr.write(f"kgtool publish: {name} ({time.perf_counter() - _started:.1f} s)\n")
+        sys.stderr.write(f"kgtool publish: {name} ({time.perf_counter() - started:.1f} s)\n")
 
 
 def _manifest_entries(out: Path) -> list[str]:
@@ -250,8 +249,9 @@ class _ResourcePages:
 
 
 def _build(
-    site, staging: Path, out: Path, jobs: int = 1, progress: bool = False, plan=None
-) -> tuple[list[str], dict[str, array], list[str]]:
+    site, staging: Path, out: Path, jobs: int = 1, progress: bool = False, plan=None,
+    *, started: float,
+) -> tuple[list[str], dict[str, array], list[str]]:  # fmt: skip
     """Write every file of the site into ``staging`` (of the resource pages, those ``plan``
     renders); their relative paths, the nodes each rendered page looked up (as numbers) and
     the node texts they number (the last publish's, then the new ones).
@@ -260,21 +260,18 @@ def _build(
     metadata, ontology and index pages."""
     from kgtool.web import rdfio
 
-    def phase(name: str) -> None:
-        _phase(progress, name)
-
     written: list[str] = []
     write = _writer(staging, out, written)
     pages = sorted(site.model.pages.items(), key=lambda item: item[1])
     if plan is not None:
         pages = [(iri, folder) for iri, folder in pages if folder in plan.render]
         site.search_entries = dict(plan.entries)
-    phase("pages")
+    _phase(progress, started, "pages")
     nodes = [] if plan is None else plan.state.nodes
     resources = _ResourcePages(site, pages, staging, out, jobs, progress, nodes)
     try:
         if resources.pool is not None:
-            phase("dumps, metadata, ontology and indexes (beside the pages)")
+            _phase(progress, started, "dumps, metadata, ontology and indexes (beside the pages)")
         try:
             written += [dump.path for dump in site.write_dumps(staging)]
         except OSError as error:
@@ -326,11 +323,10 @@ def publish(
     resource pages whose inputs changed are rendered (``kgtool.web.incremental``) unless
     ``full``; the result says why a full publish was made where one was not asked for.
     """
-    global _started
     from kgtool.web.site.build import Site
     from kgtool.web.site.rebase import check_base
 
-    started = _started = time.perf_counter()
+    started = time.perf_counter()
     if base is not None:
         try:
             check_base(base)
@@ -346,7 +342,7 @@ def publish(
     if not full and target.is_dir():
         try:  # only a head start: what it cannot do, loading the store and the plan tell
             early = incremental.early_plan(project, target, base)
-        except Exception:  # e.g. a syntax error: the store's loader names it
+        except (KgtoolError, OSError):  # e.g. a syntax error: the store's loader names it
             early = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -357,7 +353,7 @@ def publish(
     switched = False
     carry = _CarryOver(early if isinstance(early, incremental.Early) else None, target, staging)
     try:  # the unchanged pages are linked (and the user's files listed) while the store loads
-        _phase(progress, "loading the graph")
+        _phase(progress, started, "loading the graph")
         site = Site.open(project, base, contact_email)
         inputs = incremental.input_hashes(site)
         plan, reason = _plan(site, target, full, inputs, carry.early)
@@ -365,10 +361,11 @@ def publish(
             carry.stop_linking()
             staging = _fresh_staging(staging, target)
         jobs = workers() if jobs is None else jobs
-        written, plan, reason, staging = _write_site(site, staging, target, out, jobs, progress,
-                                                     plan, reason, inputs, carry)  # fmt: skip
+        written, plan, reason, staging = _write_site(
+            site, staging, target, out, jobs, progress, started, plan, reason, inputs, carry
+        )
         atomic.write_atomic(staging / MANIFEST, "".join(f"{r}\n" for r in sorted(written)))
-        _phase(progress, "switching the new site into place")
+        _phase(progress, started, "switching the new site into place")
         atomic.replace_folder(staging, target, background=True)  # the old site: not waited for
         switched = True
         incremental.keep_inputs(site, inputs)
@@ -391,7 +388,7 @@ def publish(
 
 
 def _write_site(
-    site, staging: Path, target: Path, out: Path, jobs: int, progress: bool, plan,
+    site, staging: Path, target: Path, out: Path, jobs: int, progress: bool, started: float, plan,
     reason: str | None, inputs: dict, carry: _CarryOver,
 ) -> tuple[list[str], object, str | None, Path]:  # fmt: skip
     """Build the site into ``staging`` while ``carry``'s processes link the reused pages'
@@ -400,11 +397,11 @@ def _write_site(
     dropped (and the staging folder a new one) when a file to reuse was changed after the
     last publish."""
     try:
-        written, rendered, nodes = _build(site, staging, out, jobs, progress, plan)
+        written, rendered, nodes = _build(site, staging, out, jobs, progress, plan, started=started)
     except BaseException:
         carry.stop()  # before the staging folder is deleted
         raise
-    _phase(progress, "waiting for the unchanged pages' links")
+    _phase(progress, started, "waiting for the unchanged pages' links")
     why, unrelated = carry.finish()
     if why is None and plan is not None:
         why = _settle_links(plan, carry, target, staging)
@@ -412,7 +409,7 @@ def _write_site(
         plan, reason = None, why
         staging = _fresh_staging(staging, target)
         site.search_entries = {}
-        written, rendered, nodes = _build(site, staging, out, jobs, progress, None)
+        written, rendered, nodes = _build(site, staging, out, jobs, progress, None, started=started)
     if plan is not None:
         written += [f for d in plan.reuse for f in incremental.page_files(d)]
     done = set(written)  # the user's own files: the site's win where both have a file
@@ -425,7 +422,7 @@ def _write_site(
             "write); move it and publish again"
         )
     atomic.copy_files(target, staging, mine)
-    _phase(progress, "recording what the next publish needs")
+    _phase(progress, started, "recording what the next publish needs")
     deps: dict = dict(rendered)
     if plan is not None:
         old = {folder: i for i, folder in enumerate(plan.state.pages)}
