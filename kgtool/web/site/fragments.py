@@ -11,19 +11,30 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
+try:  # markupsafe's escaping of a str, without making a ``Markup`` of each piece
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover (markupsafe without its C speedups)
+    from markupsafe._native import _escape_inner
+
 if TYPE_CHECKING:
     from kgtool.web.site.model import Row, Value
 
 
+def _text(s) -> str:
+    """``str(escape(s))``: a value's texts are plain strings (the pieces join into Markup)."""
+    return _escape_inner(s) if type(s) is str else str(escape(s))
+
+
 def _value(v: Value) -> str:
-    if v.href:
-        shown = f'<a href="{escape(v.href)}">{escape(v.text)}</a>'
-    elif v.lang:
-        shown = f'<span lang="{escape(v.lang)}">{escape(v.text)}</span>'
+    text, href, _, note, lang = v
+    if href:
+        shown = f'<a href="{_text(href)}">{_text(text)}</a>'
+    elif lang:
+        shown = f'<span lang="{_text(lang)}">{_text(text)}</span>'
     else:
-        shown = escape(v.text)
-    if v.note:
-        return f'{shown} <span class="note">{escape(v.note)}</span>'
+        shown = _text(text)
+    if note:
+        return f'{shown} <span class="note">{_text(note)}</span>'
     return shown
 
 

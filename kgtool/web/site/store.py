@@ -163,7 +163,7 @@ class StoreGraph:
                 if isinstance(quad.object, ox.BlankNode):
                     todo.append(quad.object)
         if self._deps is not None:
-            self._deps.update(str(self.published(node)) for node in seen)
+            self._deps.update([self.published(node) for node in seen])
         triples = [self.move_triple(q) if self._moved else q.triple for q in found]
         return sorted(triples, key=str)
 
@@ -172,19 +172,19 @@ class StoreGraph:
     def note(self, node) -> None:
         """While a page renders: it shows something of ``node`` (see ``page``)."""
         if self._deps is not None:
-            self._deps.add(str(node))
+            self._deps.add(node)
 
     def _note_pattern(self, pattern) -> None:
         s, _, o = pattern
-        self._deps.add(str(s) if s is not None else str(o) if o is not None else ANY)
+        self._deps.add(s if s is not None else o if o is not None else ANY)
 
     def triples(self, pattern) -> Iterator[tuple]:
         memo = self._memo
         if memo is None:
             return self._triples(pattern)
-        self._note_pattern(pattern)
         found = memo.get(pattern)
-        if found is None:
+        if found is None:  # the first ask on this page: noted once
+            self._note_pattern(pattern)
             found = memo[pattern] = self._page_lookup(memo, pattern)
         return iter(found)
 
@@ -201,12 +201,19 @@ class StoreGraph:
             return list(self._triples(pattern))
         if p is None:
             return whole
-        try:  # the predicate as the store's triples show it (under ``base``)
-            shown = self.published(self.to_store(p))
-        except ValueError:
+        shown = self._shown(p)
+        if shown is None:
             return []
         same = str.__eq__  # predicates are IRIs: their text decides (rdflib's == is Python)
         return [t for t in whole if same(t[1], shown)]
+
+    def _shown(self, iri):
+        """An IRI as the store's triples show it (under ``base``); None for one the store
+        cannot hold (nothing matches it)."""
+        try:
+            return self.published(self.to_store(iri))
+        except ValueError:
+            return None
 
     def prefetch(self, node) -> None:
         """While a page renders: all of ``node``'s triples in one lookup, from which its later
@@ -228,17 +235,23 @@ class StoreGraph:
         its object; ``ANY`` for a pattern of neither): a change to a triple whose subject or
         object is not in the set cannot change the page (incremental publish)."""
         self._memo = {}
-        self._deps = deps = set()
+        self._deps = nodes = set()  # terms (and texts) while the page renders
+        deps: set[str] = set()
         try:
             yield deps
         finally:
             self._memo = self._deps = None
+            deps.update([str(node) for node in nodes])
 
     def label_literals(self, node) -> list[tuple[str, Literal]]:
         """(property, literal) of each naming property (``LABEL_PROPERTIES``) of ``node``
         (remembered: both languages and every page that links ``node`` ask)."""
-        if self._deps is not None:
-            self._deps.add(str(node))
+        memo = self._memo
+        if memo is not None:
+            self._deps.add(node)
+            whole = memo.get((node, None, None))
+            if whole is not None:  # the page has all of its triples: no lookup
+                return self._label_pairs(whole)
         found = self._names.get(node)
         if found is None:
             if len(self._names) > IRIS_KEPT:
@@ -251,6 +264,16 @@ class StoreGraph:
             ]
         return found
 
+    def _label_pairs(self, triples: list) -> list[tuple[str, Literal]]:
+        """``label_literals`` of a node, from all of its triples (those of one predicate in
+        the order its own lookup gives them)."""
+        found = []
+        same = str.__eq__
+        for prop, ref in _LABEL_REFS:
+            shown = self._shown(ref)
+            found += [(prop, o) for _, p, o in triples if same(p, shown) and isinstance(o, Literal)]
+        return found
+
     def __iter__(self):
         return self.triples((None, None, None))
 
@@ -258,15 +281,26 @@ class StoreGraph:
         memo = self._memo
         if memo is None:
             return next(iter(self._quads(*triple)), None) is not None
-        self._note_pattern(triple)
         found = memo.get(triple)
         if found is None:
-            s, _, o = triple
-            if o is None and (s, None, None) in memo:
-                return bool(self._page_lookup(memo, triple))
+            s, p, o = triple
+            whole = memo.get((s, None, None))
+            if whole is not None and p is not None:  # from all of its subject's triples
+                self._note_pattern(triple)
+                if o is None:
+                    return bool(self._page_lookup(memo, triple))
+                if type(o) is URIRef:  # IRIs: their type and text decide
+                    p, o = self._shown(p), self._shown(o)
+                    if p is None or o is None:
+                        return False
+                    same = str.__eq__
+                    return any(
+                        same(t[1], p) and type(t[2]) is URIRef and same(t[2], o) for t in whole
+                    )
             key = ("in", triple)  # a yes/no answer, remembered for the page's other language
             answer = memo.get(key)
             if answer is None:
+                self._note_pattern(triple)
                 answer = memo[key] = next(iter(self._quads(*triple)), None) is not None
             return answer
         return bool(found)
