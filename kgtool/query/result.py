@@ -48,6 +48,7 @@ class QueryResult:
     boolean: bool | None = None
     triples: list[pyoxigraph.Triple] | None = None
     truncated: bool = False
+    total: int | None = None  # every row or triple of the answer, when counted (``count``)
 
     def as_rows(self) -> QueryResult:
         """A graph result as subject/predicate/object rows (sorted), anything else unchanged."""

@@ -179,12 +179,14 @@ def run_local(
     prefixes: dict[str, str] | None = None,
     max_rows: int | None = None,
     allow_remote: bool = False,
+    count: bool = False,
 ) -> QueryResult:
     """Run a read-only query on the store (the union of its files' graphs).
 
     ``bindings`` become a VALUES block (see the module docstring); ``prefixes`` are
     predeclared; at most ``max_rows`` rows or triples are read (``truncated`` says if more
-    were there) without building the rest of the result.
+    were there) without building the rest of the result; with ``count`` the rest is counted
+    (``total``: every row or triple of the answer).
 
     In the main thread the query runs in a daemon thread of its own (Oxigraph releases the GIL
     while it evaluates), so Ctrl-C raises KeyboardInterrupt at once instead of after the query.
@@ -197,7 +199,7 @@ def run_local(
             answer = project_store.store.query(
                 text, use_default_graph_as_union=True, prefixes=prefixes
             )
-            return _collect(answer, max_rows)
+            return _collect(answer, max_rows, count)
         except SyntaxError as error:
             raise InputError(f"malformed query: {syntax_message(error, text)}") from None
         except OSError as error:  # a SERVICE call that failed (only with allow_remote)
@@ -257,7 +259,8 @@ def service_error(query_text: str, error: OSError) -> EndpointError:
     return EndpointError(f"SERVICE {target or 'endpoint'}: {message}")
 
 
-def _collect(answer: Any, max_rows: int | None) -> QueryResult:
+def _collect(answer: Any, max_rows: int | None, count: bool = False) -> QueryResult:
+    """The answer's first ``max_rows`` rows or triples; with ``count``, how many it has."""
     import pyoxigraph
 
     if isinstance(answer, pyoxigraph.QueryBoolean):
@@ -265,14 +268,20 @@ def _collect(answer: Any, max_rows: int | None) -> QueryResult:
     limit = None if max_rows is None else max_rows + 1
     if isinstance(answer, pyoxigraph.QueryTriples):
         triples = list(itertools.islice(answer, limit))
+        total = len(triples) + sum(1 for _ in answer) if count else None
         truncated = max_rows is not None and len(triples) > max_rows
-        return QueryResult("CONSTRUCT", triples=triples[:max_rows], truncated=truncated)
+        return QueryResult(
+            "CONSTRUCT", triples=triples[:max_rows], truncated=truncated, total=total
+        )
     variables = [variable.value for variable in answer.variables]
     rows = [
         dict(zip(variables, solution, strict=True)) for solution in itertools.islice(answer, limit)
     ]
+    total = len(rows) + sum(1 for _ in answer) if count else None  # the rest: counted, not kept
     truncated = max_rows is not None and len(rows) > max_rows
-    return QueryResult("SELECT", variables=variables, rows=rows[:max_rows], truncated=truncated)
+    return QueryResult(
+        "SELECT", variables=variables, rows=rows[:max_rows], truncated=truncated, total=total
+    )
 
 
 def values_block(bindings: Bindings) -> str:

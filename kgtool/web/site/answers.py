@@ -8,9 +8,12 @@ the W3C SPARQL JSON of the table (``tables.as_result``), so the published answer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kgtool.terms import DEFAULT_BASE, shorten
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -69,3 +72,20 @@ def table_rows(
 
     table = build_table(result, store, lang, text)
     return answer_rows(json.loads(to_json(as_result(table, result))), root, prefix, lang)
+
+
+def cut_note(lang: str, name: str, shown: int, total: int, noun: str) -> Markup:
+    """What a saved query's page says when it shows only the first ``shown`` of the ``total``
+    rows (``noun`` "row") or triples ("triple") of its answer: how many, and where the whole
+    answer is."""
+    from markupsafe import Markup
+
+    from kgtool.web.site.i18n import UI, count, number
+
+    fmt = "ttl" if noun == "triple" else "csv"
+    return Markup(UI[lang]["answer_cut"]).format(
+        shown=number(lang, shown),
+        total=count(lang, total, noun),
+        command=Markup("<code>kgtool query {} -f {}</code>").format(name, fmt),
+        api=Markup("<code>/api/{}</code>").format(name),
+    )

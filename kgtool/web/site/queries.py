@@ -10,10 +10,15 @@ from datetime import date
 from functools import cached_property
 
 from kgtool.web import rdfio
-from kgtool.web.site.model import SiteModel, move_term
+from kgtool.web.site.model import SiteModel
 from kgtool.web.site.rebase import rebase
 from kgtool.web.site.render import Renderer
 from kgtool.web.site.store import StoreGraph
+
+#: The rows (or triples) of a saved query's answer that its page shows; the rest are counted,
+#: and the page says how many there are and where the whole answer is. A thousand rows make a
+#: page of 0.5-1.5 MB that a browser shows at once; the server's /api gives 10,000 by default.
+SHOWN_ROWS = 1000
 
 
 @dataclass
@@ -28,11 +33,11 @@ class QueryView:
     text: str
     kind: str = "rows"
     variables: list[str] | None = None
-    rows: list[list] | None = None  # RDF terms (None: unbound), shown per page and language
-    result: object = None  # the QueryResult: its table is shown per page language
+    result: object = None  # the QueryResult (its first ``SHOWN_ROWS`` rows, ``total`` counted)
     english: object = None  # the English answer of a query that reads the language (?lang)
     boolean: bool | None = None
-    graph_text: str = ""
+    graph_text: str = ""  # a graph answer's first ``SHOWN_ROWS`` triples, as Turtle
+    graph_total: int = 0  # every triple of a graph answer
     error: str = ""
     error_key: str = ""  # the UI text that introduces ``error`` on the page
 
@@ -75,10 +80,12 @@ class QueryPages:
         )
         try:
             bindings = query.bind({}, store=names, lang="sv")
-            result = run_local(self.store, query.text, bindings)
+            result = run_local(self.store, query.text, bindings, max_rows=SHOWN_ROWS, count=True)
             if query.reads_language:
                 english = query.bind({}, store=names, lang="en")
-                view.english = run_local(self.store, query.text, english)
+                view.english = run_local(
+                    self.store, query.text, english, max_rows=SHOWN_ROWS, count=True
+                )
         except KgtoolError as error:
             view.error, view.error_key = error.format_message(), "no_default_answer"
             return view
@@ -90,23 +97,17 @@ class QueryPages:
         return view
 
     def _answer(self, view: QueryView, result) -> None:
-        """Put the answer on the default values into ``view``."""
+        """Put the answer on the default values into ``view`` (its shown part: the page makes
+        the cells of the table in its own language)."""
         if result.kind == "ASK":
             view.kind, view.boolean = "boolean", bool(result.boolean)
         elif result.kind in ("CONSTRUCT", "DESCRIBE"):
-            view.kind = "graph"
+            view.kind, view.graph_total = "graph", result.total
             graph = rdfio.graph_of_triples(result.triples or [])
             view.graph_text = rdfio.to_turtle(rebase(graph, self.base)).decode()
         else:
             view.result = result
             view.variables = [str(v) for v in result.variables]
-            view.rows = [
-                [
-                    None if row.get(v) is None else move_term(rdfio.rdflib_term(row[v]), self.base)
-                    for v in result.variables
-                ]
-                for row in result.rows
-            ]
 
     def names(self) -> list[str]:
         return [view.name for view in self.views]
@@ -143,7 +144,7 @@ class QueryPages:
 
     def query_html(self, name: str, lang: str = "sv") -> str | None:
         """The page of one saved query: its form, its text and its answer with the defaults."""
-        from kgtool.web.site.answers import table_rows
+        from kgtool.web.site.answers import cut_note, table_rows
         from kgtool.web.site.forms import form_context
         from kgtool.web.site.i18n import PREFIX
         from kgtool.web.site.openapi import choices
@@ -153,10 +154,15 @@ class QueryPages:
             return None
         columns: list[str] = []
         rows: list = []
+        cut = None
+        root = SiteModel.relative("", PREFIX[lang] + f"queries/{name}/")
         result = view.english if lang == "en" and view.english is not None else view.result
         if result is not None:
-            root = SiteModel.relative("", PREFIX[lang] + f"queries/{name}/")
             columns, rows = table_rows(result, self.store, view.text, root, PREFIX[lang], lang)
+            if result.truncated:
+                cut = cut_note(lang, name, len(rows), result.total, "row")
+        elif view.kind == "graph" and view.graph_total > SHOWN_ROWS:
+            cut = cut_note(lang, name, SHOWN_ROWS, view.graph_total, "triple")
         lists = {p.name: choices(p, self.graph, lang) for p in view.params}
         return self.renderer.render(
             "query.html",
@@ -166,6 +172,7 @@ class QueryPages:
             q=view,
             columns=columns,
             rows=rows,
+            cut=cut,
             **form_context(view.params, lists, lang),
         )
 
