@@ -56,6 +56,7 @@ class QueryPages:
         self.base = renderer.base
         self.modified = modified
         self.warnings = warnings
+        self._lists: dict[tuple[str, str], list] = {}  # a form's choices by (type, language)
 
     @cached_property
     def views(self) -> list[QueryView]:
@@ -147,7 +148,6 @@ class QueryPages:
         from kgtool.web.site.answers import cut_note, table_rows
         from kgtool.web.site.forms import form_context
         from kgtool.web.site.i18n import PREFIX
-        from kgtool.web.site.openapi import choices
 
         view = self.view(name)
         if view is None:
@@ -163,7 +163,7 @@ class QueryPages:
                 cut = cut_note(lang, name, len(rows), result.total, "row")
         elif view.kind == "graph" and view.graph_total > SHOWN_ROWS:
             cut = cut_note(lang, name, SHOWN_ROWS, view.graph_total, "triple")
-        lists = {p.name: choices(p, self.graph, lang) for p in view.params}
+        lists = {p.name: self._choices(p, lang) for p in view.params}
         return self.renderer.render(
             "query.html",
             f"queries/{name}/",
@@ -175,6 +175,16 @@ class QueryPages:
             cut=cut,
             **form_context(view.params, lists, lang),
         )
+
+    def _choices(self, param, lang: str) -> list:
+        """The values a form offers for ``param`` (they depend on its type alone: one scan of
+        the graph per type and language, not one per page)."""
+        from kgtool.web.site.openapi import choices
+
+        key = (param.type, lang)
+        if key not in self._lists:
+            self._lists[key] = choices(param, self.graph, lang)
+        return self._lists[key]
 
     def api_docs_html(self, lang: str = "sv") -> str:
         """The human page of the web API: Swagger UI on ``api/openapi.json``."""
