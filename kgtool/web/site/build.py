@@ -31,7 +31,7 @@ from kgtool.web.site.municipality import MunicipalityView, municipality_view
 from kgtool.web.site.pictures import Pictures
 from kgtool.web.site.queries import QueryPages, QueryView
 from kgtool.web.site.render import Renderer, static_files
-from kgtool.web.site.resource import resource_view
+from kgtool.web.site.resource import memberships, resource_view
 from kgtool.web.site.store import StoreGraph, load_site_store
 
 if TYPE_CHECKING:
@@ -178,14 +178,17 @@ class Site:
         """The page of a resource under ``id/``: a collaboration's and a municipality's with
         their summary (and a collaboration's pictures)."""
         model = self.models[lang]
-        view = resource_view(model, iri)
+        view = resource_view(model, iri, with_memberships=False)
         here = model.prefix + view.path
         kind = "resource"
         summary: CollaborationView | MunicipalityView | None = None
-        if (iri, RDF.type, self.move(KS.Collaboration)) in self.graph:
+        if (iri, RDF.type, self.move(KS.Collaboration)) in self.graph:  # members in its summary
             kind, summary = "collaboration", collaboration_view(model, iri, here)
         elif (iri, RDF.type, self.move(KS.Municipality)) in self.graph:
-            kind, summary = "municipality", municipality_view(model, iri, here)
+            view.memberships = memberships(model, iri, here)  # its summary's collaborations
+            kind, summary = "municipality", municipality_view(model, iri, here, view.memberships)
+        else:
+            view.memberships = memberships(model, iri, here)
         pictures = self.pictures(iri, lang) if kind == "collaboration" else {}
         return self.renderer.render(
             f"{kind}.html",

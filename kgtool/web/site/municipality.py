@@ -42,7 +42,11 @@ def code_of(model: SiteModel, member) -> str:
     return ""
 
 
-def municipality_view(model: SiteModel, iri: URIRef, here: str) -> MunicipalityView:
+def municipality_view(
+    model: SiteModel, iri: URIRef, here: str, collaborations: list[MembershipRow] | None = None
+) -> MunicipalityView:
+    """Everything a municipality's summary shows (``collaborations``: its memberships, as
+    ``resource.memberships`` gives them, when known)."""
     g = model.graph
     county = county_of(model, iri)
     region = None
@@ -55,7 +59,8 @@ def municipality_view(model: SiteModel, iri: URIRef, here: str) -> MunicipalityV
     posts = [
         post_row(model, p, here, place) for place in places for p in g.subjects(ORG.postIn, place)
     ]
-    collaborations = memberships(model, iri, here)
+    if collaborations is None:
+        collaborations = memberships(model, iri, here)
     shown = [iri, *places]
     shown += [m for m in g.subjects(ORG.member, iri)]
     shown += [p for place in places for p in g.subjects(ORG.postIn, place)]

@@ -65,8 +65,10 @@ def post_row(model: SiteModel, post, here: str, place=None) -> PostRow:
     )
 
 
-def resource_view(model: SiteModel, iri: URIRef) -> ResourceView:
-    """Everything a resource page shows (links from the page in ``model``'s language)."""
+def resource_view(model: SiteModel, iri: URIRef, with_memberships: bool = True) -> ResourceView:
+    """Everything a resource page shows (links from the page in ``model``'s language); the
+    memberships table only ``with_memberships`` (a collaboration's and a municipality's page
+    show their members and collaborations in their summary instead)."""
     path = model.pages[iri]
     here = model.prefix + path
     g = model.graph
@@ -99,7 +101,7 @@ def resource_view(model: SiteModel, iri: URIRef) -> ResourceView:
         properties=model.rows(literal, here),
         relations=model.rows(linked, here),
         incoming=model.rows(incoming, here),
-        memberships=memberships(model, iri, here),
+        memberships=memberships(model, iri, here) if with_memberships else [],
         sources=sorted(
             (model.value(s, here) for s in set(sources)), key=lambda v: (v.text, v.iri or "")
         ),
