@@ -39,19 +39,31 @@ def _node_id(node: URIRef | BNode) -> str:
     return f"_:{node}" if isinstance(node, BNode) else str(node)
 
 
-def _value(term, prefixes: dict[str, str]) -> dict[str, str]:
+def _value(term, prefixes: dict[str, str]) -> tuple[tuple[str, ...], str]:
+    """A term as a JSON-LD value: its sort key (``@id``, ``@value``, ``@language``, ``@type``)
+    and its text as ``_indented`` writes it at its depth in ``to_jsonld``'s document."""
     if isinstance(term, Literal):
-        value: dict[str, str] = {"@value": str(term)}
+        text = str(term)
         if term.language:
-            value["@language"] = term.language
-        elif term.datatype:
-            value["@type"] = shorten(str(term.datatype), prefixes, bare=True)
-        return value
-    return {"@id": _node_id(term)}
+            language = term.language
+            body = f'"@value": {_quote(text)},{_KEY}"@language": {_quote(language)}'
+            return ("", text, language, ""), f"{{{_KEY}{body}{_VALUE_END}"
+        if term.datatype:
+            kind = shorten(str(term.datatype), prefixes, bare=True)
+            body = f'"@value": {_quote(text)},{_KEY}"@type": {_quote(kind)}'
+            return ("", text, "", kind), f"{{{_KEY}{body}{_VALUE_END}"
+        return ("", text, "", ""), f'{{{_KEY}"@value": {_quote(text)}{_VALUE_END}'
+    node = _node_id(term)
+    return (node, "", "", ""), f'{{{_KEY}"@id": {_quote(node)}{_VALUE_END}'
 
 
-def _sort_key(value: dict[str, str]) -> tuple[str, ...]:
-    return tuple(value.get(key, "") for key in ("@id", "@value", "@language", "@type"))
+#: Where ``to_jsonld``'s document puts a value's keys (inside ``@graph``, a node and its list
+#: of values: ``json.dumps(..., indent=1)`` indents them by five), the end of a value, the
+#: separators of a node's values and of its keys, and of the nodes.
+_KEY, _VALUE_END = "\n     ", "\n    }"
+_IN_LIST, _LIST_END = ",\n    ", "\n   ]"
+_IN_NODE, _NODE_END = ",\n   ", "\n  }"
+_IN_GRAPH = ",\n  "
 
 
 _SHORTENERS: dict[tuple, dict[str, str]] = {}
@@ -74,8 +86,15 @@ def _shortener(context: dict[str, str]):
     return shortened
 
 
+def _first(pair: tuple) -> tuple:
+    return pair[0]
+
+
 def to_jsonld(graph: Graph, prefixes: dict[str, str] | None = None) -> bytes:
-    """JSON-LD with a prefix context and a ``@graph`` of nodes sorted by ``@id``."""
+    """JSON-LD with a prefix context and a ``@graph`` of nodes sorted by ``@id`` (each node's
+    types sorted, then its properties, each property's values by ``@id``, ``@value``,
+    ``@language`` and ``@type``): what ``json.dumps(document, ensure_ascii=False, indent=1)``
+    writes, made as text (the document has one shape)."""
     context = prefixes if prefixes is not None else _used_prefixes(graph)
     short = _shortener(context)
     nodes: dict[str, dict[str, list]] = {}
@@ -86,25 +105,36 @@ def to_jsonld(graph: Graph, prefixes: dict[str, str] | None = None) -> bytes:
             node = nodes[node_id] = {}
         predicate = str(p)
         if predicate == _RDF_TYPE and not isinstance(o, Literal):
-            node.setdefault("@type", []).append(short(str(o)))
+            key, value = "@type", short(str(o))
         else:
-            node.setdefault(short(predicate), []).append(_value(o, context))
+            key, value = short(predicate), _value(o, context)
+        found = node.get(key)
+        if found is None:
+            node[key] = [value]
+        else:
+            found.append(value)
     items = []
     for node_id in sorted(nodes):
         node = nodes[node_id]
-        item: dict[str, object] = {"@id": node_id}
-        if "@type" in node:
-            item["@type"] = sorted(node.pop("@type"))
+        parts = [f'"@id": {_quote(node_id)}']
+        types = node.pop("@type", None)
+        if types is not None:
+            types.sort()
+            parts.append(f'"@type": [{_IN_LIST[1:]}{_IN_LIST.join(map(_quote, types))}{_LIST_END}')
         for key in sorted(node):
-            item[key] = sorted(node[key], key=_sort_key)
-        items.append(item)
+            values = node[key]
+            values.sort(key=_first)  # stable: equal keys keep the graph's order
+            shown = _IN_LIST.join([text for _, text in values])
+            parts.append(f"{_quote(key)}: [{_IN_LIST[1:]}{shown}{_LIST_END}")
+        items.append(f"{{{_IN_NODE[1:]}{_IN_NODE.join(parts)}{_NODE_END}")
     key = tuple(sorted(context.items()))
     head = _CONTEXTS.get(key)
     if head is None:
         if len(_CONTEXTS) > 100:
             _CONTEXTS.clear()
         head = _CONTEXTS[key] = _indented(dict(key), " ")
-    text = f'{{\n "@context": {head},\n "@graph": {_indented(items, " ")}\n}}\n'
+    listed = f"[{_IN_GRAPH[1:]}{_IN_GRAPH.join(items)}\n ]" if items else "[]"
+    text = f'{{\n "@context": {head},\n "@graph": {listed}\n}}\n'
     return text.encode("utf-8")
 
 

@@ -35,6 +35,7 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: worker at 1 M triples, and the rest is rarely asked again.
 IRIS_KEPT = 20_000
 ANY = "*"  # a page's lookup of neither a subject nor an object (see ``StoreGraph.page``)
+_UNKNOWN = object()  # not worked out yet (a memo's None is an answer)
 _LABEL_REFS = tuple((prop, URIRef(prop)) for prop in LABEL_PROPERTIES)
 
 
@@ -68,6 +69,7 @@ class StoreGraph:
         self._names: dict = {}  # node -> its label literals (both languages rank them)
         self._subjects: dict[str, list[URIRef]] = {}  # prefix -> its IRI subjects
         self._namespaces: list | None = None  # (prefix, namespace under base), made once
+        self._shown_iris: dict = {}  # IRI asked for -> as the store's triples show it
         logging.getLogger("rdflib.term").addFilter(_QUIET)  # terms are made while pages render
 
     def close(self) -> None:
@@ -209,11 +211,18 @@ class StoreGraph:
 
     def _shown(self, iri):
         """An IRI as the store's triples show it (under ``base``); None for one the store
-        cannot hold (nothing matches it)."""
-        try:
-            return self.published(self.to_store(iri))
-        except ValueError:
-            return None
+        cannot hold (nothing matches it). Remembered: pages filter by the same predicates."""
+        shown = self._shown_iris
+        found = shown.get(iri, _UNKNOWN)
+        if found is _UNKNOWN:
+            if len(shown) > IRIS_KEPT:
+                shown.clear()
+            try:
+                found = self.published(self.to_store(iri))
+            except ValueError:
+                found = None
+            shown[iri] = found
+        return found
 
     def prefetch(self, node) -> None:
         """While a page renders: all of ``node``'s triples in one lookup, from which its later
@@ -282,28 +291,30 @@ class StoreGraph:
         if memo is None:
             return next(iter(self._quads(*triple)), None) is not None
         found = memo.get(triple)
-        if found is None:
-            s, p, o = triple
-            whole = memo.get((s, None, None))
-            if whole is not None and p is not None:  # from all of its subject's triples
-                self._note_pattern(triple)
-                if o is None:
-                    return bool(self._page_lookup(memo, triple))
-                if type(o) is URIRef:  # IRIs: their type and text decide
-                    p, o = self._shown(p), self._shown(o)
-                    if p is None or o is None:
-                        return False
-                    same = str.__eq__
-                    return any(
-                        same(t[1], p) and type(t[2]) is URIRef and same(t[2], o) for t in whole
-                    )
-            key = ("in", triple)  # a yes/no answer, remembered for the page's other language
-            answer = memo.get(key)
-            if answer is None:
-                self._note_pattern(triple)
-                answer = memo[key] = next(iter(self._quads(*triple)), None) is not None
-            return answer
-        return bool(found)
+        if found is not None:
+            return bool(found)
+        key = ("in", triple)  # a yes/no answer, remembered for the page's other language
+        answer = memo.get(key)
+        if answer is None:
+            self._note_pattern(triple)
+            answer = memo[key] = self._page_contains(memo, triple)
+        return answer
+
+    def _page_contains(self, memo: dict, triple) -> bool:
+        """Whether the store has ``triple``: from all of its subject's triples when the page
+        has them, else from the store."""
+        s, p, o = triple
+        whole = memo.get((s, None, None))
+        if whole is not None and p is not None:
+            if o is None:
+                return bool(self._page_lookup(memo, triple))
+            if type(o) is URIRef:  # IRIs: their type and text decide
+                p, o = self._shown(p), self._shown(o)
+                if p is None or o is None:
+                    return False
+                same = str.__eq__
+                return any(same(t[1], p) and type(t[2]) is URIRef and same(t[2], o) for t in whole)
+        return next(iter(self._quads(*triple)), None) is not None
 
     def __len__(self) -> int:
         return len(self.store)
