@@ -72,9 +72,31 @@ def write_staged(path: str | os.PathLike[str], data: bytes | str) -> None:
         os.close(descriptor)
 
 
+#: Folders ``_create_staged`` made or found lately: only a hint of which folders to make before
+#: a file's first open (a publish writes five files and makes two folders per resource; a
+#: folder that turns out missing is made on the open's failure, as without the hint).
+_FOLDERS_SEEN: set[str] = set()
+_FOLDERS_KEPT = 64
+
+
 def _create_staged(path: str | os.PathLike[str]) -> int:
     """A new file at ``path`` (a file already there is unlinked first, never written into: in
-    a staging folder it may be a hard link to a file of the site being replaced)."""
+    a staging folder it may be a hard link to a file of the site being replaced).
+
+    A file in a folder not written into lately makes the folder first: in a new staging
+    folder that is one ``mkdir`` instead of a failed open, a ``stat`` and a ``mkdir``."""
+    path = os.fspath(path)
+    folder = os.path.dirname(path)
+    if folder and folder not in _FOLDERS_SEEN:
+        if len(_FOLDERS_SEEN) >= _FOLDERS_KEPT:
+            _FOLDERS_SEEN.clear()
+        try:
+            os.mkdir(folder)
+        except FileExistsError:  # (what is there is the open's to find, as without the hint)
+            pass
+        except FileNotFoundError:  # its parent is new too
+            os.makedirs(folder, exist_ok=True)
+        _FOLDERS_SEEN.add(folder)
     while True:
         try:
             return os.open(path, _STAGED_FLAGS, 0o666)  # the fewest system calls: files are many

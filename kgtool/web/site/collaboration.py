@@ -30,6 +30,11 @@ class MemberGroup:
     rows: list[MemberRow]
     open: bool = False
 
+    @property
+    def dated(self) -> bool:
+        """Whether any row has a period (the table then has a column for it)."""
+        return any(row.period for row in self.rows)
+
 
 @dataclass
 class SeatsRow:
@@ -90,6 +95,8 @@ def _member_order(row: MemberRow) -> tuple:
 def collaboration_view(model: SiteModel, iri: URIRef, here: str) -> CollaborationView:
     """Everything a collaboration's summary shows."""
     g = model.graph
+    for m in g.subjects(ORG.organization, iri):  # each asked several things below
+        g.prefetch(m)
     memberships = [
         m for m in g.subjects(ORG.organization, iri) if (m, RDF.type, KS.Chairmanship) not in g
     ]
@@ -188,6 +195,7 @@ def members(model: SiteModel, memberships: list, here: str) -> Members:
         member = model.one(m, ORG.member)
         if member is None:
             continue
+        g.prefetch(member)  # its code, county and name
         roles = list(g.objects(m, ORG.role))
         for role in roles:
             by_role[role].add(member)

@@ -58,6 +58,22 @@ def rows(rs: Iterable[Row]) -> Markup:
     return Markup(f'<div class="scroll"><table class="facts">{"".join(lines)}\n</table></div>')
 
 
+def member_rows(group) -> Markup:
+    """The rows of a collaboration's table of members (a ``collaboration.MemberGroup``), one
+    a line: member, code, county, roles and, when any row has one, the period."""
+    dated = group.dated
+    lines = []
+    for m in group.rows:
+        county = _value(m.county) if m.county else ""
+        period = f"<td>{_text(m.period)}</td>" if dated else ""
+        roles = ", ".join([_value(v) for v in m.roles])
+        lines.append(
+            f"<tr><td>{_value(m.member)}</td><td>{_text(m.code)}</td><td>{county}</td>"
+            f"<td>{roles}</td>{period}</tr>\n"
+        )
+    return Markup("".join(lines))
+
+
 def rdf_links(folder: str = "") -> Markup:
     """The ``<link rel="alternate">`` of a page's RDF files in ``folder``."""
     at = escape(folder)
@@ -111,6 +127,7 @@ GLOBALS = {
     "value": value,
     "values": values,
     "rows": rows,
+    "member_rows": member_rows,
     "rdf_links": rdf_links,
     "identity": identity,
     "generic": generic,

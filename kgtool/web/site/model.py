@@ -46,25 +46,35 @@ PLAIN_TYPES = {
 SOURCE_PROPERTIES = (PROV.wasDerivedFrom, DCTERMS.source)
 TIME_VALUES = (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear, TIME.inXSDDateTime)
 _UNKNOWN = object()  # not looked up yet (a label memo's None means: no label)
+_NODES = (URIRef, BNode)
+_BOOLEAN = str(XSD.boolean)
 
 
 RELATIVE_KEPT = 100_000  # relative links remembered before the memo starts again
 _RELATIVE: dict[tuple[str, str], str] = {}
 
 
+_STEPS: dict[str, list[str] | None] = {}
+
+
+def _steps(folder: str) -> list[str] | None:
+    """A plain folder's steps ('a/b/' or ''), None for any other (remembered: a page's links
+    all start from its folder, and lead to the same few often)."""
+    found = _STEPS.get(folder, _UNKNOWN)
+    if found is _UNKNOWN:
+        if len(_STEPS) > RELATIVE_KEPT:
+            _STEPS.clear()
+        plain = not (
+            "." in folder or "//" in folder or folder[:1] == "/" or folder[-1:] not in ("/", "")
+        )
+        found = _STEPS[folder] = folder.split("/") if plain else None
+    return found
+
+
 def _relative(target_dir: str, from_dir: str) -> str:
     """``SiteModel.relative``, worked out."""
-    if not (
-        "." in target_dir
-        or "." in from_dir
-        or "//" in target_dir
-        or "//" in from_dir
-        or target_dir[:1] == "/"
-        or from_dir[:1] == "/"
-        or target_dir[-1:] not in ("/", "")
-        or from_dir[-1:] not in ("/", "")
-    ):  # folders 'a/b/' or '': the common steps, then up and down
-        mine, theirs = target_dir.split("/"), from_dir.split("/")
+    mine, theirs = _steps(target_dir), _steps(from_dir)
+    if mine is not None and theirs is not None:  # folders 'a/b/' or '': the common steps
         same = 0
         for step, other in zip(mine, theirs, strict=False):
             if step != other:
@@ -78,8 +88,8 @@ def _relative(target_dir: str, from_dir: str) -> str:
         rel = posixpath.relpath(target_dir or ".", from_dir or ".")
         return "./" if rel == "." else rel + "/"
     common = 0
-    for mine, theirs in zip(target, start, strict=False):
-        if mine != theirs:
+    for step, other in zip(target, start, strict=False):
+        if step != other:
             break
         common += 1
     parts = [".."] * (len(start) - common) + target[common:]
@@ -195,7 +205,7 @@ class SiteModel:
         return None if best is None else best[1]
 
     def label(self, node) -> str:
-        if isinstance(node, URIRef | BNode):
+        if isinstance(node, _NODES):
             self.graph.note(node)
             found = self.labels.get(node, _UNKNOWN)
             if found is _UNKNOWN:
@@ -212,12 +222,13 @@ class SiteModel:
 
     def value(self, term, from_dir: str) -> Value:
         if isinstance(term, Literal):
-            if term.datatype == XSD.boolean:
+            datatype, language = term.datatype, term.language
+            if datatype is not None and str.__eq__(datatype, _BOOLEAN):
                 yes = term.toPython() is True
                 return Value(("ja" if yes else "nej") if self.lang == "sv" else str(yes).lower())
-            note = _note(term.datatype)
-            lang = term.language if term.language and term.language != self.lang else None
-            return Value(str(term), note=note, lang=lang)
+            note = _note(datatype)
+            lang = language if language and language != self.lang else None
+            return Value(str(term), None, None, note, lang)
         if isinstance(term, BNode):
             return Value(self.blank_text(term))
         return Value(self.label(term), self.href(term, from_dir), str(term))

@@ -10,7 +10,7 @@ from kgtool.web.site.model import SiteModel
 CHROMES_KEPT = 1_000  # pages' shared parts remembered (one per language, depth and citation)
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from jinja2 import Environment, Template
     from markupsafe import Markup
 
     from kgtool.version import DatasetVersion
@@ -49,6 +49,7 @@ class Renderer:
         self.dataset = dataset
         self.env = jinja_env()
         self._chromes: dict[tuple, dict[str, Markup]] = {}
+        self._templates: dict[str, Template] = {}  # (the package's: never reloaded)
 
     def chrome(self, lang: str, root: str, home: str, citation: str) -> dict[str, Markup]:
         """The parts of ``base.html`` every page of ``lang`` at one folder depth shares
@@ -89,7 +90,10 @@ class Renderer:
         home = SiteModel.relative(PREFIX[lang], page)
         alternates = {code: SiteModel.relative(PREFIX[code] + here, page) for code in PREFIX}
         citation = self.dataset.citation(self.base + "dataset", lang, content)
-        return self.env.get_template(template).render(
+        found = self._templates.get(template)
+        if found is None:
+            found = self._templates[template] = self.env.get_template(template)
+        return found.render(
             root=root,
             home=home,
             rdf_dir=SiteModel.relative(here, page).removeprefix("./"),
