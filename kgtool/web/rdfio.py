@@ -187,30 +187,48 @@ def resource_files(graph, iri: URIRef) -> dict[str, bytes]:
     sorted), JSON-LD by ``to_jsonld`` with the same context as ``describe`` gives."""
     import pyoxigraph
 
-    triples = graph.description(iri)  # sorted by their text: the N-Triples lines' order
-    prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
+    lines = graph.description_lines(iri)  # sorted by their text: the N-Triples lines' order
+    triples = [triple for _, triple in lines]
     convert = graph.published
     terms = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in triples]
     return {
         "ttl": pyoxigraph.serialize(
-            triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=_used(prefixes, triples)
+            triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=_used(graph.prefix_map(), triples)
         ),
-        "nt": "".join([f"{t} .\n" for t in triples]).encode("utf-8"),
+        "nt": "".join([f"{text} .\n" for text, _ in lines]).encode("utf-8"),
         "jsonld": to_jsonld(_Triples(terms, _bindings(graph))),
     }
 
 
+#: Per set of prefixes: IRI -> the prefixes whose namespace starts it (pages repeat IRIs).
+_STARTS: dict[tuple, dict[str, tuple[str, ...]]] = {}
+
+
 def _used(prefixes: dict[str, str], triples: list) -> dict[str, str]:
     """The prefixes whose namespace starts an IRI of ``triples``."""
-    iris = {
-        node.value
-        for t in triples
-        for node in (t.subject, t.predicate, t.object)
-        if type(node).__name__ == "NamedNode"
-    }
-    iris |= {t.object.datatype.value for t in triples if type(t.object).__name__ == "Literal"}
-    lines = "\n" + "\n".join(iris)  # an IRI holds no line break: one search per prefix
-    return {p: ns for p, ns in prefixes.items() if "\n" + ns in lines}
+    import pyoxigraph
+
+    named, literal = pyoxigraph.NamedNode, pyoxigraph.Literal
+    iris = set()
+    for t in triples:
+        o = t.object
+        iris.add(t.subject.value if type(t.subject) is named else "")
+        iris.add(t.predicate.value)
+        iris.add(o.value if type(o) is named else o.datatype.value if type(o) is literal else "")
+    iris.discard("")
+    key = tuple(prefixes.items())
+    starts = _STARTS.get(key)
+    if starts is None or len(starts) > 100_000:
+        if len(_STARTS) > 100:
+            _STARTS.clear()
+        starts = _STARTS[key] = {}
+    used: set[str] = set()
+    for iri in iris:
+        found = starts.get(iri)
+        if found is None:
+            found = starts[iri] = tuple(p for p, ns in key if iri.startswith(ns))
+        used.update(found)
+    return {p: ns for p, ns in key if p in used}
 
 
 def serialise(graph: Graph, ext: str) -> bytes:

@@ -29,11 +29,7 @@ class MemberGroup:
     heading: str
     rows: list[MemberRow]
     open: bool = False
-
-    @property
-    def dated(self) -> bool:
-        """Whether any row has a period (the table then has a column for it)."""
-        return any(row.period for row in self.rows)
+    dated: bool = False  # any row has a period (the table then has a column for it)
 
 
 @dataclass
@@ -221,7 +217,11 @@ def members(model: SiteModel, memberships: list, here: str) -> Members:
             )
         )
     member_groups = [
-        MemberGroup(heading=headings[key], rows=sorted(groups[key], key=_member_order))
+        MemberGroup(
+            heading=headings[key],
+            rows=sorted(groups[key], key=_member_order),
+            dated=any(row.period for row in groups[key]),
+        )
         for key in sorted(groups)
     ]
     if len(member_groups) == 1:

@@ -58,6 +58,28 @@ def rows(rs: Iterable[Row]) -> Markup:
     return Markup(f'<div class="scroll"><table class="facts">{"".join(lines)}\n</table></div>')
 
 
+def membership_rows(t: Texts, rows: Iterable, members: bool = True) -> Markup:
+    """The rows of a table of memberships (``resource.MembershipRow``), each between line
+    breaks: the member (when ``members``), the collaboration, roles, period and sources."""
+    member, collaboration, role, period, source = (
+        _text(t[key]) for key in ("member", "collaboration", "role", "period", "source")
+    )
+    lines = []
+    for m in rows:
+        first = ""
+        if members:
+            first = f'<td data-label="{member}">{_value(m.member) if m.member else ""}</td>'
+        organization = _value(m.organization) if m.organization else ""
+        roles = ", ".join([_value(v) for v in m.roles])
+        sources = ", ".join([_value(v) for v in m.sources])
+        lines.append(
+            f'\n<tr>{first}<td data-label="{collaboration}">{organization}</td>'
+            f'<td data-label="{role}">{roles}</td><td data-label="{period}">{_text(m.period)}</td>'
+            f'<td data-label="{source}">{sources}</td></tr>\n'
+        )
+    return Markup("".join(lines))
+
+
 def member_rows(group) -> Markup:
     """The rows of a collaboration's table of members (a ``collaboration.MemberGroup``), one
     a line: member, code, county, roles and, when any row has one, the period."""
@@ -128,6 +150,7 @@ GLOBALS = {
     "values": values,
     "rows": rows,
     "member_rows": member_rows,
+    "membership_rows": membership_rows,
     "rdf_links": rdf_links,
     "identity": identity,
     "generic": generic,

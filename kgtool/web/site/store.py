@@ -36,6 +36,12 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 IRIS_KEPT = 20_000
 ANY = "*"  # a page's lookup of neither a subject nor an object (see ``StoreGraph.page``)
 _UNKNOWN = object()  # not worked out yet (a memo's None is an answer)
+
+
+def _first(pair: tuple):
+    return pair[0]
+
+
 _LABEL_REFS = tuple((prop, URIRef(prop)) for prop in LABEL_PROPERTIES)
 
 
@@ -70,6 +76,7 @@ class StoreGraph:
         self._subjects: dict[str, list[URIRef]] = {}  # prefix -> its IRI subjects
         self._namespaces: list | None = None  # (prefix, namespace under base), made once
         self._shown_iris: dict = {}  # IRI asked for -> as the store's triples show it
+        self._prefix_map: dict[str, str] | None = None
         logging.getLogger("rdflib.term").addFilter(_QUIET)  # terms are made while pages render
 
     def close(self) -> None:
@@ -152,6 +159,11 @@ class StoreGraph:
     def description(self, iri: URIRef) -> list:
         """The concise bounded description of ``iri`` (its triples and those of the blank nodes
         they reach) as store triples under ``base``, sorted."""
+        return [triple for _, triple in self.description_lines(iri)]
+
+    def description_lines(self, iri: URIRef) -> list[tuple[str, object]]:
+        """``description``'s triples with their texts (a triple's N-Triples line without
+        " ."), sorted by the text."""
         ox = self._ox
         start = self.to_store(iri)
         found, todo, seen = [], [start], set()
@@ -167,7 +179,15 @@ class StoreGraph:
         if self._deps is not None:
             self._deps.update([self.published(node) for node in seen])
         triples = [self.move_triple(q) if self._moved else q.triple for q in found]
-        return sorted(triples, key=str)
+        lines = [(str(triple), triple) for triple in triples]
+        lines.sort(key=_first)
+        return lines
+
+    def prefix_map(self) -> dict[str, str]:
+        """Prefix -> namespace (under ``base``) of ``namespaces``, but the empty prefix."""
+        if self._prefix_map is None:
+            self._prefix_map = {prefix: str(ns) for prefix, ns in self.namespaces() if prefix}
+        return self._prefix_map
 
     # -- the rdflib Graph methods the site uses ------------------------------------------------
 
