@@ -93,6 +93,8 @@ class Renderer:
         found = self._templates.get(template)
         if found is None:
             found = self._templates[template] = self.env.get_template(template)
+            # one dict rather than Jinja's chain of two: a page's context copies it (twice)
+            found.globals = dict(found.globals)
         return found.render(
             root=root,
             home=home,
