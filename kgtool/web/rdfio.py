@@ -36,13 +36,19 @@ def _used_prefixes(graph: Graph) -> dict[str, str]:
 
 
 def _node_id(node: URIRef | BNode) -> str:
-    return f"_:{node}" if isinstance(node, BNode) else str(node)
+    kind = type(node)  # (a type test first: isinstance with rdflib's ABCs is slow)
+    return (
+        f"_:{node}"
+        if kind is BNode or (kind is not URIRef and isinstance(node, BNode))
+        else str(node)
+    )
 
 
 def _value(term, prefixes: dict[str, str]) -> tuple[tuple[str, ...], str]:
     """A term as a JSON-LD value: its sort key (``@id``, ``@value``, ``@language``, ``@type``)
     and its text as ``_indented`` writes it at its depth in ``to_jsonld``'s document."""
-    if isinstance(term, Literal):
+    kind = type(term)
+    if kind is Literal or (kind is not URIRef and kind is not BNode and isinstance(term, Literal)):
         text = str(term)
         if term.language:
             language = term.language
@@ -99,12 +105,12 @@ def to_jsonld(graph: Graph, prefixes: dict[str, str] | None = None) -> bytes:
     short = _shortener(context)
     nodes: dict[str, dict[str, list]] = {}
     for s, p, o in graph:
-        node_id = f"_:{s}" if isinstance(s, BNode) else str(s)
+        node_id = _node_id(s)
         node = nodes.get(node_id)
         if node is None:
             node = nodes[node_id] = {}
         predicate = str(p)
-        if predicate == _RDF_TYPE and not isinstance(o, Literal):
+        if predicate == _RDF_TYPE and (type(o) is URIRef or not isinstance(o, Literal)):
             key, value = "@type", short(str(o))
         else:
             key, value = short(predicate), _value(o, context)

@@ -205,7 +205,8 @@ class SiteModel:
         return None if best is None else best[1]
 
     def label(self, node) -> str:
-        if isinstance(node, _NODES):
+        kind = type(node)  # (a type test first: isinstance with rdflib's ABCs is slow)
+        if kind is URIRef or kind is BNode or (kind is not Literal and isinstance(node, _NODES)):
             self.graph.note(node)
             found = self.labels.get(node, _UNKNOWN)
             if found is _UNKNOWN:
@@ -221,7 +222,8 @@ class SiteModel:
         return str(node)
 
     def value(self, term, from_dir: str) -> Value:
-        if isinstance(term, Literal):
+        kind = type(term)  # (a type test first: isinstance with rdflib's ABCs is slow)
+        if kind is Literal or (kind is not URIRef and isinstance(term, Literal)):
             datatype, language = term.datatype, term.language
             if datatype is not None and str.__eq__(datatype, _BOOLEAN):
                 yes = term.toPython() is True
@@ -229,7 +231,7 @@ class SiteModel:
             note = _note(datatype)
             lang = language if language and language != self.lang else None
             return Value(str(term), None, None, note, lang)
-        if isinstance(term, BNode):
+        if kind is BNode or (kind is not URIRef and isinstance(term, BNode)):
             return Value(self.blank_text(term))
         return Value(self.label(term), self.href(term, from_dir), str(term))
 

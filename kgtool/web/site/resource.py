@@ -77,11 +77,11 @@ def resource_view(model: SiteModel, iri: URIRef, with_memberships: bool = True) 
     for p, o in g.predicate_objects(iri):
         if p in kinds:
             types.append(o)
-        elif p in names and isinstance(o, Literal):
+        elif p in names and type(o) is Literal:  # (the store's terms: rdflib's own classes)
             labels.append(o)
         elif p in said_by:
             sources.append(o)
-        elif isinstance(o, Literal):
+        elif type(o) is Literal:
             literal.append((p, o))
         else:
             linked.append((p, o))

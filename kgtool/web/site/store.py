@@ -289,7 +289,7 @@ class StoreGraph:
                 (prop, o)
                 for prop, ref in _LABEL_REFS
                 for _, _, o in self._triples((node, ref, None))
-                if isinstance(o, Literal)
+                if type(o) is Literal  # (the store's terms are rdflib's own classes)
             ]
         return found
 
@@ -300,7 +300,7 @@ class StoreGraph:
         same = str.__eq__
         for prop, ref in _LABEL_REFS:
             shown = self._shown(ref)
-            found += [(prop, o) for _, p, o in triples if same(p, shown) and isinstance(o, Literal)]
+            found += [(prop, o) for _, p, o in triples if same(p, shown) and type(o) is Literal]
         return found
 
     def __iter__(self):
