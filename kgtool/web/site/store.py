@@ -251,11 +251,22 @@ class StoreGraph:
             self.triples((node, None, None))
 
     def _triples(self, pattern) -> Iterator[tuple]:
+        """The store's triples of ``pattern`` as rdflib terms (a term the pattern fixes is the
+        same in every triple: converted once)."""
         s, p, o = pattern
         known, convert = self._iris.get, self.published
+        subject = predicate = value = None
         for quad in self._quads(s, p, o):
-            s, p, o = quad.subject, quad.predicate, quad.object
-            yield (known(s) or convert(s), known(p) or convert(p), known(o) or convert(o))
+            if s is None or subject is None:
+                node = quad.subject
+                subject = known(node) or convert(node)
+            if p is None or predicate is None:
+                node = quad.predicate
+                predicate = known(node) or convert(node)
+            if o is None or value is None:
+                node = quad.object
+                value = known(node) or convert(node)
+            yield (subject, predicate, value)
 
     @contextmanager
     def page(self):
