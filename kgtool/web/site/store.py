@@ -201,14 +201,19 @@ class StoreGraph:
         self._deps.add(s if s is not None else o if o is not None else ANY)
 
     def triples(self, pattern) -> Iterator[tuple]:
+        found = self._page_triples(pattern)
+        return self._triples(pattern) if found is None else iter(found)
+
+    def _page_triples(self, pattern) -> list | None:
+        """While a page renders: the triples of ``pattern`` (asked once); else None."""
         memo = self._memo
         if memo is None:
-            return self._triples(pattern)
+            return None
         found = memo.get(pattern)
         if found is None:  # the first ask on this page: noted once
             self._note_pattern(pattern)
             found = memo[pattern] = self._page_lookup(memo, pattern)
-        return iter(found)
+        return found
 
     def _page_lookup(self, memo: dict, pattern) -> list:
         """The triples of ``pattern``, filtered from all of its subject's when the page has
@@ -351,12 +356,19 @@ class StoreGraph:
         return len(self.store)
 
     def subjects(self, predicate=None, object=None, unique: bool = False):
-        found = (s for s, _, _ in self.triples((None, predicate, object)))
+        pattern = (None, predicate, object)
+        listed = self._page_triples(pattern)  # (a page's few: a list, not a generator)
+        found = iter([t[0] for t in listed]) if listed is not None else self._column(pattern, 0)
         return iter(dict.fromkeys(found)) if unique else found
 
     def objects(self, subject=None, predicate=None, unique: bool = False):
-        found = (o for _, _, o in self.triples((subject, predicate, None)))
+        pattern = (subject, predicate, None)
+        listed = self._page_triples(pattern)
+        found = iter([t[2] for t in listed]) if listed is not None else self._column(pattern, 2)
         return iter(dict.fromkeys(found)) if unique else found
+
+    def _column(self, pattern, index: int) -> Iterator:
+        return (t[index] for t in self._triples(pattern))
 
     def predicates(self, subject=None, object=None, unique: bool = False):
         found = (p for _, p, _ in self.triples((subject, None, object)))
