@@ -47,6 +47,18 @@ def fresh_copy(old: Path, where: Path) -> Path:
     return out
 
 
+def settled_leftovers(work: Path, timeout: float = 60) -> list[str]:
+    """The folders beside ``work/site`` once the detached removals a publish started are done
+    (e.g. a staging folder of links given up for a full publish: a slow disk takes seconds to
+    delete it); what is still there after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = sorted(path.name for path in work.iterdir() if path.name != "site")
+        if len(found) <= 1 or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 def test_killed_republish_leaves_old_or_new_site(tmp_path):
     old = tmp_path / "old" / "site"
     run(publish_command(old))
@@ -77,7 +89,7 @@ def test_killed_republish_leaves_old_or_new_site(tmp_path):
         now = snapshot(out)
         assert now in (old_site, new_site), f"killed at {fraction:.0%}: a mix of old and new"
         outcomes.append("new" if now == new_site else "old")
-        leftovers = sorted(path.name for path in work.iterdir() if path.name != "site")
+        leftovers = settled_leftovers(work)
         assert len(leftovers) <= 1 and all(name.startswith(".site.kgtool-") for name in leftovers)
 
         if leftovers and not recovered:  # the next run removes what was left
