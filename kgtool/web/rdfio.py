@@ -11,6 +11,7 @@ import gzip
 import io
 from collections.abc import Iterable
 from json.encoder import encode_basestring as _quote  # json's C encoder of a string
+from operator import itemgetter
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -92,10 +93,6 @@ def _shortener(context: dict[str, str]):
     return shortened
 
 
-def _first(pair: tuple) -> tuple:
-    return pair[0]
-
-
 def to_jsonld(graph: Graph, prefixes: dict[str, str] | None = None) -> bytes:
     """JSON-LD with a prefix context and a ``@graph`` of nodes sorted by ``@id`` (each node's
     types sorted, then its properties, each property's values by ``@id``, ``@value``,
@@ -129,7 +126,7 @@ def to_jsonld(graph: Graph, prefixes: dict[str, str] | None = None) -> bytes:
             parts.append(f'"@type": [{_IN_LIST[1:]}{_IN_LIST.join(map(_quote, types))}{_LIST_END}')
         for key in sorted(node):
             values = node[key]
-            values.sort(key=_first)  # stable: equal keys keep the graph's order
+            values.sort(key=itemgetter(0))  # stable: equal keys keep the graph's order
             shown = _IN_LIST.join([text for _, text in values])
             parts.append(f"{_quote(key)}: [{_IN_LIST[1:]}{shown}{_LIST_END}")
         items.append(f"{{{_IN_NODE[1:]}{_IN_NODE.join(parts)}{_NODE_END}")

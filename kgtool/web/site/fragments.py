@@ -13,8 +13,11 @@ from markupsafe import Markup, escape
 
 try:  # markupsafe's escaping of a str, without making a ``Markup`` of each piece
     from markupsafe._speedups import _escape_inner
-except ImportError:  # pragma: no cover (markupsafe without its C speedups)
-    from markupsafe._native import _escape_inner
+except ImportError:  # pragma: no cover (no C speedups, or a markupsafe that moved it)
+
+    def _escape_inner(s: str) -> str:
+        return str(escape(s))
+
 
 if TYPE_CHECKING:
     from kgtool.web.site.model import Row, Value

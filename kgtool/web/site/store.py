@@ -18,6 +18,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, Literal, URIRef
@@ -36,10 +37,6 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 IRIS_KEPT = 20_000
 ANY = "*"  # a page's lookup of neither a subject nor an object (see ``StoreGraph.page``)
 _UNKNOWN = object()  # not worked out yet (a memo's None is an answer)
-
-
-def _first(pair: tuple):
-    return pair[0]
 
 
 _LABEL_REFS = tuple((prop, URIRef(prop)) for prop in LABEL_PROPERTIES)
@@ -180,7 +177,7 @@ class StoreGraph:
             self._deps.update([self.published(node) for node in seen])
         triples = [self.move_triple(q) if self._moved else q.triple for q in found]
         lines = [(str(triple), triple) for triple in triples]
-        lines.sort(key=_first)
+        lines.sort(key=itemgetter(0))
         return lines
 
     def prefix_map(self) -> dict[str, str]:
