@@ -386,10 +386,12 @@ def plant(
 def generate(triples: int, out: Path, seed: int = 1, per_kind: int | None = None) -> dict:
     """Write a project folder at ``out`` with about ``triples`` triples of data."""
     rng = random.Random(seed)
-    per_kind = per_kind or max(2, triples // 20000)
     per_county = min(89, max(12, triples // 4000))
     pool = [(f"{county}{n:02d}", county) for county in COUNTIES for n in range(per_county)]
     reserve = [(f"{county}{n:02d}", county) for county in COUNTIES for n in range(90, 100)]
+    # Three kinds each plant a new municipality from the reserve: at most a third of it each
+    # (from about 1.4 M triples on, the default is this cap).
+    per_kind = per_kind or min(len(reserve) // 3, max(2, triples // 20000))
     rng.shuffle(reserve)
     municipalities = []
     for number, (code, county) in enumerate(pool):

@@ -30,7 +30,6 @@ redirect to the trailing slash, as static hosts do); Apache's MultiViews can neg
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import shutil
@@ -44,6 +43,14 @@ from kgtool import atomic
 from kgtool.errors import KgtoolError
 from kgtool.query.result import GRAPH_FORMATS
 from kgtool.web import incremental
+from kgtool.web.resource_pages import (
+    CHUNK,
+    ResourcePages,
+    die_with_publish,
+    give_back_freed_memory,
+    workers,
+    writer,
+)
 
 _EMAIL = re.compile(r"[^@\s<>\"{}|\\^`]+@[^@\s<>\"{}|\\^`]+\.[^@\s<>\"{}|\\^`]+")
 
@@ -80,174 +87,6 @@ def _manifest_entries(out: Path) -> list[str]:
         return []
 
 
-def _writer(staging: Path, out: Path, written: list[str]):
-    """A function that writes one file of the site into ``staging`` and notes its path."""
-    folder = os.path.join(staging, "")  # text, not ``Path``: hundreds of thousands of files
-
-    def write(relative: str, data: bytes | str) -> None:
-        try:
-            atomic.write_staged(folder + relative, data)
-        except OSError as error:
-            raise KgtoolError(f"-o {out}: cannot write {relative}: {error.strerror}") from error
-        written.append(relative)
-
-    return write
-
-
-def _resource_files(site, iri, folder: str, write) -> tuple[list, set[str]]:
-    """The files of one resource: its page in both languages and its RDF in every format;
-    returns its entry in the search index and the nodes it looked up."""
-    from kgtool.web import rdfio
-
-    with site.graph.page() as deps:
-        write(folder + "index.html", site.resource_html(iri))
-        write("en/" + folder + "index.html", site.resource_html(iri, "en"))
-        entry = site.search_entry(iri)
-        for ext, data in rdfio.resource_files(site.graph, iri).items():
-            write(folder + f"index.{ext}", data)
-    return entry, deps
-
-
-#: The site the worker processes render from (set before they fork: they share its store).
-_SITE = None
-#: Resources per task given to a worker.
-CHUNK = 100
-
-
-def _worker_start(parent: int) -> None:
-    """In a worker: die with the publishing process (a killed publish must not leave workers
-    writing into a staging folder that the next publish removes)."""
-    import signal
-
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the check in _render_chunk remains
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-def _render_chunk(task) -> tuple[str, list[tuple], list[str]]:
-    """In a worker: write the files of a slice of resources; (the paths written, separated by
-    NUL: one string holds them in less memory than a list while the publish goes on, (search
-    entry, nodes looked up) of each, warnings)."""
-    pages, staging, out, parent = task
-    if os.getppid() != parent:  # the publishing process is gone: stop
-        os._exit(1)
-    written: list[str] = []
-    write = _writer(staging, out, written)
-    entries = [_resource_files(_SITE, iri, folder, write) for iri, folder in pages]
-    return "\0".join(written), entries, list(_SITE.warnings)
-
-
-def workers() -> int:
-    """Processes to render pages with: the usable processors, at most 4."""
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        usable = os.cpu_count() or 1
-    return max(1, min(usable, 4))
-
-
-def _close_shared_fonts() -> None:
-    """Close the fonts matplotlib has open before forking (a notebook, or an earlier picture in
-    this process): a forked worker shares their open files, and its closing them moves the file
-    position under this process's reads ("FT_Load_Glyph ... invalid outline"). They are opened
-    again on the next picture."""
-    font_manager = sys.modules.get("matplotlib.font_manager")
-    clear = getattr(getattr(font_manager, "_get_font", None), "cache_clear", None)
-    if clear is not None:
-        clear()
-        gc.collect()  # fonts held in reference cycles are closed now, not after the fork
-
-
-def _give_back_freed_memory() -> None:
-    """Return the C heap's free pages to the system (glibc keeps what Oxigraph freed for later
-    use); nothing where the C library has no ``malloc_trim``."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
-class _ResourcePages:
-    """Every resource's files, rendered by ``jobs`` forked processes (they share the store)
-    while the publishing process writes the rest of the site; ``finish`` waits for them."""
-
-    def __init__(self, site, pages: list, staging: Path, out: Path, jobs: int, progress: bool,
-                 nodes: list[str]):  # fmt: skip
-        from tqdm import tqdm
-
-        self.site, self.pages, self.staging, self.out = site, pages, staging, out
-        self.written: list[str] = []
-        self.entries: dict[str, list] = {}
-        self.deps: dict[str, array] = {}  # each page's nodes, numbered in ``self.table``
-        self.table = incremental.NodeTable(nodes)
-        self.bar = tqdm(total=len(pages), desc="pages", unit="page", disable=not progress,
-                        leave=False)  # fmt: skip
-        self.pool = self.results = None
-        if jobs > 1 and len(pages) > CHUNK:
-            self._start(jobs)
-
-    def _start(self, jobs: int) -> None:
-        global _SITE
-        import multiprocessing
-
-        parent = os.getpid()
-        tasks = [
-            (self.pages[i : i + CHUNK], self.staging, self.out, parent)
-            for i in range(0, len(self.pages), CHUNK)
-        ]
-        _SITE = self.site
-        _close_shared_fonts()
-        gc.freeze()  # the workers' collections leave this process's objects (and pages) alone
-        try:
-            context = multiprocessing.get_context("fork")
-            self.pool = context.Pool(jobs, initializer=_worker_start, initargs=(parent,))
-        finally:
-            _SITE = None
-        self.results = self.pool.imap_unordered(_render_chunk, tasks)
-
-    def finish(self) -> list[str]:
-        """Wait for (or, with one process, render) every resource; the paths written."""
-        site = self.site
-        try:
-            if self.pool is None:
-                write = _writer(self.staging, self.out, self.written)
-                for iri, folder in self.pages:
-                    self.entries[folder], deps = _resource_files(site, iri, folder, write)
-                    self.deps[folder] = self.table.numbers(deps)
-                    self.bar.update()
-            else:
-                chunks = []  # the paths each task wrote (see ``_render_chunk``)
-                for paths, pages, warnings in self.results:
-                    chunks.append(paths)
-                    for entry, deps in pages:
-                        self.entries[entry[0]] = entry
-                        self.deps[entry[0]] = self.table.numbers(deps)
-                    site.warnings += [w for w in warnings if w not in site.warnings]
-                    self.bar.update(len(pages))
-                self.pool.close()
-                self.pool.join()
-                self.pool = None
-                self.written += [path for paths in chunks if paths for path in paths.split("\0")]
-        finally:
-            self.close()
-            gc.unfreeze()
-        site.search_entries = {**getattr(site, "search_entries", {}), **self.entries}
-        return self.written
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool = None
-        self.bar.close()
-
-
 def _build(
     site, staging: Path, out: Path, jobs: int = 1, progress: bool = False, plan=None,
     *, started: float,
@@ -261,14 +100,14 @@ def _build(
     from kgtool.web import rdfio
 
     written: list[str] = []
-    write = _writer(staging, out, written)
+    write = writer(staging, out, written)
     pages = sorted(site.model.pages.items(), key=lambda item: item[1])
     if plan is not None:
         pages = [(iri, folder) for iri, folder in pages if folder in plan.render]
         site.search_entries = dict(plan.entries)
     _phase(progress, started, "pages")
     nodes = [] if plan is None else plan.state.nodes
-    resources = _ResourcePages(site, pages, staging, out, jobs, progress, nodes)
+    resources = ResourcePages(site, pages, staging, out, jobs, progress, nodes)
     try:
         if resources.pool is not None:
             _phase(progress, started, "dumps, metadata, ontology and indexes (beside the pages)")
@@ -297,7 +136,7 @@ def _build(
             write(relative, text)
         if resources.pool is not None and plan is None:  # nothing reads the store here now
             site.release_store()
-            _give_back_freed_memory()
+            give_back_freed_memory()
         written += resources.finish()
     finally:
         resources.close()
@@ -490,7 +329,7 @@ LINKERS = 2
 
 def _link_child(connection, parent: int, folders: list[str], limit: int, target: Path,
                 staging: Path) -> None:  # fmt: skip
-    _worker_start(parent)
+    die_with_publish(parent)
     try:
         connection.send(incremental.link_reused(folders, limit, target, staging))
     except OSError as error:
@@ -503,7 +342,7 @@ def _unrelated(target: Path) -> list[str]:
 
 
 def _unrelated_child(connection, parent: int, target: Path) -> None:
-    _worker_start(parent)
+    die_with_publish(parent)
     try:
         connection.send(_unrelated(target))
     except OSError as error:

@@ -254,3 +254,19 @@ def test_publish_stale_manifest_entries_outside_or_not_files_are_skipped(tmp_pat
     assert (staging / "linked-folder").readlink() == tmp_path
     assert not (staging / "old.html").exists(), "a stale file of our own is not carried over"
     assert not (staging / MANIFEST).exists()
+
+
+def test_publish_leaves_only_its_site(tmp_path):
+    """Every file a publish with page workers leaves is one its manifest lists: the workers'
+    spool (their results, read once they have ended) is gone before the switch."""
+    from kgtool.web.publish import MANIFEST, publish
+    from kgtool.web.resource_pages import CHUNK, SPOOL
+
+    out = tmp_path / "site"
+    result = publish(Project(ROOT), out, jobs=2)
+    assert result.pages > 2 * CHUNK  # several tasks: the workers spool their results
+    on_disk = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    listed = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    assert on_disk == sorted([*listed, MANIFEST])
+    assert not (out / SPOOL).exists()
+    assert (out / "id/municipality/1980/index.html").is_file()

@@ -50,7 +50,8 @@ _NODES = (URIRef, BNode)
 _BOOLEAN = str(XSD.boolean)
 
 
-RELATIVE_KEPT = 100_000  # relative links remembered before the memo starts again
+RELATIVE_KEPT = 10_000  # relative links remembered before the memo starts again (each worker
+# holds one: at 100,000 the memos of relative links, steps and short names held ~90 MB a worker)
 _RELATIVE: dict[tuple[str, str], str] = {}
 
 
@@ -104,7 +105,7 @@ def _note(datatype: URIRef | None) -> str | None:
     return shorten(str(datatype), bare=True)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=RELATIVE_KEPT)
 def _short_name(iri: str) -> str:
     """An IRI without a label as shown: prefixed (remembered: pages show the same ones)."""
     return shorten(iri, bare=True)
