@@ -51,7 +51,8 @@ _BOOLEAN = str(XSD.boolean)
 
 
 RELATIVE_KEPT = 10_000  # relative links remembered before the memo starts again (each worker
-# holds one: at 100,000 the memos of relative links, steps and short names held ~90 MB a worker)
+# holds one: at 100,000 the memos of relative links, steps and short names grew a process by
+# ~70 MB over 20,000 pages of a 1 M site, against ~40 MB at 10,000)
 _RELATIVE: dict[tuple[str, str], str] = {}
 
 
