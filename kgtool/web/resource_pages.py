@@ -170,8 +170,7 @@ class ResourcePages:
             if self.pool is None:
                 write = writer(self.staging, self.out, self.written)
                 for iri, folder in self.pages:
-                    self.entries[folder], deps = _resource_files(site, iri, folder, write)
-                    self.deps[folder] = self.table.numbers(deps)
+                    self._take(*_resource_files(site, iri, folder, write))
                     self.bar.update()
             else:
                 for done, warnings in self.results:
@@ -187,16 +186,19 @@ class ResourcePages:
         site.search_entries = {**getattr(site, "search_entries", {}), **self.entries}
         return self.written
 
+    def _take(self, entry: list, deps) -> None:
+        """One rendered page's search entry (its folder first) and the nodes it looked up."""
+        self.entries[entry[0]] = entry
+        self.deps[entry[0]] = self.table.numbers(deps)
+
     def _read_spool(self) -> None:
-        """Take in what the workers spooled, task by task in order, and remove the spool."""
+        """Take in what the workers spooled, task by task in order (``close`` removes it)."""
         for spooled in sorted(self.spool.iterdir()):
             paths, pages = pickle.loads(spooled.read_bytes())
             for entry, deps in pages:
-                self.entries[entry[0]] = entry
-                self.deps[entry[0]] = self.table.numbers(deps)
+                self._take(entry, deps)
             if paths:
                 self.written += paths.split("\0")
-        shutil.rmtree(self.spool)
 
     def close(self) -> None:
         if self.pool is not None:
